@@ -1,0 +1,27 @@
+package io.github.vpcroutefailover.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated route config: what routes we manage, where, to which targets, judged by which checks.
+ * Produced only by {@link ConfigLoader}; every reference in it has been checked to resolve.
+ *
+ * @param vpcId   the VPC we work in; route tables outside it are never selected
+ * @param checks  health checks by name, in file order
+ * @param targets targets by name, in file order
+ * @param routes  managed routes, in file order; names are unique
+ */
+public record FailoverConfig(String vpcId, Map<String, CheckSpec> checks, Map<String, TargetSpec> targets,
+                             List<RouteSpec> routes) {
+    public FailoverConfig {
+        checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(checks));
+        targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
+        routes = List.copyOf(routes);
+    }
+
+    public Optional<RouteSpec> route(String name) {
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+}
