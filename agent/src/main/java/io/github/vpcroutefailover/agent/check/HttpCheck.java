@@ -71,6 +71,9 @@ public final class HttpCheck implements Check {
             return CheckOutcome.pass("HTTP " + status + ", body matched");
         } catch (SocketTimeoutException e) {
             return CheckOutcome.fail("timed out after " + timeout.toMillis() + " ms");
+        } catch (java.io.IOException e) {
+            // refused, reset, TLS handshake rejected: the service is not healthy from here
+            return CheckOutcome.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             c.disconnect();
         }

@@ -58,6 +58,9 @@ public final class TcpCheck implements Check {
             return awaitExpected(socket, deadline);
         } catch (SocketTimeoutException e) {
             return CheckOutcome.fail("timed out after " + timeout.toMillis() + " ms");
+        } catch (java.io.IOException e) {
+            // refused, reset, TLS handshake rejected: the service is not healthy from here
+            return CheckOutcome.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

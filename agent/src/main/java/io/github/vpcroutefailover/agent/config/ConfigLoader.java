@@ -81,7 +81,7 @@ public final class ConfigLoader {
         }
         Duration interval = n.duration("interval", Duration.ofSeconds(1), MIN_INTERVAL, MAX_INTERVAL);
         String region = n.string("region", null);
-        URI endpoint = n.uri("endpoint", null, Set.of("https", "http"));
+        URI endpoint = n.uri("endpoint", null, List.of("https", "http"));
         Path maintenance = n.pathValue("maintenanceFile", AgentConfig.DEFAULT_MAINTENANCE_FILE);
 
         ConfigNode p = n.child("publish");
@@ -105,7 +105,7 @@ public final class ConfigLoader {
 
         ConfigNode i = n.child("imds");
         AgentConfig.ImdsSettings imds = new AgentConfig.ImdsSettings(
-                i == null ? null : i.uri("endpoint", null, Set.of("http", "https")),
+                i == null ? null : i.uri("endpoint", null, List.of("http", "https")),
                 i == null ? Duration.ofSeconds(1) : i.duration("timeout", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(30)));
         if (i != null) {
             i.rejectUnknown();
@@ -174,7 +174,7 @@ public final class ConfigLoader {
     }
 
     private static Http readHttp(ConfigNode c) {
-        URI url = c.uri("url", null, Set.of("http", "https"));
+        URI url = c.uri("url", null, List.of("http", "https"));
         if (url == null && !c.has("url")) {
             c.problem("url", "is required. Fix: set the URL to request, such as http://127.0.0.1:8080/health.");
         }

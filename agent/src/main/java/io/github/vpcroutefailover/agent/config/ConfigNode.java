@@ -136,7 +136,7 @@ final class ConfigNode {
         return p;
     }
 
-    URI uri(String name, URI fallback, Set<String> schemes) {
+    URI uri(String name, URI fallback, List<String> schemes) {
         String s = string(name, null);
         if (s == null) {
             return fallback;
