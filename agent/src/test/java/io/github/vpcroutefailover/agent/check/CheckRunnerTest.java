@@ -76,6 +76,7 @@ class CheckRunnerTest {
     @Test
     void runThatIgnoresItsTimeoutIsFailedAndNeverOverlapped() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         AtomicInteger starts = new AtomicInteger();
         Check stuck = new Check() {
             public String name() {
@@ -84,6 +85,7 @@ class CheckRunnerTest {
 
             public CheckOutcome run(Duration timeout) {
                 starts.incrementAndGet();
+                firstStarted.countDown();
                 try {
                     release.await(); // ignores both its timeout and interruption
                 } catch (InterruptedException e) {
@@ -98,6 +100,7 @@ class CheckRunnerTest {
         };
         CheckRunner r = new CheckRunner(stuck, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, workers);
         assertThat(r.startIfDue(0, 0)).isNotNull();
+        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
         r.expireIfOverdue(SEC / 4);
         assertThat(r.latest()).isNull();
         r.expireIfOverdue(SEC);

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** HTTP(S) checks against a real com.sun.net.httpserver on 127.0.0.1. */
 class HttpCheckTest {
@@ -121,8 +119,8 @@ class HttpCheckTest {
     }
 
     @Test
-    void httpsWithSelfSignedCert(@TempDir Path dir) throws Exception {
-        SelfSignedCert cert = SelfSignedCert.create(dir);
+    void httpsWithSelfSignedCert() throws Exception {
+        SelfSignedCert cert = SelfSignedCert.shared();
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
         configure(https);

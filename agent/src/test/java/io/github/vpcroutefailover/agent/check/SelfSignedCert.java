@@ -21,6 +21,20 @@ final class SelfSignedCert {
         this.caPem = caPem;
     }
 
+    private static SelfSignedCert shared;
+
+    /** One certificate per test JVM: keytool takes seconds on a small machine. Deleted when the JVM exits. */
+    static synchronized SelfSignedCert shared() throws Exception {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("vrf-agent-tls");
+            dir.toFile().deleteOnExit();
+            shared = create(dir);
+            shared.keyStore.toFile().deleteOnExit();
+            shared.caPem.toFile().deleteOnExit();
+        }
+        return shared;
+    }
+
     static SelfSignedCert create(Path dir) throws Exception {
         Path ks = dir.resolve("server.p12");
         Path pem = dir.resolve("ca.pem");

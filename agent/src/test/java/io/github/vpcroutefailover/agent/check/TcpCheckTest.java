@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +19,6 @@ import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** TCP checks against real listeners on 127.0.0.1: plain, send/expect, TLS, and servers that never answer. */
 class TcpCheckTest {
@@ -48,7 +46,8 @@ class TcpCheckTest {
                             return null;
                         }
                         InputStream in = s.getInputStream();
-                        while (in.read() != '\n') {
+                        int b;
+                        while ((b = in.read()) != '\n' && b >= 0) {
                             // read the request line
                         }
                         OutputStream out = s.getOutputStream();
@@ -114,8 +113,8 @@ class TcpCheckTest {
     }
 
     @Test
-    void tlsWithTrustedSelfSignedCertPasses(@TempDir Path dir) throws Exception {
-        SelfSignedCert cert = SelfSignedCert.create(dir);
+    void tlsWithTrustedSelfSignedCertPasses() throws Exception {
+        SelfSignedCert cert = SelfSignedCert.shared();
         try (SSLServerSocket ss = (SSLServerSocket) server(cert.serverContext().getServerSocketFactory(), "+PONG\r\n")) {
             CheckOutcome o = check(ss.getLocalPort(), "PING\n", "PONG", new TlsSettings(true, cert.caPem, null)).run(Duration.ofSeconds(5));
             assertThat(o.passed()).as(o.detail()).isTrue();
@@ -123,8 +122,8 @@ class TcpCheckTest {
     }
 
     @Test
-    void tlsWithUntrustedCertFailsUnlessVerificationIsOff(@TempDir Path dir) throws Exception {
-        SelfSignedCert cert = SelfSignedCert.create(dir);
+    void tlsWithUntrustedCertFailsUnlessVerificationIsOff() throws Exception {
+        SelfSignedCert cert = SelfSignedCert.shared();
         try (SSLServerSocket ss = (SSLServerSocket) server(cert.serverContext().getServerSocketFactory(), "+PONG\r\n")) {
             TcpCheck verifying = check(ss.getLocalPort(), "PING\n", "PONG", TlsSettings.DEFAULT);
             TcpCheck lenient = check(ss.getLocalPort(), "PING\n", "PONG", new TlsSettings(false, null, null));
@@ -137,8 +136,8 @@ class TcpCheckTest {
     }
 
     @Test
-    void tlsHandshakeAgainstSilentPlainListenerTimesOut(@TempDir Path dir) throws Exception {
-        SelfSignedCert cert = SelfSignedCert.create(dir);
+    void tlsHandshakeAgainstSilentPlainListenerTimesOut() throws Exception {
+        SelfSignedCert cert = SelfSignedCert.shared();
         try (ServerSocket ss = server(ServerSocketFactory.getDefault(), null)) {
             CheckOutcome o = check(ss.getLocalPort(), null, null, new TlsSettings(true, cert.caPem, null)).run(TIMEOUT);
             assertThat(o.passed()).isFalse();
