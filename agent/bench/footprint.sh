@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Measures the agent's footprint: RSS and CPU per check cycle with 10 checks at a 1 s interval, using the
+# shaded jar and the JVM flags of samples/agent/vpc-route-failover-agent.service, publishing to the local
+# test bed (moto). Everything it probes listens on 127.0.0.1.
+#
+#   agent/bench/footprint.sh [SECONDS]        (default 120; the first 20 s are warm-up and not counted for CPU)
+#
+# Needs: the shaded jar (mvn -pl agent -am package), a JDK >= 21 (scripts/lib.sh find_jdk), the test bed
+# running (scripts/local-aws start) with AWS_ENDPOINT_URL set (eval "$(scripts/local-aws env)"), python3, root
+# for the ICMP check (or remove it from the config below).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+find_jdk
+DURATION="${1:-120}"
+WARMUP=20
+(( DURATION > WARMUP + 10 )) || { echo "duration must be > $((WARMUP + 10)) s" >&2; exit 2; }
+JAR="$(ls agent/target/agent-*-all.jar | head -1)"
+[[ -f "$JAR" ]] || { echo "no shaded jar; run: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
+: "${AWS_ENDPOINT_URL:?point the agent at the test bed: eval \"\$(scripts/local-aws env)\"}"
+JAVA_OPTS="${JAVA_OPTS:-$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' samples/agent/vpc-route-failover-agent.service)}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"   # as in the unit
+WORK="$(mktemp -d)"
+cleanup() {
+  [[ -n "${AGENT_PID:-}" ]] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null || true
+  [[ -n "${HTTP_PID:-}" ]] && kill "$HTTP_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo ok > "$WORK/health"
+python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$WORK" >/dev/null 2>&1 &
+HTTP_PID=$!
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/health" && break; sleep 0.1; done
+
+# The AppCDS archive is created on the first run and used from the second, as on an instance after its first boot.
+JAVA_OPTS="${JAVA_OPTS//\/var\/lib\/vpc-route-failover\/agent.jsa/$WORK/agent.jsa}"
+cat > "$WORK/agent.yaml" <<YAML
+instanceId: i-0f00tprint0000001
+interval: 1s
+maintenanceFile: $WORK/maintenance
+publish: {protocol: json}
+checks:
+  - {name: http-1, type: http, url: "http://127.0.0.1:$HTTP_PORT/health", timeout: 500ms}
+  - {name: http-2, type: http, url: "http://127.0.0.1:$HTTP_PORT/health", bodyContains: ok, timeout: 500ms}
+  - {name: http-3, type: http, url: "http://127.0.0.1:$HTTP_PORT/missing", expectStatus: [404], timeout: 500ms}
+  - {name: tcp-1, type: tcp, host: 127.0.0.1, port: $HTTP_PORT, timeout: 500ms}
+  - {name: tcp-2, type: tcp, host: 127.0.0.1, port: $HTTP_PORT, send: "GET /health HTTP/1.0\r\n\r\n", expect: "200", timeout: 500ms}
+  - {name: tcp-3, type: tcp, host: 127.0.0.1, port: 1, timeout: 500ms}
+  - {name: cmd-1, type: command, command: [/bin/true], timeout: 500ms}
+  - {name: cmd-2, type: command, command: [/bin/sh, -c, "test -r /proc/sys/net/ipv4/ip_forward"], timeout: 500ms}
+  - {name: icmp-1, type: icmp, host: 127.0.0.1, timeout: 500ms}
+  - name: peer
+    type: peer
+    probe: tcp
+    port: $HTTP_PORT
+    peers: [{id: i-0peer00000000001, address: 127.0.0.1}]
+YAML
+
+run_agent() { # seconds -> leaves samples in $WORK/samples
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$JAR" run --config "$WORK/agent.yaml" > "$WORK/agent.log" 2>&1 &
+  AGENT_PID=$!
+  local tck; tck=$(getconf CLK_TCK)
+  local start_ticks="" end_ticks t rss peak=0
+  : > "$WORK/samples"
+  for ((t = 1; t <= $1; t++)); do
+    sleep 1
+    kill -0 "$AGENT_PID" 2>/dev/null || { echo "agent died:"; cat "$WORK/agent.log"; exit 1; }
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$AGENT_PID/status")
+    (( rss > peak )) && peak=$rss
+    ticks=$(awk '{print $14 + $15}' "/proc/$AGENT_PID/stat")
+    (( t == WARMUP )) && start_ticks=$ticks
+    echo "$t $rss $ticks" >> "$WORK/samples"
+  done
+  end_ticks=$ticks
+  local hwm; hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$AGENT_PID/status")
+  local anon file; anon=$(awk '/^RssAnon/ {print $2}' "/proc/$AGENT_PID/status"); file=$(awk '/^RssFile/ {print $2}' "/proc/$AGENT_PID/status")
+  kill "$AGENT_PID"; wait "$AGENT_PID" || true; AGENT_PID=""
+  local cycles=$(( $1 - WARMUP ))
+  echo "VmRSS at end: ${rss} kB (RssAnon ${anon} kB, RssFile ${file} kB); VmHWM (peak): ${hwm} kB"
+  awk -v w="$WARMUP" '$1 >= w {s += $2; n++} END {printf "VmRSS mean after warm-up: %.0f kB over %d samples\n", s/n, n}' "$WORK/samples"
+  echo "CPU after warm-up: $((end_ticks - start_ticks)) ticks (CLK_TCK=$tck) over ${cycles} s = $(awk -v d=$((end_ticks - start_ticks)) -v c=$cycles -v k=$tck 'BEGIN {printf "%.2f ms per 1 s cycle (%.2f%% of one core)", d*1000/k/c, d*100/k/c}')"
+}
+
+echo "JVM: $(java -version 2>&1 | head -1)"
+echo "JAVA_OPTS: $JAVA_OPTS"
+echo "== first start (creates the CDS archive), 30 s"
+run_agent 30 >/dev/null
+ls -la "$WORK/agent.jsa" 2>/dev/null | awk '{print "CDS archive: " $5 " bytes"}'
+echo "== measured run, $DURATION s"
+run_agent "$DURATION"

@@ -1,0 +1,146 @@
+package io.github.vpcroutefailover.agent.publish;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
+
+/**
+ * Sends each cycle's datums in one PutMetricData call, splitting only past the API's 1000-datum limit. What
+ * cannot be sent stays in a bounded {@link MetricBuffer} and goes out, newest first, with later cycles.
+ * Retries of a single call are the SDK's standard retry strategy, configured on the client.
+ */
+public final class CloudWatchPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudWatchPublisher.class);
+    /** PutMetricData accepts at most 1000 datums per request. */
+    public static final int MAX_DATUMS_PER_CALL = 1000;
+    /** After an outage the backlog drains a few calls per cycle, so catching up never delays the heartbeat much. */
+    static final int MAX_CALLS_PER_CYCLE = 3;
+
+    private final CloudWatchClient client;
+    private final String namespace;
+    private final MetricBuffer<MetricDatum> buffer;
+    private long rejected;
+    private long consecutiveFailures;
+    private long droppedReported;
+
+    public CloudWatchPublisher(CloudWatchClient client, String namespace, int bufferCapacity) {
+        this.client = client;
+        this.namespace = namespace;
+        this.buffer = new MetricBuffer<>(bufferCapacity);
+    }
+
+    /** What one publish did. */
+    public record Result(int calls, int sent, boolean failed, int buffered, long dropped) {
+    }
+
+    /** Publishes one cycle: at most {@link #MAX_CALLS_PER_CYCLE} calls, normally exactly one. */
+    public Result publish(List<MetricDatum> cycle) {
+        return send(cycle, MAX_CALLS_PER_CYCLE, null);
+    }
+
+    /**
+     * The shutdown publish: the given datums (with Draining=1) go first in one call bounded by {@code budget};
+     * the backlog follows only while the budget lasts.
+     */
+    public Result publishFinal(List<MetricDatum> cycle, Duration budget) {
+        return send(cycle, Integer.MAX_VALUE, System.nanoTime() + budget.toNanos());
+    }
+
+    private Result send(List<MetricDatum> cycle, int maxCalls, Long deadlineNanos) {
+        buffer.addAll(cycle);
+        int calls = 0;
+        int sent = 0;
+        boolean failed = false;
+        while (calls < maxCalls && buffer.size() > 0) {
+            Duration callTimeout = null;
+            if (deadlineNanos != null) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                callTimeout = Duration.ofNanos(left);
+            }
+            List<MetricDatum> batch = buffer.takeNewest(MAX_DATUMS_PER_CALL);
+            calls++;
+            try {
+                put(batch, callTimeout);
+                sent += batch.size();
+                if (consecutiveFailures > 0) {
+                    LOG.info("publishing recovered", kv("failedCycles", consecutiveFailures), kv("buffered", buffer.size()));
+                }
+                consecutiveFailures = 0;
+            } catch (AwsServiceException e) {
+                failed = true;
+                if (isPermanent(e)) {
+                    // Resending a request CloudWatch calls malformed would fail forever and block newer data.
+                    rejected += batch.size();
+                    LOG.error("CloudWatch rejected datums; dropping them", kv("datums", batch.size()), kv("errorCode", e.awsErrorDetails().errorCode()),
+                            kv("error", e.awsErrorDetails().errorMessage()));
+                } else {
+                    buffer.putBack(batch);
+                    noteFailure(e);
+                }
+                break;
+            } catch (SdkException e) {
+                failed = true;
+                buffer.putBack(batch);
+                noteFailure(e);
+                break;
+            }
+        }
+        long dropped = buffer.dropped();
+        if (dropped > droppedReported) {
+            LOG.warn("metric buffer full; dropped oldest datums", kv("droppedSinceLastReport", dropped - droppedReported),
+                    kv("droppedTotal", dropped), kv("capacity", buffer.capacity()));
+            droppedReported = dropped;
+        }
+        return new Result(calls, sent, failed, buffer.size(), dropped);
+    }
+
+    private void put(List<MetricDatum> batch, Duration callTimeout) {
+        PutMetricDataRequest.Builder req = PutMetricDataRequest.builder().namespace(namespace).metricData(batch);
+        if (callTimeout != null) {
+            req.overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
+        }
+        client.putMetricData(req.build());
+    }
+
+    private static boolean isPermanent(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        return e.statusCode() == 400 && (code.startsWith("InvalidParameter") || code.equals("MissingParameter"));
+    }
+
+    private void noteFailure(SdkException e) {
+        consecutiveFailures++;
+        // First failure and then once a minute at 1 s cycles: an outage must be visible without flooding the journal.
+        if (consecutiveFailures == 1 || consecutiveFailures % 60 == 0) {
+            LOG.warn("PutMetricData failed; keeping datums for the next cycle", kv("consecutiveFailures", consecutiveFailures),
+                    kv("buffered", buffer.size()), kv("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    public int buffered() {
+        return buffer.size();
+    }
+
+    public int bufferCapacity() {
+        return buffer.capacity();
+    }
+
+    public long dropped() {
+        return buffer.dropped();
+    }
+
+    /** Datums CloudWatch refused as malformed and that were therefore not retried. */
+    public long rejected() {
+        return rejected;
+    }
+}

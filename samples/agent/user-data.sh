@@ -1,0 +1,63 @@
+#!/bin/bash
+# EC2 user data: install the VPC Route Failover health agent on Amazon Linux 2023.
+# The instance profile needs cloudwatch:PutMetricData (condition cloudwatch:namespace = VpcRouteFailover).
+# Replace AGENT_JAR_URL with where you publish agent-<version>-all.jar (e.g. an S3 bucket via a presigned URL).
+set -euo pipefail
+AGENT_JAR_URL="${AGENT_JAR_URL:-s3://my-artifacts/vpc-route-failover/agent-0.1.0-all.jar}"
+
+dnf install -y java-21-amazon-corretto-headless
+useradd --system --no-create-home --shell /sbin/nologin vrf-agent || true
+install -d -m 0755 /opt/vpc-route-failover /etc/vpc-route-failover
+aws s3 cp "$AGENT_JAR_URL" /opt/vpc-route-failover/agent.jar
+
+cat > /etc/vpc-route-failover/agent.yaml <<'YAML'
+interval: 1s
+checks:
+  - {name: ip-forward, type: command, command: ["/bin/sh", "-c", "test \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1"]}
+  - {name: egress-https, type: http, url: "https://checkip.amazonaws.com/", interval: 5s, timeout: 2s}
+YAML
+# The maintenance switch lives next to the config; the agent user only needs to read it.
+chown root:vrf-agent /etc/vpc-route-failover && chmod 0750 /etc/vpc-route-failover
+
+java -jar /opt/vpc-route-failover/agent.jar check-config --config /etc/vpc-route-failover/agent.yaml
+# Same content as samples/agent/vpc-route-failover-agent.service
+cat > /etc/systemd/system/vpc-route-failover-agent.service <<'UNIT'
+# /etc/systemd/system/vpc-route-failover-agent.service
+[Unit]
+Description=VPC Route Failover health agent
+Wants=network-online.target
+After=network-online.target
+# Withdraw-on-exit: order the agent after the service it vouches for (e.g. After=haproxy.service), so on
+# shutdown systemd stops the agent first; it publishes Draining=1 (and holds for shutdown.holdFor) while the
+# service still runs.
+
+[Service]
+Type=simple
+User=vrf-agent
+Group=vrf-agent
+# ICMP and peer probes send real ICMP echo: raw sockets need this capability, nothing else does.
+AmbientCapabilities=CAP_NET_RAW
+CapabilityBoundingSet=CAP_NET_RAW
+NoNewPrivileges=true
+StateDirectory=vpc-route-failover
+# JVM flags chosen for footprint (measured in docs/agent.md): SerialGC and a small heap (the agent's live set is
+# a few MB), C1 only (no C2 compiler threads or their memory), one compiler thread, small code cache and thread
+# stacks, no perf-data mmap, and an AppCDS archive created on first start and reused afterwards (faster start,
+# shared read-only class metadata instead of parsing classes into anonymous memory).
+Environment="JAVA_OPTS=-XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/var/lib/vpc-route-failover/agent.jsa"
+ExecStart=/bin/sh -c 'exec /usr/bin/java $JAVA_OPTS -jar /opt/vpc-route-failover/agent.jar run --config /etc/vpc-route-failover/agent.yaml'
+# SIGTERM -> the agent publishes Draining=1 within shutdown.publishTimeout and exits 0.
+KillSignal=SIGTERM
+# Must exceed shutdown.holdFor + shutdown.publishTimeout + publish.apiCallTimeout.
+TimeoutStopSec=30
+Restart=always
+RestartSec=2
+# Exit 2 means a bad config: restarting would not fix it.
+RestartPreventExitStatus=2
+MemoryMax=128M
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now vpc-route-failover-agent
