@@ -40,7 +40,6 @@ cat > "$WORK/agent.yaml" <<YAML
 instanceId: i-0f00tprint0000001
 interval: 1s
 maintenanceFile: $WORK/maintenance
-publish: {protocol: json}
 checks:
   - {name: http-1, type: http, url: "http://127.0.0.1:$HTTP_PORT/health", timeout: 500ms}
   - {name: http-2, type: http, url: "http://127.0.0.1:$HTTP_PORT/health", bodyContains: ok, timeout: 500ms}

@@ -39,7 +39,6 @@ class SigtermDrainIT {
                     instanceId: %s
                     interval: 1s
                     maintenanceFile: %s
-                    publish: {protocol: json}
                     shutdown: {publishTimeout: 5s}
                     checks:
                       - {name: service, type: tcp, host: 127.0.0.1, port: %d, timeout: 500ms}

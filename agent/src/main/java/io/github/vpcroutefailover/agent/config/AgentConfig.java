@@ -41,10 +41,9 @@ public record AgentConfig(
      * @param socketTimeout    read timeout on that connection
      * @param apiCallTimeout   one PutMetricData including the SDK's standard retries
      * @param publishCheckState also publish the post-rise/fall CheckState metric
-     * @param jsonProtocol      speak AWS JSON 1.0 instead of the SDK's Smithy RPCv2 CBOR, for emulators without CBOR
      */
     public record PublishSettings(int bufferCapacity, Duration connectTimeout, Duration socketTimeout, Duration apiCallTimeout,
-            boolean publishCheckState, boolean jsonProtocol) {
+            boolean publishCheckState) {
     }
 
     /**

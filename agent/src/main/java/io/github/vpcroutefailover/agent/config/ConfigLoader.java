@@ -90,8 +90,7 @@ public final class ConfigLoader {
                 p == null ? Duration.ofSeconds(1) : p.duration("connectTimeout", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(30)),
                 p == null ? Duration.ofSeconds(2) : p.duration("socketTimeout", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofSeconds(60)),
                 p == null ? Duration.ofSeconds(3) : p.duration("apiCallTimeout", Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofSeconds(120)),
-                p == null || p.bool("publishCheckState", true),
-                p != null && readProtocol(p));
+                p == null || p.bool("publishCheckState", true));
         if (p != null) {
             p.rejectUnknown();
         }
@@ -129,15 +128,6 @@ public final class ConfigLoader {
         return new AgentConfig(instanceId, namespace, interval, region, endpoint, maintenance, publish, shutdown, imds, checks);
     }
 
-    /** True for json; CloudWatch accepts both, moto 5.2 only json. */
-    private static boolean readProtocol(ConfigNode p) {
-        String protocol = p.string("protocol", "rpcv2-cbor");
-        if (!protocol.equals("rpcv2-cbor") && !protocol.equals("json")) {
-            p.problem("protocol", "must be rpcv2-cbor or json, got '" + protocol + "'. Fix: leave it out (rpcv2-cbor, what CloudWatch and the SDK use), "
-                    + "or set json for an emulator that does not understand CBOR, such as moto.");
-        }
-        return protocol.equals("json");
-    }
 
     private static CheckSpec readCheck(ConfigNode c, Duration cycle) {
         String name = c.requiredString("name", "give the check a short name such as 'nat-egress'; it becomes the Check dimension.");

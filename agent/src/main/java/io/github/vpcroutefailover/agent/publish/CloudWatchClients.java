@@ -27,8 +27,7 @@ public final class CloudWatchClients {
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(p.apiCallTimeout())
                         .apiCallAttemptTimeout(p.socketTimeout().plus(p.connectTimeout()))
-                        .retryStrategy(RetryMode.STANDARD)
-                        .executionInterceptors(p.jsonProtocol() ? java.util.List.of(new JsonProtocolShim()) : java.util.List.of()));
+                        .retryStrategy(RetryMode.STANDARD));
         if (config.region() != null) {
             b.region(Region.of(config.region()));
         }
