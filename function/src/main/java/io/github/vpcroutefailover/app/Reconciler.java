@@ -158,8 +158,17 @@ public final class Reconciler {
                 saved.get(), false);
     }
 
-    /** Reads the world in a fixed number of calls: it grows with pages and configured targets, never with routes. */
+    /**
+     * Reads the world in a fixed number of calls: it grows with pages and configured targets, never with routes.
+     *
+     * <p>Ownership is read <em>before</em> the route tables. A writer marks a record APPLIED only after its EC2 change,
+     * so whatever version we see, the tables we read afterwards already contain that version's change. Read the
+     * other way round, we could pair an old table with the new record, plan the same change again on the new
+     * version, and win that claim: a second, redundant route change.
+     */
     public World observe(FailoverConfig config) {
+        Map<RouteKey, Ownership> owners = ownership.loadAll();
+        Map<String, TargetState> states = targetStates.loadAll();
         List<ObservedRouteTable> tables = routeTables.describeVpcTables(config.vpcId());
         Set<String> eniIds = new LinkedHashSet<>();
         Set<String> instanceIds = new LinkedHashSet<>();
@@ -197,8 +206,6 @@ public final class Reconciler {
             observed = observed.stream().map(i -> impaired.contains(i.instanceId())
                     ? new ObservedInstance(i.instanceId(), i.state(), i.zone(), i.launchTime(), i.tags(), i.enis(), true) : i).toList();
         }
-        Map<RouteKey, Ownership> owners = ownership.loadAll();
-        Map<String, TargetState> states = targetStates.loadAll();
         return new World(enrich(tables, observed, enis), observed, enis, owners, states);
     }
 
