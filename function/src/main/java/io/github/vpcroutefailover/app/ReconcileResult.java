@@ -1,0 +1,60 @@
+package io.github.vpcroutefailover.app;
+
+import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.plan.Plan;
+import io.github.vpcroutefailover.domain.plan.PlanNote;
+import io.github.vpcroutefailover.domain.plan.RouteAction;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one reconcile did.
+ *
+ * @param plan        the plan made on the first observation (re-plans after lost claims are per route, in {@code actions})
+ * @param actions     one outcome per planned route action
+ * @param notes       the planner's notes plus the reconciler's own (refusals, failures, races)
+ * @param lostRaces   claims lost to another writer (each followed by a re-read and re-plan of that route)
+ * @param statesSaved target states written (only when something the planner reads had changed)
+ * @param converged   nothing needed changing: the plan was empty, so no mutating API call was made
+ */
+public record ReconcileResult(Instant at, String caller, boolean dryRun, Plan plan, List<ActionOutcome> actions,
+                              List<PlanNote> notes, int lostRaces, int statesSaved, boolean converged) {
+    public ReconcileResult {
+        actions = List.copyOf(actions);
+        notes = List.copyOf(notes);
+    }
+
+    public List<ActionOutcome> applied() {
+        return actions.stream().filter(a -> a.status() == Status.APPLIED).toList();
+    }
+
+    public List<ActionOutcome> failed() {
+        return actions.stream().filter(a -> a.status() == Status.FAILED).toList();
+    }
+
+    public List<ActionOutcome> withStatus(Status status) {
+        return actions.stream().filter(a -> a.status() == status).toList();
+    }
+
+    public enum Status {
+        /** Claimed, changed in EC2, marked applied. */
+        APPLIED,
+        /** Dry run: would have been applied (validated with EC2 DryRun when asked). */
+        DRY_RUN,
+        /** Refused before any write: e.g. source/dest check still on for a {@code verify} target. */
+        REFUSED,
+        /** Another writer changed the route meanwhile, and re-planning on its result wanted nothing more. */
+        SUPERSEDED,
+        /** Lost the claim every time we tried (bounded); the next reconcile picks it up. */
+        LOST,
+        /** Claimed but EC2 (or the ENI fix) failed; the claim stays PENDING until its lease runs out. */
+        FAILED
+    }
+
+    /**
+     * @param action  the action finally attempted (after any re-plan)
+     * @param version the ownership version written, or the one planned on when nothing was written
+     */
+    public record ActionOutcome(RouteKey key, RouteAction action, Status status, long version, String detail) {
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.vpcroutefailover.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.config.RoutePolicy;
+import io.github.vpcroutefailover.config.RouteSpec;
+import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.config.TargetSpec.SourceDestCheck;
+import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.model.Destination;
+import io.github.vpcroutefailover.domain.model.ObservedEni;
+import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.domain.model.TargetKind;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CandidateResolverTest {
+    private static ObservedInstance instance(String id, String state, String zone, Map<String, String> tags) {
+        return new ObservedInstance(id, state, zone, Instant.EPOCH, tags, List.of(
+                new ObservedEni("eni-" + id + "-0", id, 0, zone, "s", "10.0.0.1", true, "in-use"),
+                new ObservedEni("eni-" + id + "-1", id, 1, zone, "s", "10.0.1.1", true, "in-use")), false);
+    }
+
+    @Test
+    void resolvesInstancesToTheEniAtTheDeviceIndexTagTargetsToEachMatchAndFallbacksLast() {
+        Map<String, TargetSpec> targets = new LinkedHashMap<>();
+        targets.put("nat-a", new TargetSpec.Instance("nat-a", "i-a", null, 1, List.of("ec2"), SourceDestCheck.FIX));
+        targets.put("dns", new TargetSpec.Instance("dns", null, Map.of("role", "dns"), 0, List.of("ec2"), SourceDestCheck.VERIFY));
+        targets.put("leg", new TargetSpec.Eni("leg", "eni-x", List.of(), SourceDestCheck.IGNORE));
+        targets.put("gw", new TargetSpec.Gateway("gw", TargetKind.NAT_GATEWAY, "nat-0123", List.of()));
+        RouteSpec route = new RouteSpec("r", Destination.parse("0.0.0.0/0"), List.of(new TableSelector.Main(false)),
+                List.of("nat-a", "dns", "leg"), List.of("gw"), RoutePolicy.defaults());
+        FailoverConfig config = new FailoverConfig("vpc-1", Map.of(), targets, List.of(route));
+        List<ObservedInstance> instances = List.of(
+                instance("i-a", "running", "az-a", Map.of()),
+                instance("i-d2", "running", "az-b", Map.of("role", "dns")),
+                instance("i-d1", "stopped", "az-a", Map.of("role", "dns")),
+                instance("i-d3", "terminated", "az-a", Map.of("role", "dns")),
+                instance("i-other", "running", "az-a", Map.of("role", "web")));
+        List<ObservedEni> enis = List.of(new ObservedEni("eni-x", "i-appliance", 2, "az-c", "s", "10.0.2.2", false, "in-use"));
+
+        List<Candidate> c = CandidateResolver.forRoute(config, route, instances, enis);
+
+        assertThat(c).extracting(Candidate::targetName).containsExactly("nat-a", "dns", "dns", "leg", "gw");
+        assertThat(c.get(0).target()).isEqualTo(RouteTarget.eni("eni-i-a-1", "i-a"));
+        assertThat(c.get(0).zone()).isEqualTo("az-a");
+        assertThat(c.get(1).key()).isEqualTo("i-d1");
+        assertThat(c.get(2).key()).isEqualTo("i-d2");
+        assertThat(c.get(3).target()).isEqualTo(RouteTarget.eni("eni-x", "i-appliance"));
+        assertThat(c.get(4).fallback()).isTrue();
+        assertThat(c.get(4).zone()).isNull();
+        assertThat(c.subList(0, 4)).noneMatch(Candidate::fallback);
+        assertThat(CandidateResolver.all(config, instances, enis)).hasSize(5);
+    }
+
+    @Test
+    void aMissingInstanceOrEniYieldsNoCandidate() {
+        Map<String, TargetSpec> targets = Map.of(
+                "nat-a", new TargetSpec.Instance("nat-a", "i-missing", null, 0, List.of(), SourceDestCheck.FIX),
+                "leg", new TargetSpec.Eni("leg", "eni-missing", List.of(), SourceDestCheck.IGNORE));
+        RouteSpec route = new RouteSpec("r", Destination.parse("0.0.0.0/0"), List.of(), List.of("nat-a", "leg"), List.of(),
+                RoutePolicy.defaults());
+        FailoverConfig config = new FailoverConfig("vpc-1", Map.of(), targets, List.of(route));
+        assertThat(CandidateResolver.forRoute(config, route, List.of(), List.of())).isEmpty();
+    }
+
+    @Test
+    void tagWildcardsMatchAnyValue() {
+        assertThat(CandidateResolver.tagsMatch(Map.of("role", "dns", "env", "x"), Map.of("role", "dns", "env", "*"))).isTrue();
+        assertThat(CandidateResolver.tagsMatch(Map.of("role", "dns"), Map.of("env", "*"))).isFalse();
+        assertThat(CandidateResolver.tagsMatch(Map.of("role", "web"), Map.of("role", "dns"))).isFalse();
+    }
+}
