@@ -1,0 +1,121 @@
+package io.github.vpcroutefailover.handler.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an EventBridge envelope ({@code version, id, detail-type, source, time, region, resources, detail}) into a
+ * {@link Trigger}, or refuses it with the field at fault. Pure: no AWS, no clock.
+ */
+public final class EventParser {
+    private static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8}([0-9a-f]{9})?");
+
+    private EventParser() {
+    }
+
+    /** True when the JSON looks like an EventBridge event rather than a manual invoke. */
+    public static boolean isEventBridgeEnvelope(JsonNode root) {
+        return root != null && root.isObject() && root.has("detail-type") && root.has("source");
+    }
+
+    public static Trigger parse(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("$", "expected a JSON object (an EventBridge event)");
+        }
+        String detailType = text(root, "detail-type");
+        String source = text(root, "source");
+        String id = text(root, "id");
+        Instant time = instant(root, "time");
+        JsonNode detail = root.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new BadRequestException("detail", "missing or not an object; EventBridge events carry their payload in 'detail'");
+        }
+        return switch (source + "|" + detailType) {
+            case "aws.events|Scheduled Event" -> new Trigger.Scheduled(id, time);
+            case "aws.cloudwatch|CloudWatch Alarm State Change" -> alarm(id, time, detail);
+            case "aws.ec2|EC2 Instance State-change Notification" ->
+                    new Trigger.InstanceStateChange(id, time, instanceId(detail, "instance-id"), state(detail));
+            case "aws.ec2|EC2 Spot Instance Interruption Warning" ->
+                    new Trigger.SpotInterruption(id, time, instanceId(detail, "instance-id"), optional(detail, "instance-action", "terminate"));
+            case "aws.ec2|EC2 Instance Rebalance Recommendation" ->
+                    new Trigger.RebalanceRecommendation(id, time, instanceId(detail, "instance-id"));
+            case "aws.autoscaling|EC2 Instance-terminate Lifecycle Action" -> new Trigger.LifecycleTerminate(id, time,
+                    text(detail, "AutoScalingGroupName", "detail."), text(detail, "LifecycleHookName", "detail."),
+                    text(detail, "LifecycleActionToken", "detail."), instanceId(detail, "EC2InstanceId"));
+            default -> throw new BadRequestException("detail-type", "unsupported event '" + detailType + "' from '" + source
+                    + "'; this function handles Scheduled Event (aws.events), CloudWatch Alarm State Change (aws.cloudwatch), "
+                    + "EC2 Instance State-change Notification, EC2 Spot Instance Interruption Warning, "
+                    + "EC2 Instance Rebalance Recommendation (aws.ec2) and EC2 Instance-terminate Lifecycle Action (aws.autoscaling)");
+        };
+    }
+
+    private static Trigger alarm(String id, Instant time, JsonNode detail) {
+        String alarmName = text(detail, "alarmName", "detail.");
+        JsonNode state = detail.get("state");
+        if (state == null || !state.isObject()) {
+            throw new BadRequestException("detail.state", "missing; expected {\"value\": \"ALARM\"|\"OK\"|\"INSUFFICIENT_DATA\", ...}");
+        }
+        String value = text(state, "value", "detail.state.");
+        if (!value.equals("ALARM") && !value.equals("OK") && !value.equals("INSUFFICIENT_DATA")) {
+            throw new BadRequestException("detail.state.value", "'" + value + "' is not ALARM, OK or INSUFFICIENT_DATA");
+        }
+        JsonNode prev = detail.path("previousState").path("value");
+        Map<String, String> dims = new LinkedHashMap<>();
+        // Single-metric alarms carry the metric under configuration.metrics[0].metricStat.metric.dimensions.
+        for (JsonNode m : detail.path("configuration").path("metrics")) {
+            m.path("metricStat").path("metric").path("dimensions").fields().forEachRemaining(e -> dims.put(e.getKey(), e.getValue().asText()));
+        }
+        return new Trigger.AlarmStateChange(id, time, alarmName, value, prev.isTextual() ? prev.asText() : null,
+                state.path("reason").asText(""), dims);
+    }
+
+    private static String state(JsonNode detail) {
+        String state = text(detail, "state", "detail.");
+        return switch (state) {
+            case "pending", "running", "stopping", "stopped", "shutting-down", "terminated" -> state;
+            default -> throw new BadRequestException("detail.state", "'" + state
+                    + "' is not an EC2 instance state (pending, running, stopping, stopped, shutting-down, terminated)");
+        };
+    }
+
+    private static String instanceId(JsonNode detail, String field) {
+        String id = text(detail, field, "detail.");
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw new BadRequestException("detail." + field, "'" + id + "' is not an instance id (i- followed by 8 or 17 hex digits)");
+        }
+        return id;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return text(node, field, "");
+    }
+
+    private static String text(JsonNode node, String field, String prefix) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new BadRequestException(prefix + field, "missing");
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new BadRequestException(prefix + field, "must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private static String optional(JsonNode node, String field, String fallback) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.asText() : fallback;
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String t = text(node, field);
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(field, "'" + t + "' is not an ISO-8601 UTC time like 2026-11-21T16:34:00Z");
+        }
+    }
+}

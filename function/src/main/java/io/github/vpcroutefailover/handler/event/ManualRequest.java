@@ -1,0 +1,84 @@
+package io.github.vpcroutefailover.handler.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+
+/** A direct {@code lambda:InvokeFunction} request: JSON in, JSON out. Shapes: README "Manual invoke". */
+public sealed interface ManualRequest {
+    String action();
+
+    /** Every managed route: table, destination, current target, owner version, candidate health, last change. */
+    record Status(String route) implements ManualRequest {
+        @Override
+        public String action() {
+            return "status";
+        }
+    }
+
+    /** What a reconcile would do now; changes nothing. */
+    record Plan() implements ManualRequest {
+        @Override
+        public String action() {
+            return "plan";
+        }
+    }
+
+    /**
+     * Move one route ({@code route}, optionally only in {@code routeTable}) or every route of {@code fromTarget} to
+     * {@code to} (a target name) or to the next best candidate. {@code force} overrides health and is recorded.
+     */
+    record Failover(String route, String routeTable, String fromTarget, String to, boolean force, String reason, boolean dryRun)
+            implements ManualRequest {
+        @Override
+        public String action() {
+            return "failover";
+        }
+    }
+
+    /** Planned maintenance: move the target's routes away and keep them away until undrained. */
+    record Drain(String target, String reason, boolean dryRun) implements ManualRequest {
+        @Override
+        public String action() {
+            return "drain";
+        }
+    }
+
+    record Undrain(String target, String reason) implements ManualRequest {
+        @Override
+        public String action() {
+            return "undrain";
+        }
+    }
+
+    /** Hold a route on one target until {@code expiresAt}; without {@code force} only while it is healthy. */
+    record Pin(String route, String routeTable, String to, Instant expiresAt, Duration requested, boolean force, String reason)
+            implements ManualRequest {
+        @Override
+        public String action() {
+            return "pin";
+        }
+    }
+
+    record Unpin(String route, String routeTable) implements ManualRequest {
+        @Override
+        public String action() {
+            return "unpin";
+        }
+    }
+
+    /** Add a route at runtime; {@code spec} is validated exactly like a route in the config file. */
+    record Register(JsonNode spec) implements ManualRequest {
+        @Override
+        public String action() {
+            return "register";
+        }
+    }
+
+    record Deregister(String route) implements ManualRequest {
+        @Override
+        public String action() {
+            return "deregister";
+        }
+    }
+}
