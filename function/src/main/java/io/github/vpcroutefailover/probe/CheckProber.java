@@ -21,6 +21,16 @@ public final class CheckProber implements Prober, AutoCloseable {
         this.httpDefaults = httpDefaults;
         this.httpByCheck = Map.copyOf(httpByCheck);
         this.http = new HttpProber(httpDefaults);
+        this.httpByCheck.values().forEach(http::prepare);
+    }
+
+    /**
+     * Loads and warms the probe code paths outside any probe timeout; call once in the Lambda init phase.
+     *
+     * @return a failed result when the warm-up exchange itself failed (worth a log line, not fatal)
+     */
+    public ProbeResult warmUp() {
+        return http.warmUp();
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.github.vpcroutefailover.probe;
 
 import io.github.vpcroutefailover.config.CheckSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +58,51 @@ public final class HttpProber implements AutoCloseable {
 
     public HttpProber(HttpOptions defaults) {
         this.defaults = defaults;
+        // Building a client initialises JSSE and loads the trust store: seconds on a cold, small Lambda. Do it now,
+        // in the init phase, not inside the first probe's timeout.
+        client(defaults);
+    }
+
+    /** Builds the client for {@code options} ahead of the first probe that uses it. */
+    public void prepare(HttpOptions options) {
+        client(options);
+    }
+
+    /**
+     * Runs one real exchange against a throw-away listener on 127.0.0.1, so the HTTP client's request, connection and
+     * response-parsing classes are loaded (and JIT-warm) before the first real probe: otherwise the first probe of a
+     * cold start can spend most of its timeout loading classes and fail for no reason of the target's. Call it from
+     * the Lambda init phase (it is also a natural SnapStart priming step). Returns the warm-up probe's result.
+     */
+    public ProbeResult warmUp() {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread responder = Thread.ofPlatform().daemon().name("http-probe-warm-up").start(() -> {
+                try (Socket c = listener.accept()) {
+                    c.setSoTimeout(5_000);
+                    InputStream in = c.getInputStream();
+                    // Read up to the blank line that ends the request headers (a GET has no body).
+                    int matched = 0;
+                    byte[] end = {'\r', '\n', '\r', '\n'};
+                    for (int b; matched < 4 && (b = in.read()) != -1; ) {
+                        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // The probe below reports what went wrong.
+                }
+            });
+            CheckSpec.Http check = new CheckSpec.Http("warm-up", "http", listener.getLocalPort(), "/", 200, "ok",
+                    Duration.ofSeconds(10), Duration.ofSeconds(20), 1, 1);
+            ProbeResult result = probe(listener.getInetAddress().getHostAddress(), check, defaults);
+            responder.join(Duration.ofSeconds(1));
+            return result;
+        } catch (IOException e) {
+            return ProbeResult.fail(Duration.ZERO, "warm-up listener failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProbeResult.fail(Duration.ZERO, "warm-up interrupted");
+        }
     }
 
     /**

@@ -132,6 +132,14 @@ class HttpProberTest {
     }
 
     @Test
+    void warmsUpAgainstItsOwnLoopbackListener() {
+        ProbeResult result = prober.warmUp();
+
+        assertThat(result.passed()).as(result.detail()).isTrue();
+        assertThat(result.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
     void passesOnExpectedStatusAndBody() {
         ProbeResult result = prober.probe(LOOPBACK, check("/ok", 200, "ok"));
 
