@@ -15,7 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-class ProbeLoopBoundsProperties {
+class ProbeLoopBoundsTest {
     /**
      * Whatever the budget, interval and timeout (shorter than the interval, as the config requires): the loop runs
      * floor(budget / interval) rounds within one, every round starts one interval after the previous, and no round's
