@@ -154,6 +154,10 @@ public final class ProbeLoop implements AutoCloseable {
         }
 
         ProbeRun loop() {
+            if (slots.isEmpty()) {
+                // Nothing to probe: return at once rather than idle until the deadline.
+                return result(ProbeRun.Stop.DEADLINE);
+            }
             Instant start = clock.instant();
             long slotIndex = 0;
             ProbeRun.Stop stop = ProbeRun.Stop.DEADLINE;

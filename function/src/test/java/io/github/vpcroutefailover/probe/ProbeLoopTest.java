@@ -367,6 +367,20 @@ class ProbeLoopTest {
     }
 
     @Test
+    void returnsAtOnceWithNothingToProbe() {
+        FakeClock clock = FakeClock.fixed();
+        FakeSleeper sleeper = new FakeSleeper(clock);
+        ProbeRun run;
+        try (ProbeLoop probe = ProbeLoop.builder().prober((address, check) -> ProbeResult.pass(Duration.ZERO, "ok")).clock(clock)
+                .sleeper(sleeper).build()) {
+            run = probe.run(List.of(), Map.of(), T0.plusSeconds(60));
+        }
+
+        assertThat(run.rounds()).isZero();
+        assertThat(sleeper.sleeps()).isZero();
+    }
+
+    @Test
     void rejectsATargetListedTwice() {
         ProbeTarget a = new ProbeTarget("i-a", "10.0.0.1", List.of(tcp("tcp", 22, 500, 1000, 2, 2)));
         try (ProbeLoop probe = ProbeLoop.builder().prober((address, check) -> ProbeResult.pass(Duration.ZERO, "ok")).build()) {
