@@ -1,0 +1,438 @@
+package io.github.vpcroutefailover.probe;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.health.CheckState;
+import io.github.vpcroutefailover.domain.health.Health;
+import io.github.vpcroutefailover.domain.health.Observation;
+import io.github.vpcroutefailover.domain.health.TargetState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-VPC probe: within one invocation, probes every target's TCP/HTTP checks in rounds at a fixed interval until
+ * the deadline, with rise/fall hysteresis per (target, check).
+ *
+ * <ul>
+ *   <li>A round's probes run concurrently on a bounded pool, so a target that hangs until its timeout costs one
+ *       thread for that long, not the other targets' rounds.</li>
+ *   <li>Rounds start on a fixed-rate schedule ({@code start + n * interval}); a round that overruns skips the slots
+ *       it overran instead of bunching rounds up. A round starts only if its longest timeout ends before the
+ *       deadline, so the loop never runs past its budget.</li>
+ *   <li>The moment a check crosses its fall threshold the {@link FailoverTrigger} is called, from the loop thread,
+ *       while the rest of the round is still in flight. Results that are already in are added first, so targets
+ *       failing together are handed over together. Rise crossings are handed over after the round, at most once per
+ *       round.</li>
+ * </ul>
+ *
+ * <p>Only the loop thread touches the counters and the pending observations; pool threads only run probes. There is
+ * no shared "is it failing" flag to race on (alterNAT's loop has one), and the decision is the reconciler's, under
+ * its ownership fencing.
+ *
+ * <p>Time comes from the injected {@link Clock} and waiting from the injected {@link Sleeper}, so tests drive the
+ * loop with a fake clock and count rounds instead of timing them. Probe timeouts are real: they are network I/O.
+ */
+public final class ProbeLoop implements AutoCloseable {
+    /** {@link Observation#source()} of every probe observation. */
+    public static final String SOURCE = "probe";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeLoop.class);
+
+    private final Prober prober;
+    private final ProbeSettings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final FailoverTrigger trigger;
+    private final ProbeMetrics metrics;
+    private final String probeAz;
+    private final ExecutorService pool;
+
+    private ProbeLoop(Builder b) {
+        this.prober = Objects.requireNonNull(b.prober, "prober");
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.sleeper = Objects.requireNonNull(b.sleeper, "sleeper");
+        this.trigger = Objects.requireNonNull(b.trigger, "trigger");
+        this.metrics = Objects.requireNonNull(b.metrics, "metrics");
+        this.probeAz = b.probeAz;
+        this.pool = Executors.newFixedThreadPool(settings.maxConcurrency(), daemonThreads());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Probes until {@code deadline} (see {@link ProbeSettings#deadline}) or until the thread is interrupted.
+     *
+     * @param targets targets with their addresses; keys must be unique
+     * @param stored  stored states by target key to seed the counters from (missing: UNKNOWN, no history)
+     */
+    public ProbeRun run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline) {
+        return new Run(targets, stored, deadline).loop();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    /** One (target, check) pair with its counters. */
+    private static final class Slot {
+        final ProbeTarget target;
+        final CheckSpec check;
+        final Duration timeout;
+        final long every;
+        long lastSlot = Long.MIN_VALUE;
+        CheckState state;
+        int probes;
+
+        Slot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
+            this.target = target;
+            this.check = check;
+            this.timeout = TcpProber.timeoutOf(timeoutOf(check));
+            this.every = every;
+            this.state = state;
+        }
+
+        boolean due(long slotIndex) {
+            return lastSlot == Long.MIN_VALUE || slotIndex - lastSlot >= every;
+        }
+    }
+
+    /** The state of one invocation's loop. Confined to the loop thread. */
+    private final class Run {
+        private final List<Slot> slots = new ArrayList<>();
+        private final Instant deadline;
+        private final Duration interval;
+        private final List<Observation> pending = new ArrayList<>();
+        private boolean fallUndelivered;
+        private boolean riseUndelivered;
+        private int rounds;
+        private int skipped;
+        private int failedCalls;
+        private int recoveredCalls;
+        private int triggerErrors;
+
+        Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            this.interval = intervalFor(targets);
+            Set<String> keys = new HashSet<>();
+            for (ProbeTarget target : targets) {
+                if (!keys.add(target.key())) {
+                    throw new IllegalArgumentException("target " + target.key() + " is listed twice; merge its checks into one ProbeTarget");
+                }
+                TargetState state = stored.get(target.key());
+                for (CheckSpec check : target.checks()) {
+                    CheckState seed = state == null ? null : state.checks().get(check.name());
+                    Duration checkInterval = intervalOf(check);
+                    long every = checkInterval == null ? 1 : Math.max(1, Math.round((double) checkInterval.toNanos() / interval.toNanos()));
+                    slots.add(new Slot(target, check, every, seed == null ? CheckState.unknown() : seed));
+                }
+            }
+        }
+
+        ProbeRun loop() {
+            if (slots.isEmpty()) {
+                // Nothing to probe: return at once rather than idle until the deadline.
+                return result(ProbeRun.Stop.DEADLINE);
+            }
+            Instant start = clock.instant();
+            long slotIndex = 0;
+            ProbeRun.Stop stop = ProbeRun.Stop.DEADLINE;
+            LOG.info("probe loop starting", kv("targets", slots.stream().map(s -> s.target.key()).distinct().count()),
+                    kv("checks", slots.size()), kv("intervalMs", interval.toMillis()), kv("deadline", deadline), kv("probeAz", probeAz));
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    stop = ProbeRun.Stop.INTERRUPTED;
+                    break;
+                }
+                Instant slotTime = start.plus(interval.multipliedBy(slotIndex));
+                Instant now = clock.instant();
+                if (now.isBefore(slotTime)) {
+                    try {
+                        sleeper.sleep(Duration.between(now, slotTime));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        stop = ProbeRun.Stop.INTERRUPTED;
+                        break;
+                    }
+                    now = clock.instant();
+                }
+                final long index = slotIndex;
+                List<Slot> due = slots.stream().filter(s -> s.due(index)).toList();
+                Duration longest = due.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
+                if (now.plus(longest).isAfter(deadline)) {
+                    break;
+                }
+                if (!due.isEmpty()) {
+                    if (!round(now, slotIndex, due)) {
+                        stop = ProbeRun.Stop.INTERRUPTED;
+                        break;
+                    }
+                    rounds++;
+                }
+                long next = slotIndex + 1;
+                long reached = Duration.between(start, clock.instant()).toNanos() / interval.toNanos();
+                if (reached >= next) {
+                    // The round overran slot(s): skip them rather than start rounds back to back.
+                    skipped += (int) (reached - next + 1);
+                    next = reached + 1;
+                }
+                slotIndex = next;
+            }
+            LOG.info("probe loop finished", kv("rounds", rounds), kv("skippedSlots", skipped), kv("stop", stop),
+                    kv("undelivered", pending.size()), kv("probeAz", probeAz));
+            return result(stop);
+        }
+
+        /** Runs one round; false when interrupted. */
+        private boolean round(Instant at, long slotIndex, List<Slot> due) {
+            CompletionService<ProbeResult> completions = new ExecutorCompletionService<>(pool);
+            Map<Future<ProbeResult>, Slot> inFlight = new IdentityHashMap<>();
+            List<ProbeSample> samples = new ArrayList<>(due.size());
+            boolean fell = false;
+            Duration longest = Duration.ZERO;
+            for (Slot slot : due) {
+                slot.lastSlot = slotIndex;
+                slot.probes++;
+                String address = slot.target.address();
+                if (address == null) {
+                    fell |= record(slot, at, ProbeResult.fail(Duration.ZERO, "cannot probe " + slot.target.key()
+                            + ": no private IP known (ENI not observed, or not an instance/ENI target)"), samples);
+                    continue;
+                }
+                longest = longest.compareTo(slot.timeout) < 0 ? slot.timeout : longest;
+                CheckSpec check = slot.check;
+                inFlight.put(completions.submit(() -> prober.probe(address, check)), slot);
+            }
+            if (fell) {
+                deliver(true);
+                fell = false;
+            }
+            long giveUpAt = System.nanoTime() + longest.plus(settings.straggleGrace()).toNanos();
+            boolean interrupted = false;
+            while (!inFlight.isEmpty()) {
+                Future<ProbeResult> done;
+                try {
+                    long wait = giveUpAt - System.nanoTime();
+                    done = wait > 0 ? completions.poll(wait, TimeUnit.NANOSECONDS) : completions.poll();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    interrupted = true;
+                    break;
+                }
+                if (done == null) {
+                    break;
+                }
+                // Take every result that is already in before handing over, so simultaneous failures travel together.
+                while (done != null) {
+                    Slot slot = inFlight.remove(done);
+                    fell |= record(slot, at, outcome(done, slot), samples);
+                    done = completions.poll();
+                }
+                if (fell) {
+                    deliver(true);
+                    fell = false;
+                }
+            }
+            if (interrupted) {
+                inFlight.keySet().forEach(f -> f.cancel(true));
+                return false;
+            }
+            for (Map.Entry<Future<ProbeResult>, Slot> straggler : inFlight.entrySet()) {
+                straggler.getKey().cancel(true);
+                Slot slot = straggler.getValue();
+                fell |= record(slot, at, ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()), "probe did not finish within "
+                        + slot.timeout.plus(settings.straggleGrace()).toMillis() + " ms (abandoned)"), samples);
+            }
+            if (fell || fallUndelivered) {
+                deliver(true);
+            } else if (riseUndelivered) {
+                deliver(false);
+            }
+            try {
+                metrics.publish(samples);
+            } catch (RuntimeException e) {
+                LOG.warn("probe metrics could not be published", kv("error", e.toString()));
+            }
+            return true;
+        }
+
+        private ProbeResult outcome(Future<ProbeResult> done, Slot slot) {
+            try {
+                return done.get();
+            } catch (ExecutionException e) {
+                return ProbeResult.fail(Duration.ZERO, "probe of check '" + slot.check.name() + "' failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ProbeResult.fail(Duration.ZERO, "probe interrupted");
+            } catch (java.util.concurrent.CancellationException e) {
+                return ProbeResult.fail(Duration.ZERO, "probe cancelled");
+            }
+        }
+
+        /** Applies one result; true when it made the check cross its fall threshold. */
+        private boolean record(Slot slot, Instant at, ProbeResult result, List<ProbeSample> samples) {
+            String detail = probeAz == null ? result.detail() : result.detail() + " (probe in " + probeAz + ")";
+            Observation observation = new Observation(slot.target.key(), slot.check.name(), result.passed(), false, at, SOURCE, detail);
+            CheckState before = slot.state;
+            CheckState after = Hysteresis.step(before, slot.check.rise(), slot.check.fall(), observation);
+            slot.state = after;
+            pending.add(observation);
+            samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
+            if (before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) {
+                LOG.warn("probe check crossed fall threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
+                        kv("from", before.health()), kv("failures", after.failures()), kv("detail", detail));
+                fallUndelivered = true;
+                return true;
+            }
+            if (before.health() != Health.HEALTHY && after.health() == Health.HEALTHY) {
+                LOG.info("probe check crossed rise threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
+                        kv("from", before.health()), kv("passes", after.passes()), kv("detail", detail));
+                riseUndelivered = true;
+            }
+            return false;
+        }
+
+        /** Hands every pending observation to the trigger; on failure keeps them for the next attempt. */
+        private void deliver(boolean failed) {
+            List<Observation> batch = List.copyOf(pending);
+            try {
+                if (failed) {
+                    trigger.targetsFailed(batch);
+                    failedCalls++;
+                } else {
+                    trigger.targetsRecovered(batch);
+                    recoveredCalls++;
+                }
+                pending.subList(0, batch.size()).clear();
+                fallUndelivered = false;
+                riseUndelivered = false;
+            } catch (RuntimeException e) {
+                triggerErrors++;
+                LOG.error("failover trigger failed; observations kept and retried after the next round",
+                        kv("event", failed ? "targetsFailed" : "targetsRecovered"), kv("observations", batch.size()), kv("error", e.toString()), e);
+            }
+        }
+
+        private ProbeRun result(ProbeRun.Stop stop) {
+            Map<String, Map<String, Integer>> probes = new LinkedHashMap<>();
+            Map<String, Map<String, CheckState>> states = new LinkedHashMap<>();
+            for (Slot s : slots) {
+                probes.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.probes);
+                states.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.state);
+            }
+            probes.replaceAll((k, v) -> Map.copyOf(v));
+            states.replaceAll((k, v) -> Map.copyOf(v));
+            return new ProbeRun(rounds, skipped, probes, states, pending, failedCalls, recoveredCalls, triggerErrors, stop);
+        }
+    }
+
+    private Duration intervalFor(List<ProbeTarget> targets) {
+        if (settings.interval() != null) {
+            return settings.interval();
+        }
+        return targets.stream().flatMap(t -> t.checks().stream()).map(ProbeLoop::intervalOf).filter(Objects::nonNull)
+                .filter(d -> !d.isZero() && !d.isNegative()).min(Duration::compareTo).orElse(ProbeSettings.DEFAULT_INTERVAL);
+    }
+
+    private static Duration intervalOf(CheckSpec check) {
+        return switch (check) {
+            case CheckSpec.Tcp t -> t.interval();
+            case CheckSpec.Http h -> h.interval();
+            default -> null;
+        };
+    }
+
+    private static Duration timeoutOf(CheckSpec check) {
+        return switch (check) {
+            case CheckSpec.Tcp t -> t.timeout();
+            case CheckSpec.Http h -> h.timeout();
+            default -> null;
+        };
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "probe-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public static final class Builder {
+        private Prober prober;
+        private ProbeSettings settings = ProbeSettings.defaults();
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private FailoverTrigger trigger = FailoverTrigger.NONE;
+        private ProbeMetrics metrics = ProbeMetrics.NONE;
+        private String probeAz;
+
+        private Builder() {
+        }
+
+        public Builder prober(Prober value) {
+            this.prober = value;
+            return this;
+        }
+
+        public Builder settings(ProbeSettings value) {
+            this.settings = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public Builder sleeper(Sleeper value) {
+            this.sleeper = value;
+            return this;
+        }
+
+        public Builder trigger(FailoverTrigger value) {
+            this.trigger = value;
+            return this;
+        }
+
+        public Builder metrics(ProbeMetrics value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** The AZ the probe runs in: a metric dimension and part of each observation's detail. */
+        public Builder probeAz(String value) {
+            this.probeAz = value;
+            return this;
+        }
+
+        public ProbeLoop build() {
+            return new ProbeLoop(this);
+        }
+    }
+}

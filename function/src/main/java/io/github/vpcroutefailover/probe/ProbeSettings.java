@@ -1,0 +1,61 @@
+package io.github.vpcroutefailover.probe;
+
+import java.time.Duration;
+
+/**
+ * How the probe loop runs.
+ *
+ * @param interval       time between rounds; null: the shortest interval of the checks probed (their default is 2 s).
+ *                       A check whose own interval is longer is probed every {@code round(checkInterval / interval)}
+ *                       rounds.
+ * @param maxConcurrency probes in flight at once (a bounded pool: one hanging target costs one thread, not a round)
+ * @param maxRun         longest a single invocation loops; the schedule starts one invocation a minute
+ * @param deadlineMargin kept free at the end of the invocation for the final hand-over (persisting observations)
+ * @param straggleGrace  how long past its own timeout a probe may take before the round gives up on it
+ */
+public record ProbeSettings(Duration interval, int maxConcurrency, Duration maxRun, Duration deadlineMargin, Duration straggleGrace) {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+
+    public ProbeSettings {
+        if (interval != null && (interval.isZero() || interval.isNegative())) {
+            throw new IllegalArgumentException("probe interval must be positive, but was " + interval);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("probe maxConcurrency must be at least 1, but was " + maxConcurrency);
+        }
+        if (maxRun == null || maxRun.isNegative() || deadlineMargin == null || deadlineMargin.isNegative()
+                || straggleGrace == null || straggleGrace.isNegative()) {
+            throw new IllegalArgumentException("probe maxRun, deadlineMargin and straggleGrace must be zero or positive");
+        }
+    }
+
+    public static ProbeSettings defaults() {
+        return new ProbeSettings(null, 16, Duration.ofSeconds(60), Duration.ofSeconds(3), Duration.ofSeconds(1));
+    }
+
+    public ProbeSettings withInterval(Duration value) {
+        return new ProbeSettings(value, maxConcurrency, maxRun, deadlineMargin, straggleGrace);
+    }
+
+    public ProbeSettings withMaxConcurrency(int value) {
+        return new ProbeSettings(interval, value, maxRun, deadlineMargin, straggleGrace);
+    }
+
+    public ProbeSettings withMaxRun(Duration value) {
+        return new ProbeSettings(interval, maxConcurrency, value, deadlineMargin, straggleGrace);
+    }
+
+    public ProbeSettings withDeadlineMargin(Duration value) {
+        return new ProbeSettings(interval, maxConcurrency, maxRun, value, straggleGrace);
+    }
+
+    /**
+     * When this invocation must stop starting rounds: {@code now + min(maxRun, remaining) - deadlineMargin}.
+     *
+     * @param remaining what the Lambda context says is left ({@code Context.getRemainingTimeInMillis()})
+     */
+    public java.time.Instant deadline(java.time.Instant now, Duration remaining) {
+        Duration budget = remaining.compareTo(maxRun) < 0 ? remaining : maxRun;
+        return now.plus(budget).minus(deadlineMargin);
+    }
+}
