@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.aws.cloudwatch;
 import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.ports.HealthSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
  * {@code staleAfter} is a hard failure: a silent agent is a dead agent or a hung instance. An agent reporting
  * {@code Draining=1} fails every agent check of its instance at once, so routes leave before the service stops.
  */
-public final class AgentMetricHealthSource {
+public final class AgentMetricHealthSource implements HealthSource {
     public static final String DEFAULT_NAMESPACE = "VpcRouteFailover";
     static final String CHECK_RESULT = "CheckResult";
     static final String DRAINING = "Draining";
@@ -56,6 +57,7 @@ public final class AgentMetricHealthSource {
         }
     }
 
+    @Override
     public List<Observation> observe(Collection<Candidate> candidates, Instant now) {
         Map<String, Series> byQuery = new LinkedHashMap<>();
         Map<String, List<String>> agentChecksByInstance = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.aws.cloudwatch;
 import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.ports.HealthSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * A named alarm that does not exist is a failure with a detail that says so, because a check that cannot be
  * evaluated must not pass.
  */
-public final class AlarmHealthSource {
+public final class AlarmHealthSource implements HealthSource {
     static final int MAX_NAMES = 100;
 
     private final CloudWatchClient cloudWatch;
@@ -34,6 +35,7 @@ public final class AlarmHealthSource {
         this.checks = Map.copyOf(checks);
     }
 
+    @Override
     public List<Observation> observe(Collection<Candidate> candidates, Instant now) {
         Map<String, List<String[]>> usersByAlarm = new LinkedHashMap<>(); // alarm -> [targetKey, checkName]
         for (Candidate c : candidates) {
