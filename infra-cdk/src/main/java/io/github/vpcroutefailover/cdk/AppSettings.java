@@ -74,14 +74,15 @@ public record AppSettings(Path configPath, String stackName, String vpcId, Strin
             problems.add("vpcCidr: '" + vpcCidr + "' is not an IPv4 CIDR like 10.0.0.0/16");
         }
         List<ProbeSubnet> probeSubnets = new ArrayList<>();
-        for (String entry : list(context, "probeSubnets")) {
+        List<String> probeEntries = list(context, "probeSubnets");
+        for (String entry : probeEntries) {
             try {
                 probeSubnets.add(ProbeSubnet.parse(entry));
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
         }
-        if (!probeSubnets.isEmpty() && vpcCidr == null) {
+        if (!probeEntries.isEmpty() && vpcCidr == null) {
             problems.add("vpcCidr: required with probeSubnets (the probes may connect to check ports inside the VPC only); "
                     + "pass e.g. -c vpcCidr=10.0.0.0/16");
         }

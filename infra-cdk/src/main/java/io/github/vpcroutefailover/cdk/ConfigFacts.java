@@ -64,7 +64,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         runtimeResolvedTargets = List.copyOf(runtimeResolvedTargets);
         agentAlarms = List.copyOf(agentAlarms);
         configAlarmNames = List.copyOf(configAlarmNames);
-        probePorts = Set.copyOf(new TreeSet<>(probePorts));
+        probePorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(probePorts));
         probedChecks = List.copyOf(probedChecks);
         routeNames = List.copyOf(routeNames);
     }
