@@ -182,7 +182,6 @@ public class VrfStack extends Stack {
         }
         Function controller = controllerBuilder.build();
         NagRules.lambdaRuntime(controller);
-        controller.getNode().addDependency(controllerRole);
         // SnapStart snapshots published versions only; every rule and operator invokes this alias.
         Alias live = Alias.Builder.create(this, "ControllerLive")
                 .aliasName("live")
@@ -509,7 +508,6 @@ public class VrfStack extends Stack {
             }
             Function probe = b.build();
             NagRules.lambdaRuntime(probe);
-            probe.getNode().addDependency(probeRole);
             Rule.Builder.create(this, "ProbeSchedule-" + p.availabilityZone())
                     .description("Starts the probe loop in " + p.availabilityZone() + " every minute")
                     .schedule(Schedule.rate(Duration.minutes(1)))
