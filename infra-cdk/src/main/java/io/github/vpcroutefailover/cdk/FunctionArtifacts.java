@@ -37,6 +37,14 @@ public final class FunctionArtifacts {
         return jar;
     }
 
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // Best effort: a leftover temp directory is harmless.
+        }
+    }
+
     /**
      * Copies the (already validated) config into a fresh directory laid out as the Lambda layer expects
      * ({@code vrf/config.yaml}, mounted at {@code /opt/vrf/config.yaml}). The asset hash is computed from the
@@ -45,6 +53,8 @@ public final class FunctionArtifacts {
     public static Path stageConfigLayer(Path configFile) {
         try {
             Path dir = Files.createTempDirectory("vrf-config-layer");
+            // The CDK copies assets into the cloud assembly at synth; the staging directory is not needed after.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
             Path target = dir.resolve(Contract.LAYER_CONFIG_FILE);
             Files.createDirectories(target.getParent());
             Files.copy(configFile, target);
