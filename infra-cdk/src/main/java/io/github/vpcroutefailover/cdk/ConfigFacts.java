@@ -1,0 +1,174 @@
+package io.github.vpcroutefailover.cdk;
+
+import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.config.TargetSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the infrastructure needs to know about a validated route config: which route tables the controller may
+ * change (and how they can be named in IAM), which instances the event rules can name, which agent alarms to
+ * create, which ports the probes connect to. Pure Java, so every derivation is tested without a synth.
+ *
+ * @param vpcId             the configured VPC
+ * @param routeTableIds     tables selected by id (exact ARNs in IAM)
+ * @param tagSelectors      tables selected by tags (IAM: aws:ResourceTag conditions)
+ * @param vpcWideSelection  some table is selected by subnet or as the main table: EC2 cannot name it by a
+ *                          resource attribute, so IAM falls back to the ec2:Vpc condition
+ * @param instanceIds       instances named by id in targets, in config order
+ * @param runtimeResolvedTargets targets whose instance is known only at run time (found by tags, or behind an ENI);
+ *                          EventBridge patterns cannot express "instances with tag X", so the EC2 rules must then
+ *                          receive every instance's events
+ * @param fixesSourceDestCheck some target has {@code sourceDestCheck: fix}: needs ModifyNetworkInterfaceAttribute
+ * @param agentAlarms       one CloudWatch alarm per (instance target with a known id, agent check)
+ * @param configAlarmNames  alarm names that {@code type: alarm} checks watch (user alarms, not ours)
+ * @param probePorts        TCP ports the in-VPC probe connects to (tcp and http checks)
+ * @param probedChecks      tcp/http checks on instances with known ids, whose ProbeResult the dashboard shows
+ * @param routeNames        managed route names, for the RouteChanges metric per route
+ */
+public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSelector.ByTags> tagSelectors,
+                          boolean vpcWideSelection, List<String> instanceIds, List<String> runtimeResolvedTargets,
+                          boolean fixesSourceDestCheck, List<AgentAlarm> agentAlarms, List<String> configAlarmNames,
+                          Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames) {
+
+    /** CloudWatch evaluates high-resolution alarms at 10 s at the finest. */
+    public static final Duration AGENT_ALARM_PERIOD = Duration.ofSeconds(10);
+
+    /**
+     * @param targetName the config's target name
+     * @param checkName  the config's check name
+     * @param instanceId the instance the agent runs on
+     * @param agentCheck the {@code Check} dimension the agent publishes
+     * @param evaluationPeriods consecutive failing (or missing) 10 s periods before ALARM
+     */
+    public record AgentAlarm(String targetName, String checkName, String instanceId, String agentCheck,
+                             int evaluationPeriods) {
+    }
+
+    /** A probe check on an instance with a known id, as the probe publishes it (ProbeResult, InstanceId, Check). */
+    public record ProbedCheck(String targetName, String instanceId, String checkName) {
+    }
+
+    public ConfigFacts {
+        routeTableIds = List.copyOf(routeTableIds);
+        tagSelectors = List.copyOf(tagSelectors);
+        instanceIds = List.copyOf(instanceIds);
+        runtimeResolvedTargets = List.copyOf(runtimeResolvedTargets);
+        agentAlarms = List.copyOf(agentAlarms);
+        configAlarmNames = List.copyOf(configAlarmNames);
+        probePorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(probePorts));
+        probedChecks = List.copyOf(probedChecks);
+        routeNames = List.copyOf(routeNames);
+    }
+
+    /** True when every instance target is named by id, so EC2 event rules can list exactly those instances. */
+    public boolean instancesFullyKnown() {
+        return runtimeResolvedTargets.isEmpty();
+    }
+
+    public static ConfigFacts of(FailoverConfig config) {
+        Set<String> tableIds = new LinkedHashSet<>();
+        List<TableSelector.ByTags> tagSelectors = new ArrayList<>();
+        boolean vpcWide = false;
+        for (var route : config.routes()) {
+            for (TableSelector selector : route.routeTables()) {
+                switch (selector) {
+                    case TableSelector.ById byId -> tableIds.add(byId.routeTableId());
+                    case TableSelector.ByTags byTags -> {
+                        if (!tagSelectors.contains(byTags)) {
+                            tagSelectors.add(byTags);
+                        }
+                    }
+                    case TableSelector.BySubnet ignored -> vpcWide = true;
+                    case TableSelector.Main ignored -> vpcWide = true;
+                }
+            }
+        }
+
+        Set<String> instanceIds = new LinkedHashSet<>();
+        List<String> runtimeResolved = new ArrayList<>();
+        boolean fix = false;
+        List<AgentAlarm> agentAlarms = new ArrayList<>();
+        List<ProbedCheck> probed = new ArrayList<>();
+        for (TargetSpec target : config.targets().values()) {
+            switch (target) {
+                case TargetSpec.Instance instance -> {
+                    fix |= instance.sourceDestCheck() == TargetSpec.SourceDestCheck.FIX;
+                    if (instance.byTags()) {
+                        runtimeResolved.add(instance.name());
+                    } else {
+                        instanceIds.add(instance.instanceId());
+                        for (String checkName : instance.checks()) {
+                            CheckSpec check = config.checks().get(checkName);
+                            if (check instanceof CheckSpec.Agent agent) {
+                                agentAlarms.add(new AgentAlarm(instance.name(), checkName, instance.instanceId(),
+                                        agent.agentCheck(), evaluationPeriods(agent)));
+                            } else if (check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http) {
+                                probed.add(new ProbedCheck(instance.name(), instance.instanceId(), checkName));
+                            }
+                        }
+                    }
+                }
+                case TargetSpec.Eni eni -> {
+                    fix |= eni.sourceDestCheck() == TargetSpec.SourceDestCheck.FIX;
+                    runtimeResolved.add(eni.name());
+                }
+                case TargetSpec.Gateway ignored -> {
+                }
+            }
+        }
+
+        Set<Integer> ports = new TreeSet<>();
+        Set<String> alarmNames = new LinkedHashSet<>();
+        for (CheckSpec check : config.checks().values()) {
+            switch (check) {
+                case CheckSpec.Tcp tcp -> ports.add(tcp.port());
+                case CheckSpec.Http http -> ports.add(http.port());
+                case CheckSpec.Alarm alarm -> alarmNames.add(alarm.alarmName());
+                default -> {
+                }
+            }
+        }
+        List<String> routeNames = config.routes().stream().map(r -> r.name()).toList();
+        return new ConfigFacts(config.vpcId(), new ArrayList<>(tableIds), tagSelectors, vpcWide,
+                new ArrayList<>(instanceIds), runtimeResolved, fix, agentAlarms, new ArrayList<>(alarmNames), ports,
+                probed, routeNames);
+    }
+
+    /**
+     * The alarm must go off after {@code fall} failing results, and also when the agent has been silent for
+     * {@code staleAfter} (missing data counts as breaching), whichever needs more 10 s periods: fewer would
+     * fire on a single late datapoint.
+     */
+    static int evaluationPeriods(CheckSpec.Agent agent) {
+        long periodSeconds = AGENT_ALARM_PERIOD.toSeconds();
+        long stale = agent.staleAfter() == null ? 0 : (agent.staleAfter().toSeconds() + periodSeconds - 1) / periodSeconds;
+        return (int) Math.max(1, Math.max(agent.fall(), stale));
+    }
+
+    /** Tag conditions of a selector, as IAM condition blocks keyed by operator. */
+    static Map<String, Map<String, Object>> tagConditions(TableSelector.ByTags selector) {
+        Map<String, Map<String, Object>> conditions = new LinkedHashMap<>();
+        new TreeSet<>(selector.match().keySet()).forEach(key -> {
+            String value = selector.match().get(key);
+            // "*" means "the key is present": StringLike with * is false when the key is absent.
+            String operator = "*".equals(value) ? "StringLike" : "StringEquals";
+            conditions.computeIfAbsent(operator, k -> new LinkedHashMap<>()).put("aws:ResourceTag/" + key, value);
+        });
+        new TreeSet<>(selector.exclude().keySet()).forEach(key -> {
+            String value = selector.exclude().get(key);
+            // Negated operators are true when the key is absent, which is what "not tagged X" means.
+            String operator = "*".equals(value) ? "StringNotLike" : "StringNotEquals";
+            conditions.computeIfAbsent(operator, k -> new LinkedHashMap<>()).put("aws:ResourceTag/" + key, value);
+        });
+        return conditions;
+    }
+}

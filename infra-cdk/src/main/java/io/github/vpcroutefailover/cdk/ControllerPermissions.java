@@ -1,0 +1,119 @@
+package io.github.vpcroutefailover.cdk;
+
+import io.github.vpcroutefailover.config.TableSelector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * The least-privilege policy of the failover core (controller and probes, which run the same core in-process).
+ * Every statement has a Sid so tests and people reading the deployed policy can tell them apart. No statement
+ * uses a wildcard action; resources are {@code *} only where the API has no resource-level permissions.
+ */
+public final class ControllerPermissions {
+    private ControllerPermissions() {
+    }
+
+    static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
+
+    /** Read-only EC2 calls the core observes the VPC with. EC2 Describe* calls have no resource-level permissions. */
+    static final List<String> EC2_DESCRIBE = List.of("ec2:DescribeRouteTables", "ec2:DescribeInstances",
+            "ec2:DescribeInstanceStatus", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeNatGateways");
+
+    /** Single-table access: items, queries, conditional writes and transactions (which authorize as these). */
+    static final List<String> DYNAMODB_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+
+    /**
+     * @param stack       for ARNs in the stack's partition, region and account
+     * @param tableArn    our DynamoDB table
+     * @param alarmPrefix name prefix of our agent alarms
+     * @param asgNames    groups whose terminate lifecycle actions the controller completes
+     */
+    public static List<PolicyStatement> statements(Stack stack, ConfigFacts facts, String tableArn, String alarmPrefix,
+                                                   List<String> asgNames) {
+        List<PolicyStatement> out = new ArrayList<>();
+        String vpcArn = ec2Arn(stack, "vpc", facts.vpcId());
+
+        out.add(statement("ObserveVpc", EC2_DESCRIBE, List.of("*"), Map.of()));
+
+        if (!facts.routeTableIds().isEmpty()) {
+            out.add(statement("RoutesInSelectedTables", ROUTE_MUTATIONS,
+                    facts.routeTableIds().stream().map(id -> ec2Arn(stack, "route-table", id)).toList(), Map.of()));
+        }
+        int n = 0;
+        for (TableSelector.ByTags selector : facts.tagSelectors()) {
+            Map<String, Map<String, Object>> conditions = ConfigFacts.tagConditions(selector);
+            // Tags select tables; the VPC condition keeps a same-tagged table in another VPC out of reach.
+            conditions.computeIfAbsent("StringEquals", k -> new LinkedHashMap<>()).put("ec2:Vpc", vpcArn);
+            out.add(statement("RoutesInTaggedTables" + (n++ == 0 ? "" : String.valueOf(n)), ROUTE_MUTATIONS,
+                    List.of(ec2Arn(stack, "route-table", "*")), conditions));
+        }
+        if (facts.vpcWideSelection()) {
+            // Subnet and main-table selectors name no table attribute IAM can see; the VPC is the tightest bound.
+            out.add(statement("RoutesInConfiguredVpc", ROUTE_MUTATIONS, List.of(ec2Arn(stack, "route-table", "*")),
+                    Map.of("StringEquals", Map.of("ec2:Vpc", vpcArn))));
+        }
+        if (facts.fixesSourceDestCheck()) {
+            out.add(statement("FixSourceDestCheck", List.of("ec2:ModifyNetworkInterfaceAttribute"),
+                    List.of(ec2Arn(stack, "network-interface", "*")), Map.of("StringEquals", Map.of("ec2:Vpc", vpcArn))));
+        }
+
+        out.add(statement("StateTable", DYNAMODB_ACTIONS, List.of(tableArn, tableArn + "/index/*"), Map.of()));
+
+        // GetMetricData has no resource-level permissions.
+        out.add(statement("ReadHealthMetrics", List.of("cloudwatch:GetMetricData"), List.of("*"), Map.of()));
+        // PutMetricData has no resource-level permissions either; the namespace condition is the bound.
+        out.add(statement("PublishOwnMetrics", List.of("cloudwatch:PutMetricData"), List.of("*"),
+                Map.of("StringEquals", Map.of("cloudwatch:namespace", Contract.METRIC_NAMESPACE))));
+
+        List<String> alarms = new ArrayList<>();
+        alarms.add(alarmArn(stack, alarmPrefix + "*"));
+        facts.configAlarmNames().forEach(name -> alarms.add(alarmArn(stack, name)));
+        out.add(statement("ReadCheckAlarms", List.of("cloudwatch:DescribeAlarms"), alarms, Map.of()));
+
+        out.add(statement("EmitRouteFailoverEvents", List.of("events:PutEvents"),
+                List.of(stack.formatArn(ArnComponents.builder().service("events").resource("event-bus")
+                        .resourceName(Contract.EVENT_BUS).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())),
+                Map.of("StringEquals", Map.of("events:source", Contract.EVENT_SOURCE))));
+
+        if (!asgNames.isEmpty()) {
+            out.add(statement("CompleteTerminateLifecycle", List.of("autoscaling:CompleteLifecycleAction"),
+                    asgNames.stream().map(name -> asgArn(stack, name)).toList(), Map.of()));
+        }
+        return out;
+    }
+
+    static String ec2Arn(Stack stack, String resource, String id) {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource).resourceName(id)
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
+    static String alarmArn(Stack stack, String name) {
+        return stack.formatArn(ArnComponents.builder().service("cloudwatch").resource("alarm").resourceName(name)
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    }
+
+    static String asgArn(Stack stack, String name) {
+        // The group's UUID is part of its ARN and unknown here; the name is the stable part.
+        return stack.formatArn(ArnComponents.builder().service("autoscaling").resource("autoScalingGroup")
+                .resourceName("*:autoScalingGroupName/" + name).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    }
+
+    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources,
+                                             Map<String, ? extends Map<String, ?>> conditions) {
+        PolicyStatement.Builder b = PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions)
+                .resources(resources);
+        if (!conditions.isEmpty()) {
+            Map<String, Object> c = new LinkedHashMap<>(conditions);
+            b.conditions(c);
+        }
+        return b.build();
+    }
+}

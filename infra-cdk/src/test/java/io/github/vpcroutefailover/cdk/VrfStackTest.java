@@ -1,0 +1,521 @@
+package io.github.vpcroutefailover.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * What {@code cdk deploy} installs, resource by resource, for the two stack shapes in {@link TestStacks}. Each
+ * assertion says why it exists: they pin behaviour a user or the function relies on, not CDK defaults.
+ */
+class VrfStackTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Template full() {
+        return TestStacks.full().template();
+    }
+
+    static Template minimal() {
+        return TestStacks.minimal().template();
+    }
+
+    /** An ARN in the test account and region, as CDK renders it (partition stays a pseudo parameter). */
+    static Map<String, Object> arn(String afterPartition) {
+        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), afterPartition)));
+    }
+
+    static final Map<String, Object> VPC_ARN = arn(":ec2:eu-west-1:111111111111:vpc/" + SampleConfigs.VPC);
+    static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
+
+    static Map<String, Object> stmt(String sid, Object actions, Object resource) {
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource);
+    }
+
+    static Map<String, Object> stmt(String sid, Object actions, Object resource, Map<String, Object> condition) {
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource, "Condition", condition);
+    }
+
+    static String logicalId(Template t, String type, String prefix) {
+        return t.findResources(type).keySet().stream().filter(k -> k.startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Nested
+    class StateTable {
+        @Test
+        void singleTableOnDemandWithPitrTtlAndDeletionProtection() {
+            // Why: the function's single-table design needs pk/sk strings and expires history via expiresAt;
+            // on-demand because traffic is spiky (failover storms) and tiny otherwise; PITR because the table is
+            // the ownership fence and the audit trail.
+            full().hasResource("AWS::DynamoDB::Table", Map.of(
+                    "DeletionPolicy", "Retain",
+                    "Properties", Match.objectLike(Map.of(
+                            "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                            "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"), Map.of("AttributeName", "sk", "AttributeType", "S")),
+                            "BillingMode", "PAY_PER_REQUEST",
+                            "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                            "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                            "DeletionProtectionEnabled", true))));
+        }
+
+        @Test
+        void deletionProtectionIsAnOption() {
+            // Why: test environments need to be destroyable; the option must really reach the table.
+            minimal().hasResourceProperties("AWS::DynamoDB::Table", Map.of("DeletionProtectionEnabled", false));
+        }
+    }
+
+    @Nested
+    class Controller {
+        @Test
+        void java21Arm64SnapStartWithTheContractEnvironment() {
+            // Why: the handler name, env vars and config path are the contract with the function module; SnapStart
+            // applies only to published versions, which is why every invoke goes through the alias.
+            full().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", Contract.CONTROLLER_HANDLER,
+                    "Runtime", "java21",
+                    "Architectures", List.of("arm64"),
+                    "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                    "ReservedConcurrentExecutions", VrfStack.CONTROLLER_RESERVED_CONCURRENCY,
+                    "Layers", List.of(Map.of("Ref", logicalId(full(), "AWS::Lambda::LayerVersion", "ConfigLayer"))),
+                    "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"))),
+                    "Environment", Map.of("Variables", Match.objectEquals(Map.of(
+                            "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateTable")),
+                            "VRF_CONFIG_PATH", "/opt/vrf/config.yaml",
+                            "VRF_METRIC_NAMESPACE", "VpcRouteFailover",
+                            "VRF_ALARM_PREFIX", "vrf-",
+                            "VRF_EVENT_BUS", "default",
+                            "POWERTOOLS_SERVICE_NAME", "vpc-route-failover",
+                            "POWERTOOLS_LOG_LEVEL", "INFO",
+                            "VRF_LOG_LEVEL", "INFO",
+                            "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+        }
+
+        @Test
+        void aliasOnThePublishedVersionWithRetriesAndDeadLetterDestination() {
+            // Why: async invokes (all EventBridge deliveries) that still fail after retries must not vanish.
+            String alias = logicalId(full(), "AWS::Lambda::Alias", "ControllerLive");
+            full().hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live",
+                    "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ControllerCurrentVersion.*"), "Version"))));
+            full().hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")),
+                    "Qualifier", Map.of("Fn::Select", List.of(7, Map.of("Fn::Split", List.of(":", Map.of("Ref", alias))))),
+                    "MaximumRetryAttempts", 2,
+                    "MaximumEventAgeInSeconds", 3600,
+                    "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))));
+        }
+
+        @Test
+        void reservedConcurrencyCanBeTurnedOff() {
+            // Why: new accounts (concurrency limit 10) cannot reserve any; the option must really drop it.
+            minimal().hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", Contract.CONTROLLER_HANDLER,
+                    "ReservedConcurrentExecutions", Match.absent()));
+        }
+
+        @Test
+        void logsHaveRetention() {
+            // Why: Lambda's default log group keeps logs forever (and bills for them).
+            full().allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+            minimal().allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90));
+        }
+
+        @Test
+        void configLayerIsForJava21Arm64() {
+            // Why: the config reaches the functions only through this layer, mounted at /opt.
+            full().resourceCountIs("AWS::Lambda::LayerVersion", 1);
+            full().hasResourceProperties("AWS::Lambda::LayerVersion", Map.of(
+                    "CompatibleRuntimes", List.of("java21"), "CompatibleArchitectures", List.of("arm64")));
+        }
+
+        @Test
+        void deadLetterQueueIsEncryptedAndTlsOnly() {
+            // Why: dead letters carry event payloads; the queue must not accept plaintext transport.
+            full().hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1209600));
+            full().hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+                    Map.of("Action", "sqs:*", "Effect", "Deny", "Principal", Map.of("AWS", "*"),
+                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")),
+                            "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
+        }
+    }
+
+    @Nested
+    class Probes {
+        @Test
+        void oneProbePerSubnetInItsAz() {
+            // Why: one probe per AZ is what lets zone affinity see each AZ's view; VRF_PROBE_AZ tells it which.
+            for (String az : List.of("a", "b")) {
+                full().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                        "Handler", Contract.PROBE_HANDLER, "Runtime", "java21", "Architectures", List.of("arm64"),
+                        "ReservedConcurrentExecutions", VrfStack.PROBE_RESERVED_CONCURRENCY,
+                        "VpcConfig", Map.of("SubnetIds", List.of("subnet-0" + az.repeat(16)),
+                                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId")))),
+                        "Environment", Map.of("Variables", Match.objectLike(Map.of("VRF_PROBE_AZ", "eu-west-1" + az,
+                                "VRF_CONFIG_PATH", "/opt/vrf/config.yaml")))));
+            }
+            full().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.PROBE_HANDLER), 2);
+            minimal().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.PROBE_HANDLER), 0);
+        }
+
+        @Test
+        void probesAreStartedEveryMinuteWithoutRetries() {
+            // Why: the probe loops for ~1 minute; a retry would overlap the next scheduled loop.
+            full().resourcePropertiesCountIs("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
+                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Probeeuwest1.*"), "Arn")),
+                            "RetryPolicy", Map.of("MaximumRetryAttempts", 0))))), 2);
+            full().resourcePropertiesCountIs("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 60,
+                    "Qualifier", "$LATEST"), 2);
+        }
+
+        @Test
+        void securityGroupAllowsOnlyCheckPortsInsideTheVpcAndHttpsToEndpoints() {
+            // Why: the probe runs in users' private subnets; it may reach the targets' check ports and AWS APIs,
+            // nothing else (allowAllOutbound=false).
+            full().hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
+                    "GroupDescription", Match.stringLikeRegexp("VPC Route Failover probes.*"),
+                    "SecurityGroupEgress", Match.exact(List.of(
+                            Map.of("CidrIp", "10.0.0.0/16", "IpProtocol", "tcp", "FromPort", 22, "ToPort", 22, "Description", "health check port 22 inside the VPC"),
+                            Map.of("CidrIp", "10.0.0.0/16", "IpProtocol", "tcp", "FromPort", 8080, "ToPort", 8080, "Description", "health check port 8080 inside the VPC")))));
+            Capture destination = new Capture();
+            full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
+                    "DestinationSecurityGroupId", Map.of("Fn::GetAtt", List.of(destination, "GroupId"))));
+            assertThat(destination.asString()).startsWith("EndpointSecurityGroup");
+            full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
+                    "DestinationPrefixListId", TestStacks.DYNAMODB_PREFIX_LIST));
+            full().resourceCountIs("AWS::EC2::SecurityGroupEgress", 2);
+            // The endpoints accept HTTPS from the probes only.
+            full().hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
+                    "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId"))));
+            full().resourceCountIs("AWS::EC2::SecurityGroupIngress", 1);
+            assertThat(json(full().findResources("AWS::EC2::SecurityGroup"))).doesNotContain("0.0.0.0/0");
+        }
+
+        @Test
+        void probeRoleHasLambdaVpcNetworkingAndItsOwnLogsOnly() {
+            // Why: replaces the AWS managed VPC access policy with the same actions, plus logs on our groups only.
+            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ProbeRole"))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of("Sid", "LambdaVpcNetworking", "Effect", "Allow", "Resource", "*",
+                            "Action", List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")))))));
+        }
+    }
+
+    @Nested
+    class Endpoints {
+        @Test
+        void interfaceEndpointsForEc2MonitoringEventsAndDynamoDbGateway() {
+            // Why: with the NAT under test down, these are the probes' only way to AWS APIs.
+            for (String service : List.of("ec2", "monitoring", "events")) {
+                full().hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("ServiceName", "com.amazonaws.eu-west-1." + service,
+                        "VpcEndpointType", "Interface", "PrivateDnsEnabled", true, "VpcId", SampleConfigs.VPC,
+                        "SubnetIds", List.of("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")));
+            }
+            full().hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
+                    "ServiceName", Map.of("Fn::Join", List.of("", List.of("com.amazonaws.", Map.of("Ref", "AWS::Region"), ".dynamodb"))),
+                    "RouteTableIds", List.of("rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb")));
+            full().resourceCountIs("AWS::EC2::VPCEndpoint", 4);
+        }
+
+        @Test
+        void noEndpointsWhenTurnedOff() {
+            // Why: endpoints cost money per AZ; "off" must mean none.
+            minimal().resourceCountIs("AWS::EC2::VPCEndpoint", 0);
+        }
+    }
+
+    @Nested
+    class Rules {
+        static Map<String, Object> toController(Template t) {
+            return Map.of("Arn", Map.of("Ref", logicalId(t, "AWS::Lambda::Alias", "ControllerLive")),
+                    "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))),
+                    "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
+        }
+
+        @Test
+        void scheduleRateIsConfigurableAndTargetsTheAlias() {
+            // Why: the schedule is the safety net that reconciles whatever events were missed.
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
+                    "Targets", List.of(Match.objectLike(toController(full())))));
+            minimal().hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(5 minutes)",
+                    "Targets", List.of(Match.objectLike(toController(minimal())))));
+        }
+
+        @Test
+        void alarmRuleTakesOnlyOurPrefixAndAlarmCheckNames() {
+            // Why: every alarm in the account changes state; only ours (and the user alarms a check names) matter.
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.cloudwatch"), "detail-type", List.of("CloudWatch Alarm State Change"),
+                    "detail", Map.of("alarmName", List.of(Map.of("prefix", "vrf-"))))),
+                    "Targets", List.of(Match.objectLike(toController(full())))));
+            minimal().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.cloudwatch"), "detail-type", List.of("CloudWatch Alarm State Change"),
+                    "detail", Map.of("alarmName", List.of(Map.of("prefix", "vrf-"), "team-nat-packet-loss"))))));
+        }
+
+        @Test
+        void ec2RulesNameTheInstancesWhenTheConfigDoes() {
+            // Why: with every instance known by id the rules can be exact, so unrelated instances never invoke us.
+            List<String> ids = List.of(SampleConfigs.NAT_A, SampleConfigs.NAT_B);
+            minimal().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.ec2"), "detail-type", List.of("EC2 Instance State-change Notification"),
+                    "detail", Map.of("state", EventPatterns.EC2_STATES, "instance-id", ids)))));
+            for (String type : List.of("EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation")) {
+                minimal().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                        "source", List.of("aws.ec2"), "detail-type", List.of(type), "detail", Map.of("instance-id", ids)))));
+            }
+        }
+
+        @Test
+        void ec2RulesFallBackToAllInstancesForTagDiscoveredTargets() {
+            // Why: a pattern cannot test instance tags; with dns-fleet found by tags, filtering by id would miss it.
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.ec2"), "detail-type", List.of("EC2 Instance State-change Notification"),
+                    "detail", Map.of("state", EventPatterns.EC2_STATES))),
+                    "Description", Match.stringLikeRegexp(".*ALL instances.*dns-fleet.*")));
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.ec2"), "detail-type", List.of("EC2 Spot Instance Interruption Warning"),
+                    "detail", Map.of("instance-id", List.of(Map.of("prefix", "i-")))))));
+        }
+
+        @Test
+        void lifecycleHookAndRuleForConfiguredGroupsOnly() {
+            // Why: the hook holds termination until routes are off the instance; the heartbeat bounds the wait.
+            full().hasResourceProperties("AWS::AutoScaling::LifecycleHook", Map.of("AutoScalingGroupName", "nat-asg",
+                    "LifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING", "HeartbeatTimeout", 180,
+                    "DefaultResult", "CONTINUE", "LifecycleHookName", "VrfTest-drain-routes"));
+            full().resourceCountIs("AWS::AutoScaling::LifecycleHook", 1);
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("aws.autoscaling"), "detail-type", List.of("EC2 Instance-terminate Lifecycle Action"),
+                    "detail", Map.of("AutoScalingGroupName", List.of("nat-asg")))),
+                    "Targets", List.of(Match.objectLike(toController(full())))));
+            minimal().resourceCountIs("AWS::AutoScaling::LifecycleHook", 0);
+        }
+
+        @Test
+        void routeFailoverEventsGoToTheNotificationTopic() {
+            // Why: this is how users attach chat, paging and tickets to failovers.
+            Capture topic = new Capture();
+            full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("vpc-route-failover"), "detail-type", List.of("Route Failover"))),
+                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", topic))))));
+            assertThat(topic.asString()).startsWith("NotificationTopic");
+            full().hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+                    Match.objectLike(Map.of("Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
+                    Match.objectLike(Map.of("Action", "sns:Publish", "Effect", "Allow", "Principal", Map.of("Service", "events.amazonaws.com"))))))));
+            minimal().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
+                    "source", List.of("vpc-route-failover"), "detail-type", List.of("Route Failover"))),
+                    "Targets", List.of(Match.objectLike(Map.of("Arn", TestStacks.EXISTING_TOPIC)))));
+            minimal().resourceCountIs("AWS::SNS::Topic", 0);
+        }
+    }
+
+    @Nested
+    class Alarms {
+        @Test
+        void oneHighResolutionAgentAlarmPerAgentCheckOnAKnownInstance() {
+            // Why: the agent's 1 s metrics become state changes within seconds; a silent agent must fail the
+            // check (missing = breaching); the name prefix is what the alarm rule and IAM key on.
+            for (String target : List.of("nat-a", "nat-b")) {
+                full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.ofEntries(
+                        Map.entry("AlarmName", "vrf-" + target + "-nat-agent"),
+                        Map.entry("Namespace", "VpcRouteFailover"), Map.entry("MetricName", "CheckResult"),
+                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "egress"),
+                                Map.of("Name", "InstanceId", "Value", target.equals("nat-a") ? SampleConfigs.NAT_A : SampleConfigs.NAT_B))),
+                        Map.entry("Period", 10), Map.entry("Statistic", "Minimum"), Map.entry("Threshold", 1),
+                        Map.entry("ComparisonOperator", "LessThanThreshold"), Map.entry("EvaluationPeriods", 3),
+                        Map.entry("DatapointsToAlarm", 3), Map.entry("TreatMissingData", "breaching"),
+                        Map.entry("AlarmActions", Match.absent())));
+            }
+            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "CheckResult"), 2);
+        }
+
+        @Test
+        void controllerErrorsThrottlesAndDeadLettersAreAlarmedToTheTopic() {
+            // Why: a broken controller fails silently otherwise, and routes stop failing over.
+            Capture topic = new Capture();
+            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-errors",
+                    "Namespace", "AWS/Lambda", "MetricName", "Errors",
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")))),
+                    "AlarmActions", List.of(Map.of("Ref", topic))));
+            assertThat(topic.asString()).startsWith("NotificationTopic");
+            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-throttles",
+                    "Namespace", "AWS/Lambda", "MetricName", "Throttles"));
+            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-dead-letters",
+                    "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1));
+            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-reconcile-errors",
+                    "Namespace", "VpcRouteFailover", "MetricName", "ReconcileErrors"));
+            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("AlarmName", Match.stringLikeRegexp("VrfTest-ops-probe-errors-.*")), 2);
+            minimal().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfMinimal-ops-controller-errors",
+                    "AlarmActions", List.of(TestStacks.EXISTING_TOPIC)));
+        }
+
+        @Test
+        void dashboardShowsRoutesFailoversHealthHandlersAndProbes() {
+            // Why: the dashboard is the operator's first stop; it must plot the metrics the function publishes.
+            String body = json(full().findResources("AWS::CloudWatch::Dashboard"));
+            for (String route : List.of("default-egress", "dns-anycast", "ipv6-egress")) {
+                assertThat(body).contains("\\\"VpcRouteFailover\\\",\\\"RouteChanges\\\",\\\"RouteName\\\",\\\"" + route + "\\\"");
+            }
+            assertThat(body).contains("\\\"Failovers\\\"", "\\\"ReconcileErrors\\\"", "\\\"ReconcileDurationMs\\\"",
+                    "\\\"ProbeResult\\\",\\\"Check\\\",\\\"nat-tcp\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_A + "\\\"",
+                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
+                    "\\\"AWS/Lambda\\\",\\\"Errors\\\"", "\\\"AWS/Lambda\\\",\\\"Duration\\\"", "\\\"AWS/Lambda\\\",\\\"Throttles\\\"",
+                    "ApproximateNumberOfMessagesVisible");
+        }
+    }
+
+    @Nested
+    class Iam {
+        static Map<String, Object> corePolicyStatements(Template t) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) t.findResources("AWS::IAM::ManagedPolicy").entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("CorePolicy")).findFirst().orElseThrow().getValue()).get("Properties");
+            return props;
+        }
+
+        private static final Map<String, Object> TABLE_ARN = Map.of("Fn::GetAtt", List.of("StateTable9728C7E5", "Arn"));
+
+        static List<Object> common(String... alarmNames) {
+            List<Object> alarms = new ArrayList<>();
+            alarms.add(arn(":cloudwatch:eu-west-1:111111111111:alarm:vrf-*"));
+            for (String n : alarmNames) {
+                alarms.add(arn(":cloudwatch:eu-west-1:111111111111:alarm:" + n));
+            }
+            return List.of(
+                    stmt("StateTable", ControllerPermissions.DYNAMODB_ACTIONS,
+                            List.of(TABLE_ARN, Map.of("Fn::Join", List.of("", List.of(TABLE_ARN, "/index/*"))))),
+                    stmt("ReadHealthMetrics", "cloudwatch:GetMetricData", "*"),
+                    stmt("PublishOwnMetrics", "cloudwatch:PutMetricData", "*",
+                            Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))),
+                    stmt("ReadCheckAlarms", "cloudwatch:DescribeAlarms", alarms.size() == 1 ? alarms.get(0) : alarms),
+                    stmt("EmitRouteFailoverEvents", "events:PutEvents", arn(":events:eu-west-1:111111111111:event-bus/default"),
+                            Map.of("StringEquals", Map.of("events:source", "vpc-route-failover"))));
+        }
+
+        @Test
+        void corePolicyOfTheSampleConfigIsExactlyThis() {
+            // Why: this is the least-privilege contract. Route mutations only in tables the config selects: by
+            // tags (aws:ResourceTag, incl. the notTags exclusion) within the VPC, and the VPC bound for the
+            // subnet/main selectors; ENI attribute changes only because targets say sourceDestCheck: fix;
+            // PutMetricData only in our namespace; PutEvents only with our source; lifecycle only for nat-asg.
+            // Match.exact: an extra statement or action fails this test.
+            List<Object> statements = new ArrayList<>();
+            statements.add(stmt("ObserveVpc", ControllerPermissions.EC2_DESCRIBE, "*"));
+            Map<String, Object> routeTableAny = arn(":ec2:eu-west-1:111111111111:route-table/*");
+            statements.add(stmt("RoutesInTaggedTables", ROUTE_MUTATIONS, routeTableAny, Map.of(
+                    "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN),
+                    "StringNotEquals", Map.of("aws:ResourceTag/nat", "unmanaged"))));
+            statements.add(stmt("RoutesInTaggedTables2", ROUTE_MUTATIONS, routeTableAny, Map.of(
+                    "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN))));
+            statements.add(stmt("RoutesInConfiguredVpc", ROUTE_MUTATIONS, routeTableAny, Map.of(
+                    "StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
+            statements.add(stmt("FixSourceDestCheck", "ec2:ModifyNetworkInterfaceAttribute",
+                    arn(":ec2:eu-west-1:111111111111:network-interface/*"), Map.of("StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
+            statements.addAll(common());
+            statements.add(stmt("CompleteTerminateLifecycle", "autoscaling:CompleteLifecycleAction",
+                    arn(":autoscaling:eu-west-1:111111111111:autoScalingGroup:*:autoScalingGroupName/nat-asg")));
+            full().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
+                    Map.of("Version", "2012-10-17", "Statement", Match.exact(statements))));
+        }
+
+        @Test
+        void corePolicyOfAnIdOnlyConfigNamesTheTablesAndNothingMore() {
+            // Why: tables known by id get exact ARNs and no VPC-wide statement; no sourceDestCheck: fix means no
+            // ModifyNetworkInterfaceAttribute; no ASG means no lifecycle permission; the alarm check's alarm is readable.
+            List<Object> statements = new ArrayList<>();
+            statements.add(stmt("ObserveVpc", ControllerPermissions.EC2_DESCRIBE, "*"));
+            statements.add(stmt("RoutesInSelectedTables", ROUTE_MUTATIONS, List.of(
+                    arn(":ec2:eu-west-1:111111111111:route-table/rtb-0aaaaaaaaaaaaaaaa"),
+                    arn(":ec2:eu-west-1:111111111111:route-table/rtb-0bbbbbbbbbbbbbbbb"))));
+            statements.addAll(common("team-nat-packet-loss"));
+            minimal().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
+                    Map.of("Version", "2012-10-17", "Statement", Match.exact(statements))));
+        }
+
+        @Test
+        void corePolicyIsAttachedToTheControllerAndProbeRolesOnly() {
+            // Why: probes run the failover core in-process and need the same permissions, nothing else does.
+            Capture roles = new Capture();
+            full().hasResourceProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy"))),
+                    "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
+                            "Principal", Map.of("Service", "lambda.amazonaws.com"))), "Version", "2012-10-17")));
+            full().resourcePropertiesCountIs("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy")))), 2);
+            full().resourceCountIs("AWS::IAM::Role", 2);
+            assertThat(roles).isNotNull();
+        }
+
+        @Test
+        void controllerRoleInlinePolicyIsOnlyItsLogsAndTheDeadLetterQueue() {
+            // Why: no AWS managed basic-execution policy (it allows logs on every group in the account).
+            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ControllerRole"))),
+                    "PolicyDocument", Map.of("Version", "2012-10-17", "Statement", Match.exact(List.of(
+                            Map.of("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"), "Effect", "Allow",
+                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"), "Arn"))),
+                            Map.of("Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), "Effect", "Allow",
+                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
+        }
+
+        @Test
+        void agentPolicyIsExportedAndOnlyPublishesOurNamespace() {
+            // Why: users attach this to NAT instances; it must not let an instance write other metrics.
+            full().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
+                    "Statement", Match.exact(List.of(stmt("PublishAgentMetrics", "cloudwatch:PutMetricData", "*",
+                            Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))))))));
+            full().hasOutput("AgentPolicyArn", Map.of("Export", Map.of("Name", "VrfTest-AgentPolicyArn"),
+                    "Value", Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "AgentInstancePolicy"))));
+        }
+
+        @Test
+        void noAllowStatementAnywhereUsesAWildcardAction() {
+            // Why: the issue's rule. Resource * appears only where AWS has no resource-level permissions; actions
+            // are always spelled out. (The only wildcard actions are CDK's TLS-only Deny guardrails.)
+            for (Template t : List.of(full(), minimal())) {
+                List<Object> allows = new ArrayList<>();
+                collectAllowActions(t.toJSON(), allows);
+                assertThat(allows).isNotEmpty().allSatisfy(a -> assertThat(String.valueOf(a)).doesNotContain("*"));
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void collectAllowActions(Object node, List<Object> out) {
+            if (node instanceof Map<?, ?> map) {
+                if ("Allow".equals(map.get("Effect")) && map.containsKey("Action")) {
+                    Object action = map.get("Action");
+                    if (action instanceof List<?> list) {
+                        out.addAll(list);
+                    } else {
+                        out.add(action);
+                    }
+                }
+                map.values().forEach(v -> collectAllowActions(v, out));
+            } else if (node instanceof List<?> list) {
+                list.forEach(v -> collectAllowActions(v, out));
+            }
+        }
+    }
+
+    @Test
+    void outputsTellUsersWhatTheyNeed() {
+        // Why: docs/deploy.md and docs/events.md tell users to use these outputs.
+        full().hasOutput("ControllerAliasArn", Map.of("Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Alias", "ControllerLive"))));
+        full().hasOutput("StateTableName", Match.anyValue());
+        full().hasOutput("DeadLetterQueueUrl", Match.anyValue());
+        full().hasOutput("NotificationTopicArn", Match.anyValue());
+        minimal().hasOutput("NotificationTopicArn", Map.of("Value", TestStacks.EXISTING_TOPIC));
+    }
+}
