@@ -89,7 +89,16 @@ public final class CandidateResolver {
         Map<String, List<Candidate>> byTarget = new LinkedHashMap<>();
         Map<String, String> blocked = new TreeMap<>();
         List<PlanNote> notes = new ArrayList<>();
+        // Only targets some route uses: an unused target that is gone is not worth an operator's attention.
+        Set<String> used = new HashSet<>();
+        for (RouteSpec r : config.routes()) {
+            used.addAll(r.targets());
+            used.addAll(r.fallback());
+        }
         for (TargetSpec spec : config.targets().values()) {
+            if (!used.contains(spec.name())) {
+                continue;
+            }
             List<Candidate> out = new ArrayList<>();
             switch (spec) {
                 case TargetSpec.Instance t when !t.byTags() -> {
