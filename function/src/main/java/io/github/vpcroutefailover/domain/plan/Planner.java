@@ -9,6 +9,7 @@ import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
@@ -85,7 +86,11 @@ public final class Planner {
         private final Instant now;
         private final List<PlanNote> notes = new ArrayList<>();
         private final CandidateResolver.Resolved resolved;
-        private final Map<String, Eval> evals = new HashMap<>();
+        // Candidates are resolved once per route spec and shared by its keys, so identity is a sound cache key.
+        private final Map<Candidate, Eval> evals = new java.util.IdentityHashMap<>();
+        private final Map<RouteSpec, List<Candidate>> candidatesBySpec = new java.util.IdentityHashMap<>();
+        private final Map<RouteSpec, List<RouteStatus.CandidateHealth>> healthBySpec = new java.util.IdentityHashMap<>();
+        private final Map<String, Map<Destination, ObservedRoute>> routeIndex = new HashMap<>();
         private final Map<String, Integer> load = new HashMap<>();
 
         Run(PlanInput in) {
@@ -118,12 +123,13 @@ public final class Planner {
                     continue;
                 }
                 RouteSpec spec = specs.get(0);
-                managed.add(new Managed(e.getKey(), spec, tables.get(e.getKey().routeTableId()), resolved.forRoute(spec)));
+                managed.add(new Managed(e.getKey(), spec, tables.get(e.getKey().routeTableId()),
+                        candidatesBySpec.computeIfAbsent(spec, resolved::forRoute)));
             }
 
             // Phase 1 decides everything that does not depend on load (in RouteKey order), counting assignments;
             // phase 2 then places the rest on the least-loaded eligible candidate, also in RouteKey order.
-            Map<RouteKey, Decision> decisions = new TreeMap<>();
+            Map<RouteKey, Decision> decisions = new HashMap<>();
             List<Managed> deferred = new ArrayList<>();
             for (Managed m : managed) {
                 Decision d = decide(m, false);
@@ -147,7 +153,7 @@ public final class Planner {
             List<RouteStatus> statuses = new ArrayList<>();
             for (Managed m : managed) {
                 Decision d = decisions.get(m.key());
-                ObservedRoute route = m.table().route(m.key().destination()).orElse(null);
+                ObservedRoute route = route(m);
                 if (d == null) {
                     continue;
                 }
@@ -173,10 +179,10 @@ public final class Planner {
                     }
                     default -> desired = d.endorsed() ? current : null;
                 }
-                List<RouteStatus.CandidateHealth> ch = m.candidates().stream()
-                        .map(c -> eval(c))
+                List<RouteStatus.CandidateHealth> ch = healthBySpec.computeIfAbsent(m.spec(), s -> m.candidates().stream()
+                        .map(this::eval)
                         .map(e -> new RouteStatus.CandidateHealth(e.candidate(), e.health(), e.drained(), e.detail()))
-                        .toList();
+                        .toList());
                 statuses.add(new RouteStatus(m.spec().name(), m.key(), m.table().zone(), current, blackhole, desired, version, ch, d.reason()));
             }
             return new Plan(actions, notes, statuses);
@@ -185,7 +191,10 @@ public final class Planner {
         private void count(Managed m, Decision d) {
             RouteTarget t = switch (d.kind()) {
                 case SET -> d.to().target();
-                case KEEP -> m.table().route(m.key().destination()).map(ObservedRoute::target).orElse(null);
+                case KEEP -> {
+                    ObservedRoute r = route(m);
+                    yield r == null ? null : r.target();
+                }
                 default -> null;
             };
             if (t != null) {
@@ -240,7 +249,7 @@ public final class Planner {
             RouteSpec spec = m.spec();
             RoutePolicy policy = spec.policy();
             List<PlanNote> out = new ArrayList<>();
-            ObservedRoute route = m.table().route(key.destination()).orElse(null);
+            ObservedRoute route = route(m);
             if (route != null && route.isImmutable()) {
                 if (!phase2) {
                     notes.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, key.destination() + " in " + key.routeTableId()
@@ -437,7 +446,17 @@ public final class Planner {
         // ------------------------------------------------------------------------------------------ health
 
         private Eval eval(Candidate c) {
-            return evals.computeIfAbsent(c.key() + "|" + String.join(",", c.checks()), k -> evaluate(c));
+            return evals.computeIfAbsent(c, this::evaluate);
+        }
+
+        private ObservedRoute route(Managed m) {
+            return routeIndex.computeIfAbsent(m.table().id(), id -> {
+                Map<Destination, ObservedRoute> byDestination = new HashMap<>();
+                for (ObservedRoute r : m.table().routes()) {
+                    byDestination.putIfAbsent(r.destination(), r);
+                }
+                return byDestination;
+            }).get(m.key().destination());
         }
 
         private Eval evaluate(Candidate c) {
