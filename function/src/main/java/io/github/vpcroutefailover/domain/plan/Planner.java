@@ -274,8 +274,10 @@ public final class Planner {
                         + " (version " + own.version() + "), the table now has " + current));
             }
 
-            List<Candidate> regular = m.candidates().stream().filter(c -> !c.fallback()).toList();
-            List<Candidate> fallbacks = m.candidates().stream().filter(Candidate::fallback).toList();
+            // EC2 says a blackholed route's next hop is gone, whatever its checks last said: never choose it again
+            // for this route (choosing it would be a silent no-op, and the route would stay broken).
+            List<Candidate> regular = m.candidates().stream().filter(c -> !c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
+            List<Candidate> fallbacks = m.candidates().stream().filter(c -> c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
             String zone = m.table().zone();
 
             // Pin.

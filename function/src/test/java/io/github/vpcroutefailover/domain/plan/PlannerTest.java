@@ -347,6 +347,22 @@ class PlannerTest {
         }
 
         @Test
+        void blackholedHopIsNotChosenAgainEvenIfItsChecksLookHealthy() {
+            // Stale health can say a hop is fine while EC2 already reports the route to it as a blackhole. Re-choosing that
+            // hop would be a silent no-op (same hop, no action) and leave the route broken.
+            World w = natConverged("{}").route(RTB_A, "0.0.0.0/0", hop('a'), true);
+            RouteAction a = only(w.plan());
+            assertThat(a.to().target()).isEqualTo(hop('b'));
+            // Once EC2 agrees (instance stopped), the state is consistent and stays put after the move.
+            w.instance('a', "us-east-1a", "stopped", Map.of(), Instant.EPOCH);
+            assertThat(w.apply(w.plan()).plan().actions()).isEmpty();
+            World keep = natConverged("{zoneAffinity: false}").route(RTB_A, "0.0.0.0/0", hop('a'), true).unhealthy(B, "tcp", "down");
+            Plan p = keep.plan();
+            assertThat(p.actions()).filteredOn(x -> x.key().equals(key(RTB_A))).isEmpty();
+            assertThat(status(p, key(RTB_A)).reason()).startsWith("route is a blackhole").contains("keeping the route as it is");
+        }
+
+        @Test
         void routeHeldByANonCandidateIsTakenOver() {
             RouteAction a = only(natConverged("{}").route(RTB_A, "0.0.0.0/0", RouteTarget.gateway(TargetKind.GATEWAY, "igw-01234567")).plan());
             assertThat(a.reason()).startsWith("route points at igw-01234567, which is not a target of route 'egress'");

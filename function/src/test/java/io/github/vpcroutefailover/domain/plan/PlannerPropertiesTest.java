@@ -35,14 +35,16 @@ import net.jqwik.api.constraints.IntRange;
  * Invariants of the planner over random configs, tables, health, claims and pins (each world is generated from a
  * seed, so a failure names a reproducible seed).
  *
+ * <p>Worlds are consistent the way EC2 is: a route is a blackhole exactly when its instance is not running.
+ *
  * <p>Safety invariant, exactly: after applying the plan, every managed route whose route has an eligible regular
- * candidate (HEALTHY by {@link HealthEvaluator} and not drained) points at an eligible candidate, except when
+ * candidate (HEALTHY by {@link HealthEvaluator}, not drained, instance running) points at an eligible candidate, except when
  * (a) a PENDING claim younger than the lease covers the key, (b) the route's holder is a candidate whose health is
  * UNKNOWN, not drained, and the route is not a blackhole (we never move routes on missing data), or (c) an active
  * forced pin names a candidate of the route. It must also not sit on a fallback then, unless an operator pinned it
  * there.
  */
-class PlannerProperties {
+class PlannerPropertiesTest {
     static final String VPC = World.VPC;
     static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
     static final String[] DESTINATIONS = {"0.0.0.0/0", "10.8.0.0/16", "192.168.7.0/24", "::/0", "pl-0123456789abcdef0"};
@@ -102,8 +104,13 @@ class PlannerProperties {
         }
         World w = new World(y.toString());
 
+        Set<Character> stopped = new java.util.HashSet<>();
         for (int i = 0; i < nInstances + 1; i++) { // one extra instance that no target names
-            w.instance(letter(i), ZONES[r.nextInt(ZONES.length)]);
+            boolean running = r.nextInt(6) > 0;
+            if (!running) {
+                stopped.add(letter(i));
+            }
+            w.instance(letter(i), ZONES[r.nextInt(ZONES.length)], running ? "running" : "stopped", Map.of(), Instant.EPOCH);
         }
         int nTables = 1 + r.nextInt(6);
         for (int t = 0; t < nTables; t++) {
@@ -114,15 +121,18 @@ class PlannerProperties {
             routes.add(new ObservedRoute(Destination.parse("10.0.0.0/16"), RouteTarget.gateway(TargetKind.GATEWAY, "local"), false, "CreateRouteTable"));
             for (String d : DESTINATIONS) {
                 int pick = r.nextInt(8);
+                char who = letter(r.nextInt(nInstances + 1));
                 RouteTarget target = switch (pick) {
                     case 0, 1 -> null;
                     case 2 -> NAT_GW;
                     case 3 -> STRANGER;
-                    default -> World.hop(letter(r.nextInt(nInstances + 1)));
+                    default -> World.hop(who);
                 };
                 if (target != null) {
                     boolean propagated = r.nextInt(15) == 0;
-                    routes.add(new ObservedRoute(Destination.parse(d), target, r.nextInt(8) == 0, propagated ? "EnableVgwRoutePropagation" : "CreateRoute"));
+                    // As EC2 does: a route to an instance that is not running is a blackhole, and only such a route.
+                    boolean blackhole = pick >= 4 && stopped.contains(who);
+                    routes.add(new ObservedRoute(Destination.parse(d), target, blackhole, propagated ? "EnableVgwRoutePropagation" : "CreateRoute"));
                 }
             }
             w.tables.put(id, new ObservedRouteTable(id, vpc, Map.of("tier", r.nextBoolean() ? "private" : "public"), Set.of(), t == 0, zone, routes));
@@ -158,12 +168,17 @@ class PlannerProperties {
         return w;
     }
 
+    /** Independently of the planner: HEALTHY by the evaluator, not drained, and (for instances) running. */
     boolean eligible(World w, Candidate c) {
         TargetState s = w.states.get(c.key());
-        return evaluator.health(s == null ? TargetState.initial(c.key()) : s, c.checks()) == Health.HEALTHY && (s == null || !s.drained());
+        return health(w, c) == Health.HEALTHY && (s == null || !s.drained());
     }
 
     Health health(World w, Candidate c) {
+        var instance = c.target().instanceId() == null ? null : w.instances.get(c.target().instanceId());
+        if (instance != null && !instance.running()) {
+            return Health.UNHEALTHY;
+        }
         TargetState s = w.states.get(c.key());
         return evaluator.health(s == null ? TargetState.initial(c.key()) : s, c.checks());
     }
