@@ -21,6 +21,31 @@ public record FailoverConfig(String vpcId, Map<String, CheckSpec> checks, Map<St
         routes = List.copyOf(routes);
     }
 
+    /**
+     * This config with {@code route} appended, or replacing the route of the same name in place (runtime
+     * registration). Validate the route with {@link ConfigLoader#parseRoute} first.
+     */
+    public FailoverConfig withRoute(RouteSpec route) {
+        List<RouteSpec> next = new java.util.ArrayList<>(routes);
+        int at = -1;
+        for (int i = 0; i < next.size(); i++) {
+            if (next.get(i).name().equals(route.name())) {
+                at = i;
+            }
+        }
+        if (at >= 0) {
+            next.set(at, route);
+        } else {
+            next.add(route);
+        }
+        return new FailoverConfig(vpcId, checks, targets, next);
+    }
+
+    /** This config without the route of that name (unchanged when there is none). */
+    public FailoverConfig withoutRoute(String name) {
+        return new FailoverConfig(vpcId, checks, targets, routes.stream().filter(r -> !r.name().equals(name)).toList());
+    }
+
     public Optional<RouteSpec> route(String name) {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst();
     }

@@ -1,19 +1,100 @@
 package io.github.vpcroutefailover.domain.health;
 
 import io.github.vpcroutefailover.config.CheckSpec;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Applies observations to stored check states with rise/fall hysteresis. Pure. */
+/**
+ * Applies observations to stored check states with rise/fall hysteresis. Pure.
+ *
+ * <p>Rules, per check: the state starts UNKNOWN; {@code rise} consecutive passes make it HEALTHY, {@code fall}
+ * consecutive failures make it UNHEALTHY (from UNKNOWN too), and a {@code hard} failure makes it UNHEALTHY at
+ * once. Observations are applied in time order and one whose time is not after the check's {@code lastAt} is
+ * ignored, so redelivered or out-of-order observations change nothing and each observation counts once.
+ *
+ * <p>Staleness is not decided here: a health source that stops hearing from a target (no agent metric within
+ * {@code staleAfter}, a probe that could not run) must emit a failing observation saying so. That keeps this
+ * class free of a clock-dependent "no news" rule and makes silence count towards {@code fall} like any failure.
+ */
 public final class HealthEvaluator {
-    /** The new state of one target after applying {@code observations} (any order, duplicates allowed). */
+    /**
+     * Observations stamped further ahead than this are ignored: one bogus future timestamp would otherwise become
+     * {@code lastAt} and silence every later observation until that time.
+     */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final int COUNTER_CAP = 1_000_000;
+
+    private static final Comparator<Observation> ORDER = Comparator.comparing(Observation::at)
+            // Same instant, conflicting results: apply the failure first; the pass is then ignored (at <= lastAt).
+            // Conservative, and independent of delivery order.
+            .thenComparing(Observation::passed)
+            .thenComparing(o -> !o.hard())
+            .thenComparing(o -> String.valueOf(o.source()))
+            .thenComparing(o -> String.valueOf(o.detail()));
+
+    /**
+     * The new state of one target after applying {@code observations} (any order, duplicates allowed).
+     *
+     * @param checks the specs of the checks this target lists, by name; observations for other checks are ignored
+     * @param now    used to reject far-future observations and to date {@code healthySince} of a target without checks
+     */
     public TargetState apply(TargetState previous, Map<String, CheckSpec> checks, List<Observation> observations, Instant now) {
-        throw new UnsupportedOperationException("HealthEvaluator.apply: being implemented");
+        Map<String, CheckState> states = new HashMap<>(previous.checks());
+        Instant horizon = now.plus(MAX_CLOCK_SKEW);
+        observations.stream()
+                .filter(o -> checks.containsKey(o.check()) && o.at() != null && !o.at().isAfter(horizon))
+                .sorted(ORDER)
+                .forEach(o -> {
+                    CheckState s = states.getOrDefault(o.check(), CheckState.unknown());
+                    states.put(o.check(), step(s, checks.get(o.check()), o));
+                });
+        Health before = health(previous, List.copyOf(checks.keySet()));
+        TargetState next = new TargetState(previous.targetKey(), states, previous.drain(), null, previous.version());
+        Health after = health(next, List.copyOf(checks.keySet()));
+        Instant healthySince = null;
+        if (after == Health.HEALTHY) {
+            if (before == Health.HEALTHY && previous.healthySince() != null) {
+                healthySince = previous.healthySince();
+            } else {
+                // The moment the last of its checks turned healthy is when the target did.
+                healthySince = checks.keySet().stream().map(c -> states.get(c).changedAt()).max(Comparator.naturalOrder()).orElse(now);
+            }
+        }
+        return new TargetState(previous.targetKey(), states, previous.drain(), healthySince, previous.version());
     }
 
-    /** HEALTHY only when every listed check is HEALTHY; UNHEALTHY when any is; else UNKNOWN. */
+    static CheckState step(CheckState s, CheckSpec spec, Observation o) {
+        if (!o.at().isAfter(s.lastAt())) {
+            return s;
+        }
+        if (o.passed()) {
+            int passes = Math.min(s.passes() + 1, COUNTER_CAP);
+            Health h = s.health() != Health.HEALTHY && passes >= spec.rise() ? Health.HEALTHY : s.health();
+            return new CheckState(h, passes, 0, o.at(), h != s.health() ? o.at() : s.changedAt(), o.detail());
+        }
+        int failures = Math.min(s.failures() + 1, COUNTER_CAP);
+        Health h = s.health() != Health.UNHEALTHY && (o.hard() || failures >= spec.fall()) ? Health.UNHEALTHY : s.health();
+        return new CheckState(h, 0, failures, o.at(), h != s.health() ? o.at() : s.changedAt(), o.detail());
+    }
+
+    /**
+     * HEALTHY only when every listed check is HEALTHY; UNHEALTHY when any is; else UNKNOWN (a listed check that was
+     * never observed is UNKNOWN). A target that lists no checks (a NAT gateway, say: AWS runs it) is HEALTHY.
+     */
     public Health health(TargetState state, List<String> checkNames) {
-        throw new UnsupportedOperationException("HealthEvaluator.health: being implemented");
+        boolean allHealthy = true;
+        for (String c : checkNames) {
+            CheckState s = state == null ? null : state.checks().get(c);
+            Health h = s == null ? Health.UNKNOWN : s.health();
+            if (h == Health.UNHEALTHY) {
+                return Health.UNHEALTHY;
+            }
+            allHealthy &= h == Health.HEALTHY;
+        }
+        return allHealthy ? Health.HEALTHY : Health.UNKNOWN;
     }
 }

@@ -33,6 +33,11 @@ public record RouteTarget(TargetKind kind, String id, String instanceId) {
         if (id.equals(other.id)) {
             return true;
         }
+        // Two different ENIs are different hops even on one instance (a multi-ENI appliance routes per leg);
+        // only when one side knows just the instance do we compare by instance.
+        if (id.startsWith("eni-") && other.id.startsWith("eni-")) {
+            return false;
+        }
         return instanceId != null && instanceId.equals(other.instanceId);
     }
 

@@ -1,8 +1,542 @@
 package io.github.vpcroutefailover.domain.plan;
 
-/** Computes the actions that bring every managed route to its desired target. Pure and deterministic. */
+import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.config.RoutePolicy;
+import io.github.vpcroutefailover.config.RouteSpec;
+import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.domain.health.CheckState;
+import io.github.vpcroutefailover.domain.health.Health;
+import io.github.vpcroutefailover.domain.health.HealthEvaluator;
+import io.github.vpcroutefailover.domain.health.TargetState;
+import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.model.Destination;
+import io.github.vpcroutefailover.domain.model.ObservedRoute;
+import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
+import io.github.vpcroutefailover.domain.model.Ownership;
+import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.config.Durations;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Computes the actions that bring every managed route to its desired target. Pure and deterministic: the same
+ * {@link PlanInput} (in any list order) gives an equal {@link Plan}. The decision rules are documented in
+ * docs/planner.md; the short form:
+ *
+ * <ol>
+ *   <li>Tables: a route's selectors (a union) over the tables of the configured VPC. A non-optional selector that
+ *   matches nothing is an ERROR note; the route is still managed in the tables its other selectors matched.</li>
+ *   <li>A (table, destination) claimed by two routes is an ERROR note and left alone; the VPC's local route and
+ *   propagated routes are never touched.</li>
+ *   <li>A PENDING ownership claim younger than the claim lease means another invocation is mid-change: hands off.</li>
+ *   <li>An active pin wins (if the pinned target is a candidate and eligible, or the pin is forced).</li>
+ *   <li>An eligible (HEALTHY, not drained) holder keeps the route, unless fail-back to a more preferred candidate
+ *   applies (preempt, failBack enabled, that candidate healthy for at least the hold time), or it is a fallback
+ *   and a regular candidate is eligible. A holder whose health is UNKNOWN (no data yet) keeps the route too.</li>
+ *   <li>Otherwise the best eligible candidate takes it: zone affinity picks the first eligible same-zone candidate,
+ *   else the least-loaded eligible candidate (fewest tables assigned in this plan); without zone affinity the
+ *   first eligible in preference order. With none eligible, whenNoneHealthy decides: keep, fallback or withdraw.</li>
+ * </ol>
+ */
 public final class Planner {
+    private final HealthEvaluator evaluator = new HealthEvaluator();
+
     public Plan plan(PlanInput input) {
-        throw new UnsupportedOperationException("Planner.plan: being implemented");
+        return new Run(input).plan();
+    }
+
+    /** One candidate's standing in this plan. */
+    private record Eval(Candidate candidate, Health health, boolean drained, String detail, Instant healthySince) {
+        boolean eligible() {
+            return health == Health.HEALTHY && !drained;
+        }
+    }
+
+    private enum Kind { KEEP, SET, DELETE, DEFER }
+
+    /**
+     * @param endorsed the route as it is is what the planner wants (status shows it as desired)
+     */
+    private record Decision(Kind kind, Candidate to, String reason, boolean endorsed, List<PlanNote> notes) {
+        static Decision keep(String reason, boolean endorsed, List<PlanNote> notes) {
+            return new Decision(Kind.KEEP, null, reason, endorsed, notes);
+        }
+
+        static Decision set(Candidate to, String reason, List<PlanNote> notes) {
+            return new Decision(Kind.SET, to, reason, true, notes);
+        }
+    }
+
+    /** A managed route in one table. */
+    private record Managed(RouteKey key, RouteSpec spec, ObservedRouteTable table, List<Candidate> candidates) {
+    }
+
+    private final class Run {
+        private final PlanInput in;
+        private final Instant now;
+        private final List<PlanNote> notes = new ArrayList<>();
+        private final CandidateResolver.Resolved resolved;
+        // Candidates are resolved once per route spec and shared by its keys, so identity is a sound cache key.
+        private final Map<Candidate, Eval> evals = new java.util.IdentityHashMap<>();
+        private final Map<RouteSpec, List<Candidate>> candidatesBySpec = new java.util.IdentityHashMap<>();
+        private final Map<RouteSpec, List<RouteStatus.CandidateHealth>> healthBySpec = new java.util.IdentityHashMap<>();
+        private final Map<String, Map<Destination, ObservedRoute>> routeIndex = new HashMap<>();
+        private final Map<String, Integer> load = new HashMap<>();
+
+        Run(PlanInput in) {
+            this.in = in;
+            this.now = in.now();
+            this.resolved = CandidateResolver.resolve(in.config(), in.instances(), in.enis());
+        }
+
+        Plan plan() {
+            notes.addAll(resolved.notes());
+            Map<String, ObservedRouteTable> tables = new TreeMap<>();
+            for (ObservedRouteTable t : in.tables()) {
+                if (Objects.equals(t.vpcId(), in.config().vpcId())) {
+                    tables.putIfAbsent(t.id(), t);
+                }
+            }
+            Map<RouteKey, List<RouteSpec>> claims = new TreeMap<>();
+            for (RouteSpec spec : in.config().routes()) {
+                for (String tableId : select(spec, tables)) {
+                    claims.computeIfAbsent(new RouteKey(tableId, spec.destination()), k -> new ArrayList<>()).add(spec);
+                }
+            }
+            List<Managed> managed = new ArrayList<>();
+            for (Map.Entry<RouteKey, List<RouteSpec>> e : claims.entrySet()) {
+                List<RouteSpec> specs = e.getValue();
+                if (specs.size() > 1) {
+                    String names = specs.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(" and "));
+                    notes.add(new PlanNote(PlanNote.Level.ERROR, specs.get(0).name(), e.getKey(), "routes " + names + " both manage "
+                            + e.getKey().destination() + " in " + e.getKey().routeTableId() + "; neither is applied there until their table selectors are disjoint"));
+                    continue;
+                }
+                RouteSpec spec = specs.get(0);
+                managed.add(new Managed(e.getKey(), spec, tables.get(e.getKey().routeTableId()),
+                        candidatesBySpec.computeIfAbsent(spec, resolved::forRoute)));
+            }
+
+            // Phase 1 decides everything that does not depend on load (in RouteKey order), counting assignments;
+            // phase 2 then places the rest on the least-loaded eligible candidate, also in RouteKey order.
+            Map<RouteKey, Decision> decisions = new HashMap<>();
+            List<Managed> deferred = new ArrayList<>();
+            for (Managed m : managed) {
+                Decision d = decide(m, false);
+                if (d == null) {
+                    continue;
+                }
+                if (d.kind() == Kind.DEFER) {
+                    deferred.add(m);
+                } else {
+                    decisions.put(m.key(), d);
+                    count(m, d);
+                }
+            }
+            for (Managed m : deferred) {
+                Decision d = decide(m, true);
+                decisions.put(m.key(), d);
+                count(m, d);
+            }
+
+            List<RouteAction> actions = new ArrayList<>();
+            List<RouteStatus> statuses = new ArrayList<>();
+            for (Managed m : managed) {
+                Decision d = decisions.get(m.key());
+                ObservedRoute route = route(m);
+                if (d == null) {
+                    continue;
+                }
+                notes.addAll(d.notes());
+                Ownership own = in.ownership().get(m.key());
+                long version = own == null ? 0 : own.version();
+                RouteTarget current = route == null ? null : route.target();
+                boolean blackhole = route != null && route.blackhole();
+                RouteTarget desired = null;
+                switch (d.kind()) {
+                    case SET -> {
+                        desired = d.to().target();
+                        if (route == null) {
+                            actions.add(new RouteAction.Create(m.key(), m.spec().name(), d.to(), d.reason(), version));
+                        } else if (!d.to().target().sameHopAs(current)) {
+                            actions.add(new RouteAction.Replace(m.key(), m.spec().name(), current, d.to(), d.reason(), version));
+                        }
+                    }
+                    case DELETE -> {
+                        if (route != null) {
+                            actions.add(new RouteAction.Delete(m.key(), m.spec().name(), current, d.reason(), version));
+                        }
+                    }
+                    default -> desired = d.endorsed() ? current : null;
+                }
+                List<RouteStatus.CandidateHealth> ch = healthBySpec.computeIfAbsent(m.spec(), s -> m.candidates().stream()
+                        .map(this::eval)
+                        .map(e -> new RouteStatus.CandidateHealth(e.candidate(), e.health(), e.drained(), e.detail()))
+                        .toList());
+                statuses.add(new RouteStatus(m.spec().name(), m.key(), m.table().zone(), current, blackhole, desired, version, ch, d.reason()));
+            }
+            return new Plan(actions, notes, statuses);
+        }
+
+        private void count(Managed m, Decision d) {
+            RouteTarget t = switch (d.kind()) {
+                case SET -> d.to().target();
+                case KEEP -> {
+                    ObservedRoute r = route(m);
+                    yield r == null ? null : r.target();
+                }
+                default -> null;
+            };
+            if (t != null) {
+                load.merge(t.key(), 1, Integer::sum);
+            }
+        }
+
+        // ------------------------------------------------------------------------------------------ tables
+
+        private Set<String> select(RouteSpec spec, Map<String, ObservedRouteTable> tables) {
+            Set<String> out = new TreeSet<>();
+            for (TableSelector s : spec.routeTables()) {
+                List<String> matched = new ArrayList<>();
+                switch (s) {
+                    case TableSelector.ById b -> {
+                        if (tables.containsKey(b.routeTableId())) {
+                            matched.add(b.routeTableId());
+                        }
+                    }
+                    case TableSelector.ByTags t -> tables.values().stream()
+                            .filter(table -> CandidateResolver.tagsMatch(table.tags(), t.match()))
+                            .filter(table -> t.exclude().entrySet().stream().noneMatch(x -> CandidateResolver.tagsMatch(table.tags(), Map.of(x.getKey(), x.getValue()))))
+                            .forEach(table -> matched.add(table.id()));
+                    case TableSelector.BySubnet b -> {
+                        tables.values().stream().filter(table -> table.subnetIds().contains(b.subnetId())).forEach(table -> matched.add(table.id()));
+                        if (matched.isEmpty()) {
+                            tables.values().stream().filter(ObservedRouteTable::main).findFirst().ifPresent(main -> {
+                                matched.add(main.id());
+                                notes.add(new PlanNote(PlanNote.Level.WARN, spec.name(), null, "selector " + s.describe()
+                                        + ": the subnet has no explicit route table association, so it uses the main table " + main.id()
+                                        + "; managing the route there (if " + b.subnetId() + " does not exist in " + in.config().vpcId() + ", fix the selector)"));
+                            });
+                        }
+                    }
+                    case TableSelector.Main m -> tables.values().stream().filter(ObservedRouteTable::main).forEach(table -> matched.add(table.id()));
+                }
+                if (matched.isEmpty() && !s.optional()) {
+                    notes.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), null, "selector " + s.describe() + " of route '" + spec.name()
+                            + "' matched no route table in " + in.config().vpcId() + "; fix the selector or mark it 'optional: true'"
+                            + " (the route is still managed in the tables its other selectors match)"));
+                }
+                out.addAll(matched);
+            }
+            return out;
+        }
+
+        // ------------------------------------------------------------------------------------------ decisions
+
+        /** Null when the key is not ours to manage (immutable route). */
+        private Decision decide(Managed m, boolean phase2) {
+            RouteKey key = m.key();
+            RouteSpec spec = m.spec();
+            RoutePolicy policy = spec.policy();
+            List<PlanNote> out = new ArrayList<>();
+            ObservedRoute route = route(m);
+            if (route != null && route.isImmutable()) {
+                if (!phase2) {
+                    notes.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, key.destination() + " in " + key.routeTableId()
+                            + " is the VPC's local route or a propagated route, which EC2 does not let anyone replace; not managing it"));
+                }
+                return null;
+            }
+            RouteTarget current = route == null ? null : route.target();
+            boolean blackhole = route != null && route.blackhole();
+            Ownership own = in.ownership().get(key);
+
+            if (own != null && own.status() == Ownership.ClaimStatus.PENDING && own.updatedAt() != null
+                    && java.time.Duration.between(own.updatedAt(), now).compareTo(in.claimLease()) < 0) {
+                String reason = "another invocation (" + own.updatedBy() + ") claimed this route at " + own.updatedAt()
+                        + " and is changing it; leaving it alone until the claim is applied or its " + Durations.format(in.claimLease()) + " lease runs out";
+                out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
+                return Decision.keep(reason, false, out);
+            }
+            if (own != null && own.status() == Ownership.ClaimStatus.APPLIED && own.target() != null && current != null
+                    && !own.target().sameHopAs(current)) {
+                out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "route was changed outside vpc-route-failover: we set " + own.target()
+                        + " (version " + own.version() + "), the table now has " + current));
+            }
+
+            // EC2 says a blackholed route's next hop is gone, whatever its checks last said: never choose it again
+            // for this route (choosing it would be a silent no-op, and the route would stay broken).
+            List<Candidate> regular = m.candidates().stream().filter(c -> !c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
+            List<Candidate> fallbacks = m.candidates().stream().filter(c -> c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
+            String zone = m.table().zone();
+
+            // Pin.
+            Ownership.Pin pin = own == null ? null : own.pin();
+            if (pin != null && pin.activeAt(now)) {
+                Candidate pinned = m.candidates().stream()
+                        .filter(c -> c.key().equals(pin.targetKey()) || c.target().id().equals(pin.targetKey())).findFirst().orElse(null);
+                String who = "pinned by " + pin.by() + " until " + pin.expiresAt() + (pin.reason() == null ? "" : " (" + pin.reason() + ")");
+                if (pinned == null) {
+                    out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + pin.targetKey() + " (" + who
+                            + "): it is not a candidate of route '" + spec.name() + "'"));
+                } else if (eval(pinned).eligible() || pin.force()) {
+                    Eval e = eval(pinned);
+                    String reason = who + ": " + label(pinned) + (e.eligible() ? "" : ", forced although " + state(e));
+                    return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.set(pinned, reason, out);
+                } else {
+                    out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + label(pinned) + " (" + who + "): it is "
+                            + state(eval(pinned)) + "; pin with force to route to it anyway"));
+                }
+            }
+
+            Candidate holder = current == null ? null : m.candidates().stream().filter(c -> c.target().sameHopAs(current)).findFirst().orElse(null);
+            if (holder != null && !blackhole) {
+                Eval he = eval(holder);
+                if (he.eligible()) {
+                    if (holder.fallback()) {
+                        Pick best = best(regular, zone, policy, phase2);
+                        if (best.defer()) {
+                            return new Decision(Kind.DEFER, null, null, false, out);
+                        }
+                        if (best.candidate() != null) {
+                            return Decision.set(best.candidate(), "leaving fallback " + label(holder) + ": " + label(best.candidate())
+                                    + " is healthy; moving to it" + where(best), out);
+                        }
+                        return Decision.keep("on fallback " + label(holder) + ": no candidate is eligible (" + summary(regular) + ")", true, out);
+                    }
+                    if (policy.preempt() && policy.failBack().enabled()) {
+                        Candidate back = failBack(holder, regular, zone, policy);
+                        if (back != null) {
+                            return Decision.set(back, "fail back to " + label(back) + ": healthy since " + eval(back).healthySince()
+                                    + " (≥ hold " + Durations.format(policy.failBack().holdTime()) + "), preferred over " + label(holder)
+                                    + (policy.zoneAffinity() && Objects.equals(back.zone(), zone) && zone != null ? " (same zone " + zone + ")" : ""), out);
+                        }
+                    }
+                    return Decision.keep(label(holder) + " holds the route and is healthy", true, out);
+                }
+                if (he.health() == Health.UNKNOWN && !he.drained()) {
+                    String reason = label(holder) + " holds the route and its health is UNKNOWN (" + he.detail()
+                            + "); not moving a route on missing data";
+                    out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
+                    return Decision.keep(reason, false, out);
+                }
+            }
+
+            String why;
+            if (route == null) {
+                why = "route is missing";
+            } else if (blackhole) {
+                why = "route is a blackhole (next hop " + (current == null ? "unknown" : current) + " is gone)";
+            } else if (current == null) {
+                why = "route has a next hop this tool does not understand";
+            } else if (holder == null) {
+                why = "route points at " + current + ", which is not a target of route '" + spec.name() + "'";
+            } else {
+                why = label(holder) + " " + state(eval(holder));
+            }
+
+            Pick best = best(regular, zone, policy, phase2);
+            if (best.defer()) {
+                return new Decision(Kind.DEFER, null, null, false, out);
+            }
+            if (best.candidate() != null) {
+                return Decision.set(best.candidate(), why + "; " + (route == null ? "creating it to " : "moving to ") + label(best.candidate()) + where(best), out);
+            }
+            String none = "no eligible candidate (" + summary(regular) + ")";
+            switch (policy.whenNoneHealthy()) {
+                case FALLBACK -> {
+                    Candidate f = fallbacks.stream().filter(c -> eval(c).eligible()).findFirst().orElse(null);
+                    if (f != null) {
+                        return Decision.set(f, why + "; " + none + "; using fallback " + label(f), out);
+                    }
+                    String reason = why + "; " + none + " and no eligible fallback (" + summary(fallbacks) + "); keeping the route as it is";
+                    out.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), key, reason));
+                    return Decision.keep(reason, false, out);
+                }
+                case WITHDRAW -> {
+                    if (route == null) {
+                        return Decision.keep("withdrawn: " + none, true, out);
+                    }
+                    return new Decision(Kind.DELETE, null, why + "; " + none + "; withdrawing the route so a less specific one takes over", true, out);
+                }
+                default -> {
+                    String reason = why + "; " + none + "; keeping the route as it is (whenNoneHealthy: keep)";
+                    out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, reason));
+                    return Decision.keep(reason, false, out);
+                }
+            }
+        }
+
+        private record Pick(Candidate candidate, String why, boolean defer) {
+        }
+
+        private Pick best(List<Candidate> regular, String zone, RoutePolicy policy, boolean phase2) {
+            List<Candidate> eligible = regular.stream().filter(c -> eval(c).eligible()).toList();
+            if (eligible.isEmpty()) {
+                return new Pick(null, null, false);
+            }
+            if (!policy.zoneAffinity()) {
+                return new Pick(eligible.get(0), "first healthy in preference order", false);
+            }
+            if (zone != null) {
+                for (Candidate c : eligible) {
+                    if (zone.equals(c.zone())) {
+                        return new Pick(c, "same zone preferred", false);
+                    }
+                }
+            }
+            if (!phase2) {
+                return new Pick(null, null, true);
+            }
+            Candidate least = eligible.get(0);
+            for (Candidate c : eligible) {
+                if (load.getOrDefault(c.key(), 0) < load.getOrDefault(least.key(), 0)) {
+                    least = c;
+                }
+            }
+            return new Pick(least, (zone == null ? "table has no single zone" : "no healthy candidate in " + zone)
+                    + "; least loaded: " + load.getOrDefault(least.key(), 0) + " other table(s)", false);
+        }
+
+        private String where(Pick p) {
+            Candidate c = p.candidate();
+            return (c.zone() == null ? "" : " in " + c.zone()) + " (" + p.why() + ")";
+        }
+
+        /**
+         * The most preferred eligible candidate ranked above the holder that has been healthy for the hold time.
+         * With zone affinity only same-zone candidates outrank: among other-zone candidates the least-loaded
+         * placement stands, or fail-back would undo the spread it made.
+         */
+        private Candidate failBack(Candidate holder, List<Candidate> regular, String zone, RoutePolicy policy) {
+            List<Candidate> better;
+            if (policy.zoneAffinity()) {
+                if (zone == null) {
+                    return null;
+                }
+                List<Candidate> sameZone = regular.stream().filter(c -> zone.equals(c.zone())).toList();
+                int at = sameZone.indexOf(holder);
+                better = at < 0 ? sameZone : sameZone.subList(0, at);
+            } else {
+                int at = regular.indexOf(holder);
+                better = at < 0 ? regular : regular.subList(0, at);
+            }
+            Instant threshold = now.minus(policy.failBack().holdTime());
+            for (Candidate c : better) {
+                Eval e = eval(c);
+                if (e.eligible() && e.healthySince() != null && !e.healthySince().isAfter(threshold)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        private boolean sameHop(Candidate c, RouteTarget current) {
+            return c.target().sameHopAs(current);
+        }
+
+        // ------------------------------------------------------------------------------------------ health
+
+        private Eval eval(Candidate c) {
+            return evals.computeIfAbsent(c, this::evaluate);
+        }
+
+        private ObservedRoute route(Managed m) {
+            return routeIndex.computeIfAbsent(m.table().id(), id -> {
+                Map<Destination, ObservedRoute> byDestination = new HashMap<>();
+                for (ObservedRoute r : m.table().routes()) {
+                    byDestination.putIfAbsent(r.destination(), r);
+                }
+                return byDestination;
+            }).get(m.key().destination());
+        }
+
+        private Eval evaluate(Candidate c) {
+            TargetState state = in.targetStates().get(c.key());
+            if (state == null) {
+                state = TargetState.initial(c.key());
+            }
+            boolean drained = state.drained();
+            String blocked = resolved.blocked().get(c.key());
+            if (blocked != null) {
+                return new Eval(c, Health.UNHEALTHY, drained, blocked, null);
+            }
+            Health h = evaluator.health(state, c.checks());
+            String detail = switch (h) {
+                case HEALTHY -> c.checks().isEmpty() ? "no checks (AWS runs it)" : "all checks passing";
+                case UNHEALTHY -> checkDetails(state, c, Health.UNHEALTHY);
+                case UNKNOWN -> checkDetails(state, c, Health.UNKNOWN);
+            };
+            Instant since = null;
+            if (h == Health.HEALTHY) {
+                // No checks and no stored state: healthy for as long as we know. Checked but no healthySince stored
+                // (should not happen): count from now, so fail-back waits the full hold.
+                since = state.healthySince() != null ? state.healthySince() : c.checks().isEmpty() ? Instant.EPOCH : now;
+            }
+            if (drained) {
+                TargetState.Drain d = state.drain();
+                detail = "drained by " + d.by() + " at " + d.at() + (d.reason() == null ? "" : " (" + d.reason() + ")") + "; " + detail;
+            }
+            return new Eval(c, h, drained, detail, since);
+        }
+
+        private String checkDetails(TargetState state, Candidate c, Health wanted) {
+            List<String> parts = new ArrayList<>();
+            for (String name : c.checks()) {
+                CheckState s = state.checks().get(name);
+                CheckSpec spec = in.config().checks().get(name);
+                if (s == null) {
+                    if (wanted == Health.UNKNOWN) {
+                        parts.add("no result yet from check " + name);
+                    }
+                    continue;
+                }
+                if (s.health() != wanted) {
+                    continue;
+                }
+                String detail = s.detail() == null || s.detail().isBlank() ? "" : " (" + s.detail() + ")";
+                if (wanted == Health.UNHEALTHY) {
+                    parts.add(s.failures() > 0 ? "check " + name + " failed " + s.failures() + "x" + detail
+                            : "check " + name + " recovering, " + s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes" + detail);
+                } else {
+                    parts.add("check " + name + " " + (s.passes() > 0 ? s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes"
+                            : s.failures() + "/" + (spec == null ? "?" : spec.fall()) + " failures") + " so far" + detail);
+                }
+            }
+            return parts.isEmpty() ? wanted.name().toLowerCase(java.util.Locale.ROOT) : String.join("; ", parts);
+        }
+
+        private String state(Eval e) {
+            if (e.drained()) {
+                return "drained: " + e.detail();
+            }
+            return e.health() + ": " + e.detail();
+        }
+
+        private String summary(List<Candidate> cs) {
+            if (cs.isEmpty()) {
+                return "none configured or resolved";
+            }
+            Map<String, String> parts = new LinkedHashMap<>();
+            for (Candidate c : cs) {
+                Eval e = eval(c);
+                parts.put(label(c), e.drained() ? "drained" : e.health().name());
+            }
+            return parts.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(Collectors.joining(", "));
+        }
+    }
+
+    static String label(Candidate c) {
+        return c.targetName() + " (" + c.key() + ")";
     }
 }
