@@ -9,19 +9,15 @@ import io.github.vpcroutefailover.config.FailoverConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The synth-time validation with the function's real parser. DISABLED until {@code ConfigLoader} is merged (it
- * throws UnsupportedOperationException on this branch): remove the {@code @Disabled} line after the merge.
- * Everything else in this module uses {@link SampleConfigs}; the first test here proves that fixture equals what
+ * The synth-time validation with the function's real parser. Everything else in this module uses {@link SampleConfigs}; the first test here proves that fixture equals what
  * the parser reads from samples/config/nat-two-az.yaml, as far as the stack is concerned.
  */
-@Disabled("ConfigLoader is not implemented on this branch yet; enable after the function config parser is merged")
 class RealConfigParsingTest {
 
     private static AppSettings settings(Path config, Object... kv) {
