@@ -217,9 +217,15 @@ public final class Controller {
             LOG.atDebug().addKeyValue("event", "ignored").addKeyValue("instance", instanceId).log(reason + " for an instance we do not manage");
             return Outcome.ignored("instance " + instanceId + " is not a target of any managed route");
         }
-        TargetState state = targetStates.load(List.of(instanceId)).get(instanceId);
-        if (state == null || !state.drained()) {
-            targetStates.setDrain(instanceId, new TargetState.Drain(caller, clock.instant(), reason), clock.instant());
+        // Health and drains are kept per candidate key (the hop's key), which is not always the instance id.
+        List<String> keys = candidates(config).stream().filter(c -> instanceId.equals(c.target().instanceId()))
+                .map(Candidate::key).distinct().toList();
+        Map<String, TargetState> states = targetStates.load(keys);
+        for (String key : keys) {
+            TargetState state = states.get(key);
+            if (state == null || !state.drained()) {
+                targetStates.setDrain(key, new TargetState.Drain(caller, clock.instant(), reason), clock.instant());
+            }
         }
         return new Outcome(true, "drained " + instanceId + " (" + reason + ") and reconciled",
                 run(config, ReconcileOptions.apply(caller), List.of()));

@@ -374,7 +374,8 @@ public final class ManualActions {
         if (controller.baseConfig().route(name).isPresent()) {
             throw new InvalidRequestException("route", "'" + name + "' comes from the config file; remove it there, deregister only removes registered routes");
         }
-        if (!controller.registry().remove(name)) {
+        // Check first: even a conditional delete that fails is a write attempt, and bad input makes none.
+        if (!registeredNames().contains(name) || !controller.registry().remove(name)) {
             throw new InvalidRequestException("route", "no registered route named '" + name + "'; registered: " + registeredNames());
         }
         return Map.of("deregistered", name);

@@ -41,7 +41,7 @@ class ControllerHandlerIT {
     @Test
     void scheduledEventCreatesThenIsConvergedWithoutWrites(LocalAws aws) {
         HandlerWorld w = established(aws);
-        assertThat(w.metrics).anyMatch(l -> l.contains("\"RouteChanges\":1") && l.contains("\"RouteName\":\"default-egress\""));
+        assertThat(w.metrics).anyMatch(l -> l.contains("\"RouteChanges\":2") && l.contains("\"RouteName\":\"default-egress\""));
         aws.calls().reset();
         JsonNode r = w.invoke("aws.events-scheduled.json");
         assertThat(r.path("reconcile").path("converged").asBoolean()).isTrue();
@@ -133,6 +133,7 @@ class ControllerHandlerIT {
         for (String[] c : List.of(new String[] {"aws.ec2-spot-interruption-warning.json", "spot interruption"},
                 new String[] {"aws.ec2-rebalance-recommendation.json", "rebalance"})) {
             HandlerWorld w = established(aws);
+            w.advance(Duration.ofSeconds(10));
             JsonNode r = w.invoke(c[0]);
             assertThat(r.path("managed").asBoolean()).isTrue();
             assertThat(w.hop(w.rtbA)).isEqualTo(w.eniB());
@@ -147,6 +148,13 @@ class ControllerHandlerIT {
     @Test
     void lifecycleTerminateMovesRoutesThenCompletesTheAction(LocalAws aws) {
         HandlerWorld w = established(aws);
+        w.advance(Duration.ofSeconds(10));
+        String ami = aws.ec2().describeInstances(x -> x.instanceIds(w.natA)).reservations().get(0).instances().get(0).imageId();
+        aws.autoScaling().createLaunchConfiguration(x -> x.launchConfigurationName("nat-lc").imageId(ami).instanceType("t3.micro"));
+        aws.autoScaling().createAutoScalingGroup(x -> x.autoScalingGroupName("nat-asg").launchConfigurationName("nat-lc")
+                .minSize(0).maxSize(1).desiredCapacity(0).vpcZoneIdentifier(w.net.subnet(0)));
+        aws.autoScaling().putLifecycleHook(x -> x.autoScalingGroupName("nat-asg").lifecycleHookName("VpcRouteFailover-drain-routes")
+                .lifecycleTransition("autoscaling:EC2_INSTANCE_TERMINATING").heartbeatTimeout(180).defaultResult("CONTINUE"));
         aws.calls().reset();
         JsonNode r = w.invoke("aws.autoscaling-lifecycle-terminate.json");
         assertThat(r.path("detail").asText()).contains("CONTINUE");
@@ -157,6 +165,7 @@ class ControllerHandlerIT {
     @Test
     void aConfiguredAlarmInAlarmFailsOverAtOnceAndOkDoesNotFlipBack(LocalAws aws) {
         HandlerWorld w = established(aws);
+        w.advance(Duration.ofSeconds(10));
         aws.cloudWatch().setAlarmState(r -> r.alarmName("team-nat-packet-loss").stateValue("ALARM").stateReason("loss"));
         JsonNode r = w.invoke("aws.cloudwatch-alarm-state-change-config-alarm.json");
         assertThat(r.path("managed").asBoolean()).isTrue();
