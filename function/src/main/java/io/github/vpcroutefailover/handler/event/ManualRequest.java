@@ -8,8 +8,11 @@ import java.time.Instant;
 public sealed interface ManualRequest {
     String action();
 
+    /** Self-declared requester: recorded as an annotation next to the invoke identity, never used as authority. */
+    String requestedBy();
+
     /** Every managed route: table, destination, current target, owner version, candidate health, last change. */
-    record Status(String route) implements ManualRequest {
+    record Status(String route, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "status";
@@ -17,7 +20,7 @@ public sealed interface ManualRequest {
     }
 
     /** What a reconcile would do now; changes nothing. */
-    record Plan() implements ManualRequest {
+    record Plan(String route, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "plan";
@@ -25,10 +28,11 @@ public sealed interface ManualRequest {
     }
 
     /**
-     * Move one route ({@code route}, optionally only in {@code routeTable}) or every route of {@code fromTarget} to
+     * Move one route ({@code route}, optionally only in {@code routeTableIds}) or every route of {@code fromTarget} to
      * {@code to} (a target name) or to the next best candidate. {@code force} overrides health and is recorded.
      */
-    record Failover(String route, String routeTable, String fromTarget, String to, boolean force, String reason, boolean dryRun)
+    record Failover(String route, java.util.List<String> routeTableIds, String fromTarget, String to, boolean force, String reason,
+                    boolean dryRun, String requestedBy)
             implements ManualRequest {
         @Override
         public String action() {
@@ -37,14 +41,14 @@ public sealed interface ManualRequest {
     }
 
     /** Planned maintenance: move the target's routes away and keep them away until undrained. */
-    record Drain(String target, String reason, boolean dryRun) implements ManualRequest {
+    record Drain(String target, String reason, boolean dryRun, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "drain";
         }
     }
 
-    record Undrain(String target, String reason) implements ManualRequest {
+    record Undrain(String target, String reason, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "undrain";
@@ -52,7 +56,8 @@ public sealed interface ManualRequest {
     }
 
     /** Hold a route on one target until {@code expiresAt}; without {@code force} only while it is healthy. */
-    record Pin(String route, String routeTable, String to, Instant expiresAt, Duration requested, boolean force, String reason)
+    record Pin(String route, java.util.List<String> routeTableIds, String target, Instant expiresAt, Duration requested, boolean force,
+               String reason, String requestedBy)
             implements ManualRequest {
         @Override
         public String action() {
@@ -60,7 +65,7 @@ public sealed interface ManualRequest {
         }
     }
 
-    record Unpin(String route, String routeTable) implements ManualRequest {
+    record Unpin(String route, java.util.List<String> routeTableIds, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "unpin";
@@ -68,14 +73,14 @@ public sealed interface ManualRequest {
     }
 
     /** Add a route at runtime; {@code spec} is validated exactly like a route in the config file. */
-    record Register(JsonNode spec) implements ManualRequest {
+    record Register(JsonNode spec, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "register";
         }
     }
 
-    record Deregister(String route) implements ManualRequest {
+    record Deregister(String route, String requestedBy) implements ManualRequest {
         @Override
         public String action() {
             return "deregister";

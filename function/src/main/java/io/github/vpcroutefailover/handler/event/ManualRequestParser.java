@@ -22,15 +22,15 @@ public final class ManualRequestParser {
     private static final Pattern ROUTE_TABLE = Pattern.compile("rtb-[0-9a-f]{8}([0-9a-f]{9})?");
 
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "status", Set.of("route"),
-            "plan", Set.of(),
-            "failover", Set.of("route", "routeTable", "target", "to", "force", "reason", "dryRun"),
-            "drain", Set.of("target", "reason", "dryRun"),
-            "undrain", Set.of("target", "reason"),
-            "pin", Set.of("route", "routeTable", "to", "for", "until", "force", "reason"),
-            "unpin", Set.of("route", "routeTable"),
-            "register", Set.of("route"),
-            "deregister", Set.of("route"));
+            "status", Set.of("route", "requestedBy"),
+            "plan", Set.of("route", "requestedBy"),
+            "failover", Set.of("route", "routeTableIds", "target", "to", "force", "reason", "dryRun", "requestedBy"),
+            "drain", Set.of("target", "reason", "dryRun", "requestedBy"),
+            "undrain", Set.of("target", "reason", "requestedBy"),
+            "pin", Set.of("route", "routeTableIds", "target", "for", "until", "force", "reason", "requestedBy"),
+            "unpin", Set.of("route", "routeTableIds", "requestedBy"),
+            "register", Set.of("route", "requestedBy"),
+            "deregister", Set.of("route", "requestedBy"));
 
     private ManualRequestParser() {
     }
@@ -55,43 +55,44 @@ public final class ManualRequestParser {
                 throw new BadRequestException(f, "not a field of '" + action + "'; allowed: " + (allowed.isEmpty() ? "none" : List.copyOf(new java.util.TreeSet<>(allowed))));
             }
         }
+        String by = optionalText(root, "requestedBy");
         return switch (action) {
-            case "status" -> new ManualRequest.Status(optionalText(root, "route"));
-            case "plan" -> new ManualRequest.Plan();
-            case "failover" -> failover(root);
-            case "drain" -> new ManualRequest.Drain(requiredText(root, "target"), optionalText(root, "reason"), bool(root, "dryRun"));
-            case "undrain" -> new ManualRequest.Undrain(requiredText(root, "target"), optionalText(root, "reason"));
-            case "pin" -> pin(root, now);
-            case "unpin" -> new ManualRequest.Unpin(requiredText(root, "route"), routeTable(root));
+            case "status" -> new ManualRequest.Status(optionalText(root, "route"), by);
+            case "plan" -> new ManualRequest.Plan(optionalText(root, "route"), by);
+            case "failover" -> failover(root, by);
+            case "drain" -> new ManualRequest.Drain(requiredText(root, "target"), optionalText(root, "reason"), bool(root, "dryRun"), by);
+            case "undrain" -> new ManualRequest.Undrain(requiredText(root, "target"), optionalText(root, "reason"), by);
+            case "pin" -> pin(root, now, by);
+            case "unpin" -> new ManualRequest.Unpin(requiredText(root, "route"), routeTables(root), by);
             case "register" -> {
                 JsonNode spec = root.get("route");
                 if (spec == null || !spec.isObject()) {
                     throw new BadRequestException("route", "missing; expected a route object {name, destination, routeTables, targets, ...} as in the config file");
                 }
-                yield new ManualRequest.Register(spec);
+                yield new ManualRequest.Register(spec, by);
             }
-            case "deregister" -> new ManualRequest.Deregister(requiredText(root, "route"));
+            case "deregister" -> new ManualRequest.Deregister(requiredText(root, "route"), by);
             default -> throw new IllegalStateException(action);
         };
     }
 
-    private static ManualRequest failover(JsonNode root) {
+    private static ManualRequest failover(JsonNode root, String by) {
         String route = optionalText(root, "route");
         String target = optionalText(root, "target");
         if ((route == null) == (target == null)) {
             throw new BadRequestException(route == null ? "route" : "target",
                     "give exactly one of 'route' (move one route) or 'target' (move every route off that target)");
         }
-        if (target != null && root.has("routeTable")) {
-            throw new BadRequestException("routeTable", "only applies with 'route'");
+        if (target != null && root.has("routeTableIds")) {
+            throw new BadRequestException("routeTableIds", "only applies with 'route'");
         }
-        return new ManualRequest.Failover(route, routeTable(root), target, optionalText(root, "to"), bool(root, "force"),
-                optionalText(root, "reason"), bool(root, "dryRun"));
+        return new ManualRequest.Failover(route, routeTables(root), target, optionalText(root, "to"), bool(root, "force"),
+                optionalText(root, "reason"), bool(root, "dryRun"), by);
     }
 
-    private static ManualRequest pin(JsonNode root, Instant now) {
+    private static ManualRequest pin(JsonNode root, Instant now, String by) {
         String route = requiredText(root, "route");
-        String to = requiredText(root, "to");
+        String to = requiredText(root, "target");
         boolean hasFor = root.has("for");
         boolean hasUntil = root.has("until");
         if (hasFor == hasUntil) {
@@ -117,7 +118,7 @@ public final class ManualRequestParser {
         if (requested.compareTo(MAX_PIN) > 0) {
             throw new BadRequestException(hasFor ? "for" : "until", "pins last at most 7 days; drain the target instead for longer maintenance");
         }
-        return new ManualRequest.Pin(route, routeTable(root), to, expires, requested, bool(root, "force"), optionalText(root, "reason"));
+        return new ManualRequest.Pin(route, routeTables(root), to, expires, requested, bool(root, "force"), optionalText(root, "reason"), by);
     }
 
     static Duration duration(String text, String field) {
@@ -139,12 +140,23 @@ public final class ManualRequestParser {
         return d;
     }
 
-    private static String routeTable(JsonNode root) {
-        String id = optionalText(root, "routeTable");
-        if (id != null && !ROUTE_TABLE.matcher(id).matches()) {
-            throw new BadRequestException("routeTable", "'" + id + "' is not a route table id (rtb- followed by 8 or 17 hex digits)");
+    /** Optional list of route table ids; empty means every table the route selects. */
+    private static List<String> routeTables(JsonNode root) {
+        JsonNode v = root.get("routeTableIds");
+        if (v == null || v.isNull()) {
+            return List.of();
         }
-        return id;
+        if (!v.isArray() || v.isEmpty()) {
+            throw new BadRequestException("routeTableIds", "must be a non-empty list of route table ids like [\"rtb-0123456789abcdef0\"]; leave it out for every table the route selects");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode n : v) {
+            if (!n.isTextual() || !ROUTE_TABLE.matcher(n.asText()).matches()) {
+                throw new BadRequestException("routeTableIds", "'" + n.asText() + "' is not a route table id (rtb- followed by 8 or 17 hex digits)");
+            }
+            ids.add(n.asText());
+        }
+        return List.copyOf(ids);
     }
 
     private static String requiredText(JsonNode root, String field) {

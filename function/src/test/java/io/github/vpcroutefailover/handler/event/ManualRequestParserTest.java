@@ -17,27 +17,30 @@ class ManualRequestParserTest {
 
     @Test
     void pinForADurationExpiresRelativeToNow() throws Exception {
-        ManualRequest r = parse("{\"action\":\"pin\",\"route\":\"default-egress\",\"to\":\"nat-b\",\"for\":\"90m\",\"force\":true}");
-        assertThat(r).isEqualTo(new ManualRequest.Pin("default-egress", null, "nat-b", NOW.plus(Duration.ofMinutes(90)),
-                Duration.ofMinutes(90), true, null));
+        ManualRequest r = parse("{\"action\":\"pin\",\"route\":\"default-egress\",\"target\":\"nat-b\",\"for\":\"90m\",\"force\":true,"
+                + "\"routeTableIds\":[\"rtb-0123456789abcdef0\"],\"requestedBy\":\"alice\"}");
+        assertThat(r).isEqualTo(new ManualRequest.Pin("default-egress", java.util.List.of("rtb-0123456789abcdef0"), "nat-b",
+                NOW.plus(Duration.ofMinutes(90)), Duration.ofMinutes(90), true, null, "alice"));
     }
 
     @Test
     void failoverOfAWholeTarget() throws Exception {
         assertThat(parse("{\"action\":\"failover\",\"target\":\"nat-a\",\"reason\":\"kernel panic\"}"))
-                .isEqualTo(new ManualRequest.Failover(null, null, "nat-a", null, false, "kernel panic", false));
+                .isEqualTo(new ManualRequest.Failover(null, java.util.List.of(), "nat-a", null, false, "kernel panic", false, null));
     }
 
     @Test
     void drainAndUndrain() throws Exception {
         assertThat(parse("{\"action\":\"drain\",\"target\":\"nat-a\",\"reason\":\"patching\"}"))
-                .isEqualTo(new ManualRequest.Drain("nat-a", "patching", false));
-        assertThat(parse("{\"action\":\"undrain\",\"target\":\"nat-a\"}")).isEqualTo(new ManualRequest.Undrain("nat-a", null));
+                .isEqualTo(new ManualRequest.Drain("nat-a", "patching", false, null));
+        assertThat(parse("{\"action\":\"undrain\",\"target\":\"nat-a\"}")).isEqualTo(new ManualRequest.Undrain("nat-a", null, null));
     }
 
     @Test
     void statusAndPlan() throws Exception {
-        assertThat(parse("{\"action\":\"status\"}")).isEqualTo(new ManualRequest.Status(null));
-        assertThat(parse("{\"action\":\"plan\"}")).isEqualTo(new ManualRequest.Plan());
+        assertThat(parse("{\"action\":\"status\"}")).isEqualTo(new ManualRequest.Status(null, null));
+        assertThat(parse("{\"action\":\"plan\"}")).isEqualTo(new ManualRequest.Plan(null, null));
+        assertThat(parse("{\"action\":\"plan\",\"route\":\"default-egress\",\"requestedBy\":\"bob\"}"))
+                .isEqualTo(new ManualRequest.Plan("default-egress", "bob"));
     }
 }

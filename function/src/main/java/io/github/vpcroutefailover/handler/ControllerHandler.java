@@ -1,0 +1,218 @@
+package io.github.vpcroutefailover.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vpcroutefailover.app.Controller;
+import io.github.vpcroutefailover.app.ManualActions;
+import io.github.vpcroutefailover.app.ManualActions.InvalidRequestException;
+import io.github.vpcroutefailover.app.ReconcileOptions;
+import io.github.vpcroutefailover.app.RoutePlanner;
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.plan.PlanInput;
+import io.github.vpcroutefailover.handler.event.BadRequestException;
+import io.github.vpcroutefailover.handler.event.EventParser;
+import io.github.vpcroutefailover.handler.event.ManualRequest;
+import io.github.vpcroutefailover.handler.event.ManualRequestParser;
+import io.github.vpcroutefailover.handler.event.Trigger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller Lambda: every EventBridge event (scheduled, alarm, EC2, Auto Scaling) and every manual invoke.
+ * Thin: parse, call the app layer, map the answer to JSON. Bad input is refused before any AWS call: manual
+ * invokes get {@code {"ok":false,"error":{"field","message"}}}, EventBridge events an exception (the invocation
+ * fails, so a systematic problem shows in the error metrics and the dead-letter queue).
+ */
+public final class ControllerHandler implements RequestStreamHandler, Resource {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerHandler.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Components components;
+    private final Clock clock;
+
+    /** Lambda's constructor: real clients from the environment, built once per execution environment. */
+    public ControllerHandler() {
+        this(Components.fromEnvironment(), Clock.systemUTC());
+        Core.getGlobalContext().register(this);
+    }
+
+    ControllerHandler(Components components, Clock clock) {
+        this.components = Objects.requireNonNull(components, "components");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode response = handle(input.readAllBytes(), context);
+        output.write(JSON.writeValueAsBytes(response));
+    }
+
+    /** @throws BadRequestException for a malformed EventBridge event (manual invokes get an error response instead) */
+    public JsonNode handle(byte[] payload, Context context) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return error("$", "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return error("$", "unreadable input: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            return error("$", "empty input; expected a JSON object like {\"action\": \"status\"} or an EventBridge event");
+        }
+        if (EventParser.isEventBridgeEnvelope(root)) {
+            Trigger trigger = EventParser.parse(root);
+            return onEvent(trigger, context);
+        }
+        try {
+            ManualRequest request = ManualRequestParser.parse(root, clock.instant());
+            return ok(manual(request, caller(context, request.requestedBy())));
+        } catch (BadRequestException e) {
+            return error(e.field(), messageOf(e, e.field()));
+        } catch (InvalidRequestException e) {
+            return error(e.field(), messageOf(e, e.field()));
+        }
+    }
+
+    private JsonNode onEvent(Trigger trigger, Context context) {
+        Controller c = components.controller();
+        String caller = "event:" + trigger.getClass().getSimpleName() + ":" + trigger.eventId() + " " + invocation(context);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("trigger", trigger.getClass().getSimpleName());
+        out.put("eventId", trigger.eventId());
+        Controller.Outcome outcome = switch (trigger) {
+            case Trigger.Scheduled s -> new Controller.Outcome(true, "scheduled reconcile", c.reconcile(caller));
+            case Trigger.InstanceStateChange s -> c.onInstanceState(s.instanceId(), s.state(), caller);
+            case Trigger.SpotInterruption s -> c.onPlannedRemoval(s.instanceId(), "spot interruption", caller);
+            case Trigger.RebalanceRecommendation r -> c.onPlannedRemoval(r.instanceId(), "rebalance", caller);
+            case Trigger.LifecycleTerminate l -> c.onLifecycleTerminate(l.autoScalingGroupName(), l.lifecycleHookName(),
+                    l.lifecycleActionToken(), l.instanceId(), caller);
+            case Trigger.AlarmStateChange a -> c.onAlarm(a.alarmName(), a.state(), a.dimensions(), caller);
+        };
+        out.put("managed", outcome.managed());
+        out.put("detail", outcome.detail());
+        if (outcome.result() != null) {
+            out.put("reconcile", ManualActions.summary(outcome.result()));
+        }
+        LOG.atInfo().addKeyValue("event", "trigger-handled").addKeyValue("trigger", trigger.getClass().getSimpleName())
+                .addKeyValue("eventId", trigger.eventId()).addKeyValue("managed", outcome.managed()).log(outcome.detail());
+        return JSON.valueToTree(out);
+    }
+
+    private Map<String, Object> manual(ManualRequest request, String caller) {
+        ManualActions m = components.manual();
+        Map<String, Object> result = switch (request) {
+            case ManualRequest.Status s -> m.status(s.route(), caller);
+            case ManualRequest.Plan p -> m.plan(p.route(), caller);
+            case ManualRequest.Failover f -> m.failover(f.route(), f.routeTableIds(), f.fromTarget(), f.to(), f.force(), f.reason(), f.dryRun(), caller);
+            case ManualRequest.Drain d -> m.drain(d.target(), d.reason(), d.dryRun(), caller);
+            case ManualRequest.Undrain u -> m.undrain(u.target(), caller);
+            case ManualRequest.Pin p -> m.pin(p.route(), p.routeTableIds(), p.target(), p.expiresAt(), p.force(), p.reason(), caller);
+            case ManualRequest.Unpin u -> m.unpin(u.route(), u.routeTableIds(), caller);
+            case ManualRequest.Register r -> m.register(r.spec(), caller);
+            case ManualRequest.Deregister d -> m.deregister(d.route(), caller);
+        };
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("action", request.action());
+        out.put("caller", caller);
+        out.putAll(result);
+        return out;
+    }
+
+    /**
+     * Who asked, for the audit history: the Lambda request id, the Cognito identity or the client context's
+     * {@code caller} when the invoke carried one, and the self-declared {@code requestedBy}, marked as such.
+     */
+    static String caller(Context context, String requestedBy) {
+        StringBuilder b = new StringBuilder("manual ").append(invocation(context));
+        if (context != null && context.getIdentity() != null && context.getIdentity().getIdentityId() != null
+                && !context.getIdentity().getIdentityId().isBlank()) {
+            b.append(" identity=").append(context.getIdentity().getIdentityId());
+        }
+        if (context != null && context.getClientContext() != null && context.getClientContext().getCustom() != null) {
+            String who = context.getClientContext().getCustom().get("caller");
+            if (who != null && !who.isBlank()) {
+                b.append(" clientContext.caller=").append(who);
+            }
+        }
+        if (requestedBy != null) {
+            b.append(" requestedBy=").append(requestedBy).append(" (self-declared)");
+        }
+        return b.toString();
+    }
+
+    private static String invocation(Context context) {
+        return context == null || context.getAwsRequestId() == null ? "local" : "lambda:" + context.getAwsRequestId();
+    }
+
+    private static String messageOf(RuntimeException e, String field) {
+        String m = e.getMessage();
+        return m.startsWith(field + ": ") ? m.substring(field.length() + 2) : m;
+    }
+
+    static JsonNode ok(Map<String, Object> body) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ok", true);
+        n.setAll((ObjectNode) JSON.valueToTree(body));
+        return n;
+    }
+
+    static JsonNode error(String field, String message) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ok", false);
+        n.putObject("error").put("field", field).put("message", message);
+        return n;
+    }
+
+    // ---- SnapStart ----------------------------------------------------------------------------------------------
+
+    /**
+     * Priming before the snapshot: loads the config, runs JSON (de)serialization both ways and the planner on a
+     * synthetic empty world, so those classes are loaded and JIT-warm in the snapshot. Makes no AWS call at all
+     * (a snapshot must not carry connections, and priming must not change anything).
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+    }
+
+    void prime() {
+        FailoverConfig config = components.controller().effectiveConfigWithoutRegistry();
+        JsonNode event = JSON.createObjectNode().put("version", "0").put("id", "prime").put("detail-type", "Scheduled Event")
+                .put("source", "aws.events").put("time", "2026-01-01T00:00:00Z").set("detail", JSON.createObjectNode());
+        EventParser.parse(event);
+        ManualRequestParser.parse(JSON.createObjectNode().put("action", "status"), clock.instant());
+        var plan = RoutePlanner.domain().plan(new PlanInput(config, List.of(), List.of(), List.of(), Map.of(), Map.of(),
+                clock.instant(), ReconcileOptions.DEFAULT_CLAIM_LEASE));
+        try {
+            JSON.writeValueAsBytes(ok(Map.of("routes", plan.routes().size(), "actions", plan.actions().size())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        LOG.atInfo().addKeyValue("event", "primed").addKeyValue("routes", config.routes().size()).log("primed for snapshot");
+    }
+
+    Components components() {
+        return components;
+    }
+
+}
