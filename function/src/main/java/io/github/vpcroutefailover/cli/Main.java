@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** The operator CLI in the Lambda jar: {@code java -jar function-<v>-lambda.jar <command>}. */
 @Command(name = "vpc-route-failover", mixinStandardHelpOptions = true,
-        description = "VPC Route Failover: local invoke of the Lambda handler, config validation.",
-        subcommands = {Main.Invoke.class, Main.Validate.class})
+        description = "VPC Route Failover: local invoke of the Lambda handler, config validation, the local sandbox.",
+        subcommands = {Main.Invoke.class, Main.Validate.class, Main.SandboxStory.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -79,6 +79,16 @@ public final class Main implements Callable<Integer> {
                 System.out.println(e.problems().size() + " problem(s)");
                 return 2;
             }
+        }
+    }
+
+    @Command(name = "sandbox", description = "Build a two-AZ NAT setup in the local emulators and walk the reconciler through "
+            + "failover, fail-back and the NAT gateway fallback, checking each step. Refuses non-loopback endpoints. "
+            + "Normally run through scripts/sandbox, which starts the emulators.")
+    static final class SandboxStory implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return io.github.vpcroutefailover.sandbox.Sandbox.run(System.out);
         }
     }
 }

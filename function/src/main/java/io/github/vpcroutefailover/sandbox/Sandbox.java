@@ -55,10 +55,6 @@ public final class Sandbox {
         this.ddb = ddb;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(System.out));
-    }
-
     /** Runs the story against the endpoints in the environment; returns the process exit code. */
     public static int run(PrintStream out) {
         String problem = loopbackOnly(System::getenv);
