@@ -49,6 +49,7 @@ public final class Controller {
     private final RouteChangeNotifier notifier;
     private final ReconcileListener listener;
     private final String alarmPrefix;
+    private final String lifecycleHook;
     private final Clock clock;
     private final RoutePlanner planner;
 
@@ -65,6 +66,7 @@ public final class Controller {
         this.notifier = Objects.requireNonNull(b.notifier, "notifier");
         this.listener = Objects.requireNonNull(b.listener, "listener");
         this.alarmPrefix = b.alarmPrefix == null ? "" : b.alarmPrefix;
+        this.lifecycleHook = b.lifecycleHook;
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.planner = b.planner;
     }
@@ -232,9 +234,21 @@ public final class Controller {
     }
 
     public Outcome onLifecycleTerminate(String group, String hook, String token, String instanceId, String caller) {
+        if (lifecycleHook != null && !lifecycleHook.equals(hook)) {
+            // Another team's hook on the same group: completing it would cut their drain short.
+            LOG.atDebug().addKeyValue("event", "ignored").addKeyValue("hook", hook).log("lifecycle action of a hook that is not ours");
+            return Outcome.ignored("lifecycle hook " + hook + " is not ours (" + lifecycleHook + ")");
+        }
         Outcome o = onPlannedRemoval(instanceId, "ASG terminate", caller);
         if (!o.managed()) {
-            return o;
+            if (lifecycleHook == null) {
+                // Without our hook's name we cannot tell whose action this is; leave it to its heartbeat timeout.
+                return o;
+            }
+            // Our hook, but no route uses this instance: nothing to move, so let Auto Scaling go on at once rather
+            // than at the heartbeat timeout.
+            lifecycle.completeTerminate(group, hook, token, instanceId);
+            return new Outcome(false, o.detail() + "; completed lifecycle action (CONTINUE), nothing to move", o.result());
         }
         // Only after the routes moved: CONTINUE lets Auto Scaling terminate the instance now instead of at the heartbeat timeout.
         lifecycle.completeTerminate(group, hook, token, instanceId);
@@ -373,6 +387,7 @@ public final class Controller {
         private RouteChangeNotifier notifier = RouteChangeNotifier.none();
         private ReconcileListener listener = ReconcileListener.none();
         private String alarmPrefix;
+        private String lifecycleHook;
         private Clock clock = Clock.systemUTC();
         private RoutePlanner planner;
 
@@ -429,6 +444,12 @@ public final class Controller {
 
         public Builder listener(ReconcileListener v) {
             this.listener = v;
+            return this;
+        }
+
+        /** Our lifecycle hook's name; actions of other hooks are left to their owners. Null: any hook. */
+        public Builder lifecycleHook(String v) {
+            this.lifecycleHook = v;
             return this;
         }
 

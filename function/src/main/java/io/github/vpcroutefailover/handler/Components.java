@@ -39,7 +39,16 @@ public final class Components {
     public static final String DEFAULT_NAMESPACE = AgentMetricHealthSource.DEFAULT_NAMESPACE;
 
     /** Everything read from the environment (docs/deploy.md). */
-    public record Settings(String tableName, Path configPath, String metricNamespace, String alarmPrefix, String eventBus) {
+    /**
+     * @param lifecycleHook our terminate lifecycle hook's name ({@code VRF_LIFECYCLE_HOOK}); lifecycle actions of other
+     *                      hooks on the same group are never completed by us. Null accepts any hook (local use).
+     */
+    public record Settings(String tableName, Path configPath, String metricNamespace, String alarmPrefix, String eventBus,
+                           String lifecycleHook) {
+        public Settings(String tableName, Path configPath, String metricNamespace, String alarmPrefix, String eventBus) {
+            this(tableName, configPath, metricNamespace, alarmPrefix, eventBus, null);
+        }
+
         public static Settings fromEnvironment(Map<String, String> env) {
             String table = env.get("VRF_TABLE_NAME");
             if (table == null || table.isBlank()) {
@@ -47,7 +56,7 @@ public final class Components {
             }
             return new Settings(table, Path.of(env.getOrDefault("VRF_CONFIG_PATH", DEFAULT_CONFIG_PATH)),
                     blankToDefault(env.get("VRF_METRIC_NAMESPACE"), DEFAULT_NAMESPACE), blankToDefault(env.get("VRF_ALARM_PREFIX"), ""),
-                    blankToDefault(env.get("VRF_EVENT_BUS"), null));
+                    blankToDefault(env.get("VRF_EVENT_BUS"), null), blankToDefault(env.get("VRF_LIFECYCLE_HOOK"), null));
         }
 
         private static String blankToDefault(String v, String fallback) {
@@ -94,6 +103,7 @@ public final class Components {
                 .alarms(name -> clients.cloudWatch().describeAlarms(r -> r.alarmNames(name)).metricAlarms().stream()
                         .findFirst().map(a -> a.stateValueAsString()).orElse(null))
                 .lifecycle(new AutoScalingLifecycleActions(clients.autoScaling()))
+                .lifecycleHook(settings.lifecycleHook())
                 .notifier(new EventBridgeRouteChangeNotifier(clients.eventBridge(), settings.eventBus()))
                 .listener(listener)
                 .alarmPrefix(settings.alarmPrefix())

@@ -170,6 +170,21 @@ class ControllerHandlerIT {
     }
 
     @Test
+    void anotherTeamsLifecycleHookIsNeverCompletedOrActedOn(LocalAws aws) {
+        HandlerWorld w = established(aws);
+        w.advance(Duration.ofSeconds(10));
+        aws.calls().reset();
+        // Same group, same managed instance, but a hook that is not ours: their drain must not be cut short,
+        // and our routes stay where they are.
+        String foreign = new String(w.event("aws.autoscaling-lifecycle-terminate.json"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("VpcRouteFailover-drain-routes", "web-drain");
+        JsonNode r = w.invokeJson(foreign);
+        assertThat(r.toString()).contains("not ours");
+        assertThat(w.hop(w.rtbA)).isEqualTo(w.eniA());
+        assertThat(aws.calls().mutations()).isEmpty();
+    }
+
+    @Test
     void aConfiguredAlarmInAlarmFailsOverAtOnceAndOkDoesNotFlipBack(LocalAws aws) {
         HandlerWorld w = established(aws);
         w.advance(Duration.ofSeconds(10));

@@ -117,7 +117,8 @@ final class HandlerWorld {
                 aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
                 aws.configure(EventBridgeClient.builder(), "EventBridge").build(),
                 aws.configure(AutoScalingClient.builder(), "Auto Scaling").build());
-        var settings = new Components.Settings(table, configFile, "VpcRouteFailover", "vrf-", null);
+        // As deployed by a stack named VpcRouteFailover with an ASG configured (events/ use that hook name).
+        var settings = new Components.Settings(table, configFile, "VpcRouteFailover", "vrf-", null, "VpcRouteFailover-drain-routes");
         FailoverConfig config = ConfigLoader.load(configFile);
         return new Components(clients, settings, () -> config, clock, new EmfMetrics("VpcRouteFailover", metrics::add, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
     }

@@ -16,6 +16,8 @@ public final class Contract {
     public static final String ENV_METRIC_NAMESPACE = "VRF_METRIC_NAMESPACE";
     public static final String ENV_ALARM_PREFIX = "VRF_ALARM_PREFIX";
     public static final String ENV_EVENT_BUS = "VRF_EVENT_BUS";
+    /** Our terminate hook's name: the controller completes only its own lifecycle actions, never a co-tenant hook's. */
+    public static final String ENV_LIFECYCLE_HOOK = "VRF_LIFECYCLE_HOOK";
     public static final String ENV_PROBE_AZ = "VRF_PROBE_AZ";
 
     /** The layer puts the config at vrf/config.yaml; Lambda mounts layers under /opt. */

@@ -96,6 +96,11 @@ public class VrfStack extends Stack {
      */
     static final int LIFECYCLE_HEARTBEAT_SECONDS = 180;
     static final String LIFECYCLE_TRANSITION = "autoscaling:EC2_INSTANCE_TERMINATING";
+
+    /** The terminate hook we put on each configured group; the rule delivers every hook's actions, we complete only ours. */
+    static String lifecycleHookName(String stackName) {
+        return stackName + "-drain-routes";
+    }
     /** Past this, an event is stale: the scheduled reconcile has long since observed the same world. */
     static final Duration CONTROLLER_MAX_EVENT_AGE = Duration.hours(1);
     static final int CONTROLLER_RETRY_ATTEMPTS = 2;
@@ -151,6 +156,9 @@ public class VrfStack extends Stack {
         commonEnv.put(Contract.ENV_METRIC_NAMESPACE, Contract.METRIC_NAMESPACE);
         commonEnv.put(Contract.ENV_ALARM_PREFIX, props.alarmPrefix());
         commonEnv.put(Contract.ENV_EVENT_BUS, Contract.EVENT_BUS);
+        if (!props.asgNames().isEmpty()) {
+            commonEnv.put(Contract.ENV_LIFECYCLE_HOOK, lifecycleHookName(stackName));
+        }
         commonEnv.put("POWERTOOLS_SERVICE_NAME", "vpc-route-failover");
         commonEnv.put("POWERTOOLS_LOG_LEVEL", props.logLevel());
         commonEnv.put("VRF_LOG_LEVEL", props.logLevel());
@@ -250,7 +258,7 @@ public class VrfStack extends Stack {
             for (String group : props.asgNames()) {
                 CfnLifecycleHook.Builder.create(this, "TerminateHook" + (i++))
                         .autoScalingGroupName(group)
-                        .lifecycleHookName(stackName + "-drain-routes")
+                        .lifecycleHookName(lifecycleHookName(stackName))
                         .lifecycleTransition(LIFECYCLE_TRANSITION)
                         .heartbeatTimeout(LIFECYCLE_HEARTBEAT_SECONDS)
                         .defaultResult("CONTINUE")

@@ -100,6 +100,8 @@ class VrfStackTest {
                             "VRF_METRIC_NAMESPACE", "VpcRouteFailover",
                             "VRF_ALARM_PREFIX", "vrf-",
                             "VRF_EVENT_BUS", "default",
+                            // Only our own hook's lifecycle actions are completed, never a co-tenant hook's on the same group.
+                            "VRF_LIFECYCLE_HOOK", "VrfTest-drain-routes",
                             "POWERTOOLS_SERVICE_NAME", "vpc-route-failover",
                             "POWERTOOLS_LOG_LEVEL", "INFO",
                             "VRF_LOG_LEVEL", "INFO",
