@@ -17,6 +17,7 @@ import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
@@ -99,14 +100,23 @@ public final class Reconciler {
     }
 
     public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options) {
+        return reconcile(config, options, List.of());
+    }
+
+    /**
+     * Reconciles with extra observations made elsewhere (the in-VPC probe's), applied together with what the health
+     * sources report, so they go through the same rise/fall state and the same ownership fencing.
+     */
+    public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra) {
         Instant now = clock.instant();
         World world = observe(config);
-        List<Candidate> candidates = CandidateResolver.all(config, world.instances(), world.enis());
-        List<Observation> observations = new ArrayList<>(
-                new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()).observe(candidates, now));
-        for (HealthSource source : healthSources) {
-            observations.addAll(source.observe(candidates, now));
-        }
+        List<Candidate> candidates = CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
+        List<HealthSource> all = new ArrayList<>();
+        all.add(new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()));
+        all.addAll(healthSources);
+        HealthSources.Gathered gathered = HealthSources.of(all).gather(candidates, now);
+        List<Observation> observations = new ArrayList<>(gathered.observations());
+        observations.addAll(extra);
         AtomicInteger saved = new AtomicInteger();
         Map<String, TargetState> states = applyObservations(config, candidates, observations, world.targetStates(), now,
                 options.dryRun(), saved);
@@ -115,6 +125,7 @@ public final class Reconciler {
                 now, options.claimLease());
         Plan plan = planner.plan(input);
         List<PlanNote> notes = Collections.synchronizedList(new ArrayList<>(plan.notes()));
+        gathered.failures().forEach(f -> notes.add(new PlanNote(PlanNote.Level.WARN, null, null, f)));
         for (PlanNote n : plan.notes()) {
             LOG.atLevel(n.level() == PlanNote.Level.ERROR ? org.slf4j.event.Level.ERROR
                             : n.level() == PlanNote.Level.WARN ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO)

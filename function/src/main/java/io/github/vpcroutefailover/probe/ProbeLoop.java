@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
+import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import java.time.Clock;
@@ -298,7 +299,7 @@ public final class ProbeLoop implements AutoCloseable {
             String detail = probeAz == null ? result.detail() : result.detail() + " (probe in " + probeAz + ")";
             Observation observation = new Observation(slot.target.key(), slot.check.name(), result.passed(), false, at, SOURCE, detail);
             CheckState before = slot.state;
-            CheckState after = Hysteresis.step(before, slot.check.rise(), slot.check.fall(), observation);
+            CheckState after = HealthEvaluator.step(before, slot.check, observation);
             slot.state = after;
             pending.add(observation);
             samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));

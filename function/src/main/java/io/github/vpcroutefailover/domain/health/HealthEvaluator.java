@@ -67,7 +67,11 @@ public final class HealthEvaluator {
         return new TargetState(previous.targetKey(), states, previous.drain(), healthySince, previous.version());
     }
 
-    static CheckState step(CheckState s, CheckSpec spec, Observation o) {
+    /**
+     * One observation applied to one check: the single rise/fall rule. The in-VPC probe steps its in-memory counters
+     * with it too, so the probe's verdict and the stored state's verdict can never disagree.
+     */
+    public static CheckState step(CheckState s, CheckSpec spec, Observation o) {
         if (!o.at().isAfter(s.lastAt())) {
             return s;
         }
