@@ -44,11 +44,25 @@ final class Scenario {
     final DynamoDbClient ddb;
     final DynamoDbOwnershipStore owners;
     final DynamoDbTargetStateStore states;
-    final MutableClock clock = new MutableClock(T0);
+    final MutableClock clock;
 
     Scenario(LocalAws aws) {
+        this(aws, T0);
+    }
+
+    /** {@code start}: where the test's clock starts (CloudWatch scenarios start near real time, as agents publish). */
+    Scenario(LocalAws aws, Instant start) {
+        this(aws, start, false);
+    }
+
+    /** {@code ipv6}: give the VPC an IPv6 block first, so its IPv6 local route is in the unmanaged-routes snapshot. */
+    Scenario(LocalAws aws, Instant start, boolean ipv6) {
         this.aws = aws;
+        this.clock = new MutableClock(start);
         this.net = TestNetwork.create(aws, 2);
+        if (ipv6) {
+            aws.ec2().associateVpcCidrBlock(r -> r.vpcId(net.vpcId()).amazonProvidedIpv6CidrBlock(true));
+        }
         this.natA = net.instance(0, "role=nat");
         this.natB = net.instance(1, "role=nat");
         this.natGw = net.natGateway(0);
