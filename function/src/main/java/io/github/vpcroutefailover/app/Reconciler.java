@@ -296,7 +296,7 @@ public final class Reconciler {
         for (Map.Entry<String, CheckState> e : a.checks().entrySet()) {
             CheckState x = e.getValue();
             CheckState y = b.checks().get(e.getKey());
-            CheckSpec spec = checks.get(e.getKey());
+            CheckSpec spec = checks.get(io.github.vpcroutefailover.domain.health.HealthEvaluator.checkName(e.getKey()));
             int rise = spec == null ? Integer.MAX_VALUE : spec.rise();
             int fall = spec == null ? Integer.MAX_VALUE : spec.fall();
             if (x.health() != y.health() || !Objects.equals(x.changedAt(), y.changedAt())

@@ -510,15 +510,18 @@ public final class Planner {
 
         private String checkDetails(TargetState state, Candidate c, Health wanted) {
             List<String> parts = new ArrayList<>();
-            for (String name : c.checks()) {
-                CheckState s = state.checks().get(name);
-                CheckSpec spec = in.config().checks().get(name);
-                if (s == null) {
+            for (String check : c.checks()) {
+                Map<String, CheckState> byKey = HealthEvaluator.statesOf(state, check);
+                CheckSpec spec = in.config().checks().get(check);
+                if (byKey.isEmpty()) {
                     if (wanted == Health.UNKNOWN) {
-                        parts.add("no result yet from check " + name);
+                        parts.add("no result yet from check " + check);
                     }
                     continue;
                 }
+                for (Map.Entry<String, CheckState> e : byKey.entrySet()) {
+                String name = e.getKey();
+                CheckState s = e.getValue();
                 if (s.health() != wanted) {
                     continue;
                 }
@@ -529,6 +532,7 @@ public final class Planner {
                 } else {
                     parts.add("check " + name + " " + (s.passes() > 0 ? s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes"
                             : s.failures() + "/" + (spec == null ? "?" : spec.fall()) + " failures") + " so far" + detail);
+                }
                 }
             }
             return parts.isEmpty() ? wanted.name().toLowerCase(java.util.Locale.ROOT) : String.join("; ", parts);
