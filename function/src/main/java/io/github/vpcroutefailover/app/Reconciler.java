@@ -248,15 +248,33 @@ public final class Reconciler {
                                                        List<Observation> observations, Map<String, TargetState> stored,
                                                        Instant now, boolean dryRun, AtomicInteger saved) {
         Map<String, List<Observation>> byKey = new LinkedHashMap<>();
-        candidates.forEach(c -> byKey.put(c.key(), new ArrayList<>()));
-        observations.forEach(o -> byKey.computeIfAbsent(o.targetKey(), k -> new ArrayList<>()).add(o));
+        // Each target's own checks: healthySince means "every check this target lists is healthy", so the evaluator
+        // must not be handed checks of other targets (they would never be observed here and keep it UNKNOWN).
+        Map<String, Map<String, CheckSpec>> checksByKey = new HashMap<>();
+        for (Candidate c : candidates) {
+            byKey.putIfAbsent(c.key(), new ArrayList<>());
+            Map<String, CheckSpec> own = checksByKey.computeIfAbsent(c.key(), k -> new LinkedHashMap<>());
+            c.checks().forEach(name -> {
+                CheckSpec spec = config.checks().get(name);
+                if (spec != null) {
+                    own.put(name, spec);
+                }
+            });
+        }
+        observations.forEach(o -> {
+            List<Observation> list = byKey.get(o.targetKey());
+            if (list != null) {
+                list.add(o);
+            }
+        });
         Map<String, TargetState> out = new HashMap<>(stored);
         for (Map.Entry<String, List<Observation>> e : byKey.entrySet()) {
             String key = e.getKey();
+            Map<String, CheckSpec> checks = checksByKey.getOrDefault(key, Map.of());
             TargetState prev = stored.getOrDefault(key, TargetState.initial(key));
             for (int attempt = 1; ; attempt++) {
-                TargetState next = stateUpdater.apply(prev, config.checks(), e.getValue(), now);
-                if (dryRun || sameForPlanning(prev, next, config.checks())) {
+                TargetState next = stateUpdater.apply(prev, checks, e.getValue(), now);
+                if (dryRun || sameForPlanning(prev, next, checks)) {
                     out.put(key, next);
                     break;
                 }
