@@ -17,6 +17,7 @@ import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
@@ -99,14 +100,23 @@ public final class Reconciler {
     }
 
     public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options) {
+        return reconcile(config, options, List.of());
+    }
+
+    /**
+     * Reconciles with extra observations made elsewhere (the in-VPC probe's), applied together with what the health
+     * sources report, so they go through the same rise/fall state and the same ownership fencing.
+     */
+    public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra) {
         Instant now = clock.instant();
         World world = observe(config);
-        List<Candidate> candidates = CandidateResolver.all(config, world.instances(), world.enis());
-        List<Observation> observations = new ArrayList<>(
-                new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()).observe(candidates, now));
-        for (HealthSource source : healthSources) {
-            observations.addAll(source.observe(candidates, now));
-        }
+        List<Candidate> candidates = CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
+        List<HealthSource> all = new ArrayList<>();
+        all.add(new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()));
+        all.addAll(healthSources);
+        HealthSources.Gathered gathered = HealthSources.of(all).gather(candidates, now);
+        List<Observation> observations = new ArrayList<>(gathered.observations());
+        observations.addAll(extra);
         AtomicInteger saved = new AtomicInteger();
         Map<String, TargetState> states = applyObservations(config, candidates, observations, world.targetStates(), now,
                 options.dryRun(), saved);
@@ -115,6 +125,7 @@ public final class Reconciler {
                 now, options.claimLease());
         Plan plan = planner.plan(input);
         List<PlanNote> notes = Collections.synchronizedList(new ArrayList<>(plan.notes()));
+        gathered.failures().forEach(f -> notes.add(new PlanNote(PlanNote.Level.WARN, null, null, f)));
         for (PlanNote n : plan.notes()) {
             LOG.atLevel(n.level() == PlanNote.Level.ERROR ? org.slf4j.event.Level.ERROR
                             : n.level() == PlanNote.Level.WARN ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO)
@@ -237,15 +248,33 @@ public final class Reconciler {
                                                        List<Observation> observations, Map<String, TargetState> stored,
                                                        Instant now, boolean dryRun, AtomicInteger saved) {
         Map<String, List<Observation>> byKey = new LinkedHashMap<>();
-        candidates.forEach(c -> byKey.put(c.key(), new ArrayList<>()));
-        observations.forEach(o -> byKey.computeIfAbsent(o.targetKey(), k -> new ArrayList<>()).add(o));
+        // Each target's own checks: healthySince means "every check this target lists is healthy", so the evaluator
+        // must not be handed checks of other targets (they would never be observed here and keep it UNKNOWN).
+        Map<String, Map<String, CheckSpec>> checksByKey = new HashMap<>();
+        for (Candidate c : candidates) {
+            byKey.putIfAbsent(c.key(), new ArrayList<>());
+            Map<String, CheckSpec> own = checksByKey.computeIfAbsent(c.key(), k -> new LinkedHashMap<>());
+            c.checks().forEach(name -> {
+                CheckSpec spec = config.checks().get(name);
+                if (spec != null) {
+                    own.put(name, spec);
+                }
+            });
+        }
+        observations.forEach(o -> {
+            List<Observation> list = byKey.get(o.targetKey());
+            if (list != null) {
+                list.add(o);
+            }
+        });
         Map<String, TargetState> out = new HashMap<>(stored);
         for (Map.Entry<String, List<Observation>> e : byKey.entrySet()) {
             String key = e.getKey();
+            Map<String, CheckSpec> checks = checksByKey.getOrDefault(key, Map.of());
             TargetState prev = stored.getOrDefault(key, TargetState.initial(key));
             for (int attempt = 1; ; attempt++) {
-                TargetState next = stateUpdater.apply(prev, config.checks(), e.getValue(), now);
-                if (dryRun || sameForPlanning(prev, next, config.checks())) {
+                TargetState next = stateUpdater.apply(prev, checks, e.getValue(), now);
+                if (dryRun || sameForPlanning(prev, next, checks)) {
                     out.put(key, next);
                     break;
                 }
@@ -273,8 +302,9 @@ public final class Reconciler {
     }
 
     /**
-     * Whether two states differ only in bookkeeping nobody plans on: when each observation was seen, its detail text,
-     * and streak counters beyond rise/fall. Skipping such writes keeps a converged reconcile free of writes.
+     * Whether two states differ only in bookkeeping nobody plans on: when each observation was seen (once the check is
+     * settled), its detail text, and streak counters beyond rise/fall. Skipping such writes keeps a converged reconcile
+     * free of writes; SkippedStateWritesTest checks that the skipped writes never change a verdict.
      */
     static boolean sameForPlanning(TargetState a, TargetState b, Map<String, CheckSpec> checks) {
         if (!Objects.equals(a.drain(), b.drain()) || !Objects.equals(a.healthySince(), b.healthySince())
@@ -284,7 +314,7 @@ public final class Reconciler {
         for (Map.Entry<String, CheckState> e : a.checks().entrySet()) {
             CheckState x = e.getValue();
             CheckState y = b.checks().get(e.getKey());
-            CheckSpec spec = checks.get(e.getKey());
+            CheckSpec spec = checks.get(io.github.vpcroutefailover.domain.health.HealthEvaluator.checkName(e.getKey()));
             int rise = spec == null ? Integer.MAX_VALUE : spec.rise();
             int fall = spec == null ? Integer.MAX_VALUE : spec.fall();
             if (x.health() != y.health() || !Objects.equals(x.changedAt(), y.changedAt())
@@ -292,8 +322,24 @@ public final class Reconciler {
                     || Math.min(x.failures(), fall) != Math.min(y.failures(), fall)) {
                 return false;
             }
+            if (!Objects.equals(x.lastAt(), y.lastAt()) && !settled(y)) {
+                // Mid-streak, equal counters can still be a different streak (fail, pass, fail: failures 1 -> 1). The
+                // stored lastAt must then move on, or a source that re-delivers its window (agent metrics) would have
+                // the older observations re-applied after the ones in between slid out of the window, and count
+                // a failure or pass twice.
+                return false;
+            }
         }
         return true;
+    }
+
+    /**
+     * A check whose future verdicts do not depend on which observations led here: healthy with no failure in a row,
+     * or unhealthy with no pass in a row. Skipping a write in such a state loses nothing.
+     */
+    private static boolean settled(CheckState s) {
+        return (s.health() == io.github.vpcroutefailover.domain.health.Health.HEALTHY && s.failures() == 0)
+                || (s.health() == io.github.vpcroutefailover.domain.health.Health.UNHEALTHY && s.passes() == 0);
     }
 
     /** One reconcile's execution of its actions; shared by the table workers. */

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
+import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import java.time.Clock;
@@ -145,7 +146,7 @@ public final class ProbeLoop implements AutoCloseable {
                 }
                 TargetState state = stored.get(target.key());
                 for (CheckSpec check : target.checks()) {
-                    CheckState seed = state == null ? null : state.checks().get(check.name());
+                    CheckState seed = state == null ? null : state.checks().get(HealthEvaluator.stateKey(check.name(), probeAz));
                     Duration checkInterval = intervalOf(check);
                     long every = checkInterval == null ? 1 : Math.max(1, Math.round((double) checkInterval.toNanos() / interval.toNanos()));
                     slots.add(new Slot(target, check, every, seed == null ? CheckState.unknown() : seed));
@@ -296,9 +297,11 @@ public final class ProbeLoop implements AutoCloseable {
         /** Applies one result; true when it made the check cross its fall threshold. */
         private boolean record(Slot slot, Instant at, ProbeResult result, List<ProbeSample> samples) {
             String detail = probeAz == null ? result.detail() : result.detail() + " (probe in " + probeAz + ")";
-            Observation observation = new Observation(slot.target.key(), slot.check.name(), result.passed(), false, at, SOURCE, detail);
+            // Keyed check@az: each AZ's probe keeps its own counters in the stored state (see HealthEvaluator#health).
+            Observation observation = new Observation(slot.target.key(), HealthEvaluator.stateKey(slot.check.name(), probeAz),
+                    result.passed(), false, at, SOURCE, detail);
             CheckState before = slot.state;
-            CheckState after = Hysteresis.step(before, slot.check.rise(), slot.check.fall(), observation);
+            CheckState after = HealthEvaluator.step(before, slot.check, observation);
             slot.state = after;
             pending.add(observation);
             samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));

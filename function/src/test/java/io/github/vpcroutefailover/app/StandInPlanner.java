@@ -7,6 +7,7 @@ import io.github.vpcroutefailover.domain.model.ObservedRoute;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
@@ -42,7 +43,7 @@ final class StandInPlanner implements RoutePlanner {
             if (want == null) {
                 continue;
             }
-            Optional<Candidate> desired = CandidateResolver.forRoute(in.config(), route, in.instances(), in.enis()).stream()
+            Optional<Candidate> desired = CandidateResolver.resolve(in.config(), in.instances(), in.enis()).forRoute(route).stream()
                     .filter(c -> c.targetName().equals(want)).findFirst();
             for (ObservedRouteTable table : in.tables()) {
                 if (!selected(route, table)) {

@@ -124,7 +124,7 @@ class ProbeLoopTest {
             RecordingTrigger trigger = new RecordingTrigger(() -> sleeper.sleeps() + 1);
             CheckState twoFailuresAlready = new CheckState(Health.HEALTHY, 0, 2, T0.minusSeconds(2), T0.minusSeconds(600), "refused");
             Map<String, TargetState> stored = Map.of("i-nat-a",
-                    new TargetState("i-nat-a", Map.of("nat-tcp", twoFailuresAlready), null, T0.minusSeconds(600), 7));
+                    new TargetState("i-nat-a", Map.of("nat-tcp@eu-west-1a", twoFailuresAlready), null, T0.minusSeconds(600), 7));
 
             try (ProbeLoop probe = loop(clock, sleeper, trigger).build()) {
                 probe.run(List.of(new ProbeTarget("i-nat-a", LOOPBACK, List.of(check))), stored, T0.plusSeconds(3));

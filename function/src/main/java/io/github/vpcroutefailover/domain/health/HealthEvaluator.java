@@ -46,11 +46,11 @@ public final class HealthEvaluator {
         Map<String, CheckState> states = new HashMap<>(previous.checks());
         Instant horizon = now.plus(MAX_CLOCK_SKEW);
         observations.stream()
-                .filter(o -> checks.containsKey(o.check()) && o.at() != null && !o.at().isAfter(horizon))
+                .filter(o -> o.check() != null && checks.containsKey(checkName(o.check())) && o.at() != null && !o.at().isAfter(horizon))
                 .sorted(ORDER)
                 .forEach(o -> {
                     CheckState s = states.getOrDefault(o.check(), CheckState.unknown());
-                    states.put(o.check(), step(s, checks.get(o.check()), o));
+                    states.put(o.check(), step(s, checks.get(checkName(o.check())), o));
                 });
         Health before = health(previous, List.copyOf(checks.keySet()));
         TargetState next = new TargetState(previous.targetKey(), states, previous.drain(), null, previous.version());
@@ -61,13 +61,18 @@ public final class HealthEvaluator {
                 healthySince = previous.healthySince();
             } else {
                 // The moment the last of its checks turned healthy is when the target did.
-                healthySince = checks.keySet().stream().map(c -> states.get(c).changedAt()).max(Comparator.naturalOrder()).orElse(now);
+                healthySince = states.entrySet().stream().filter(e -> checks.containsKey(checkName(e.getKey())))
+                        .map(e -> e.getValue().changedAt()).max(Comparator.naturalOrder()).orElse(now);
             }
         }
         return new TargetState(previous.targetKey(), states, previous.drain(), healthySince, previous.version());
     }
 
-    static CheckState step(CheckState s, CheckSpec spec, Observation o) {
+    /**
+     * One observation applied to one check: the single rise/fall rule. The in-VPC probe steps its in-memory counters
+     * with it too, so the probe's verdict and the stored state's verdict can never disagree.
+     */
+    public static CheckState step(CheckState s, CheckSpec spec, Observation o) {
         if (!o.at().isAfter(s.lastAt())) {
             return s;
         }
@@ -84,17 +89,54 @@ public final class HealthEvaluator {
     /**
      * HEALTHY only when every listed check is HEALTHY; UNHEALTHY when any is; else UNKNOWN (a listed check that was
      * never observed is UNKNOWN). A target that lists no checks (a NAT gateway, say: AWS runs it) is HEALTHY.
+     *
+     * <p>A check observed from several vantage points (the in-VPC probe runs in every AZ) is stored once per vantage
+     * point under {@code check@az}; each keeps its own rise/fall counters, and the check is HEALTHY only when every
+     * vantage point says so and UNHEALTHY when any does: a target its clients in one AZ cannot reach must not keep
+     * routes, and counters from two AZs never interleave (one AZ's passes resetting the other's failures).
      */
     public Health health(TargetState state, List<String> checkNames) {
         boolean allHealthy = true;
         for (String c : checkNames) {
-            CheckState s = state == null ? null : state.checks().get(c);
-            Health h = s == null ? Health.UNKNOWN : s.health();
-            if (h == Health.UNHEALTHY) {
-                return Health.UNHEALTHY;
+            Health h = Health.UNKNOWN;
+            boolean any = false;
+            boolean all = true;
+            if (state != null) {
+                for (Map.Entry<String, CheckState> e : statesOf(state, c).entrySet()) {
+                    any = true;
+                    if (e.getValue().health() == Health.UNHEALTHY) {
+                        return Health.UNHEALTHY;
+                    }
+                    all &= e.getValue().health() == Health.HEALTHY;
+                }
+            }
+            if (any && all) {
+                h = Health.HEALTHY;
             }
             allHealthy &= h == Health.HEALTHY;
         }
         return allHealthy ? Health.HEALTHY : Health.UNKNOWN;
+    }
+
+    /** The configured check a stored state key belongs to: {@code tcp} for {@code tcp} and for {@code tcp@us-east-1a}. */
+    public static String checkName(String stateKey) {
+        int at = stateKey.indexOf('@');
+        return at < 0 ? stateKey : stateKey.substring(0, at);
+    }
+
+    /** The state key of a check observed from one vantage point; config names cannot contain '@'. */
+    public static String stateKey(String check, String vantage) {
+        return vantage == null || vantage.isBlank() ? check : check + "@" + vantage;
+    }
+
+    /** Every stored state of one check (plain and per vantage point), by state key, in key order. */
+    public static Map<String, CheckState> statesOf(TargetState state, String check) {
+        Map<String, CheckState> out = new java.util.TreeMap<>();
+        state.checks().forEach((k, v) -> {
+            if (k.equals(check) || (k.startsWith(check) && k.length() > check.length() && k.charAt(check.length()) == '@')) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 }

@@ -69,6 +69,16 @@ public final class CandidateResolver {
             }
             return out;
         }
+
+        /**
+         * Every candidate of every target some route uses, once per next hop (first occurrence, not marked fallback):
+         * the set health is gathered for before planning.
+         */
+        public List<Candidate> candidates() {
+            Map<String, Candidate> out = new LinkedHashMap<>();
+            byTarget.values().forEach(list -> list.forEach(c -> out.putIfAbsent(c.key(), c)));
+            return List.copyOf(out.values());
+        }
     }
 
     public static Resolved resolve(FailoverConfig config, List<ObservedInstance> instances, List<ObservedEni> enis) {
@@ -178,7 +188,8 @@ public final class CandidateResolver {
         }
     }
 
-    static boolean tagsMatch(Map<String, String> tags, Map<String, String> wanted) {
+    /** All of {@code wanted} present; "*" means any value. */
+    public static boolean tagsMatch(Map<String, String> tags, Map<String, String> wanted) {
         for (Map.Entry<String, String> w : wanted.entrySet()) {
             String v = tags.get(w.getKey());
             if (v == null || !("*".equals(w.getValue()) || w.getValue().equals(v))) {

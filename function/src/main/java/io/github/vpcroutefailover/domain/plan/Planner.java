@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  *   matches nothing is an ERROR note; the route is still managed in the tables its other selectors matched.</li>
  *   <li>A (table, destination) claimed by two routes is an ERROR note and left alone; the VPC's local route and
  *   propagated routes are never touched.</li>
- *   <li>A PENDING ownership claim younger than the claim lease means another invocation is mid-change: hands off.</li>
+ *   <li>A PENDING ownership claim younger than the claim lease means another invocation is mid-change: hands off.
+ *   An APPLIED record younger than the lease whose hop the table does not show yet is EC2 read-after-write lag:
+ *   hands off too (no second change on the new version).</li>
  *   <li>An active pin wins (if the pinned target is a candidate and eligible, or the pin is forced).</li>
  *   <li>An eligible (HEALTHY, not drained) holder keeps the route, unless fail-back to a more preferred candidate
  *   applies (preempt, failBack enabled, that candidate healthy for at least the hold time), or it is a fallback
@@ -188,6 +190,10 @@ public final class Planner {
             return new Plan(actions, notes, statuses);
         }
 
+        private static boolean sameHopOrBothAbsent(RouteTarget a, RouteTarget b) {
+            return a == null ? b == null : b != null && a.sameHopAs(b);
+        }
+
         private void count(Managed m, Decision d) {
             RouteTarget t = switch (d.kind()) {
                 case SET -> d.to().target();
@@ -265,6 +271,18 @@ public final class Planner {
                     && java.time.Duration.between(own.updatedAt(), now).compareTo(in.claimLease()) < 0) {
                 String reason = "another invocation (" + own.updatedBy() + ") claimed this route at " + own.updatedAt()
                         + " and is changing it; leaving it alone until the claim is applied or its " + Durations.format(in.claimLease()) + " lease runs out";
+                out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
+                return Decision.keep(reason, false, out);
+            }
+            if (own != null && own.status() == Ownership.ClaimStatus.APPLIED && !sameHopOrBothAbsent(own.target(), current)
+                    && own.updatedAt() != null && java.time.Duration.between(own.updatedAt(), now).compareTo(in.claimLease()) < 0) {
+                // EC2 is eventually consistent: a table read right after someone's ReplaceRoute may still show the old
+                // hop. Re-planning on it would issue a second, redundant change on the new version; within the claim
+                // lease we trust the record and wait for the table to catch up.
+                String reason = "ownership says " + own.updatedBy() + " set " + (own.target() == null ? "no route" : own.target())
+                        + " at " + own.updatedAt() + " (version " + own.version() + ") but the table still shows "
+                        + (current == null ? "no route" : current) + "; waiting for EC2 to catch up (up to the "
+                        + Durations.format(in.claimLease()) + " claim lease)";
                 out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
                 return Decision.keep(reason, false, out);
             }
@@ -492,15 +510,18 @@ public final class Planner {
 
         private String checkDetails(TargetState state, Candidate c, Health wanted) {
             List<String> parts = new ArrayList<>();
-            for (String name : c.checks()) {
-                CheckState s = state.checks().get(name);
-                CheckSpec spec = in.config().checks().get(name);
-                if (s == null) {
+            for (String check : c.checks()) {
+                Map<String, CheckState> byKey = HealthEvaluator.statesOf(state, check);
+                CheckSpec spec = in.config().checks().get(check);
+                if (byKey.isEmpty()) {
                     if (wanted == Health.UNKNOWN) {
-                        parts.add("no result yet from check " + name);
+                        parts.add("no result yet from check " + check);
                     }
                     continue;
                 }
+                for (Map.Entry<String, CheckState> e : byKey.entrySet()) {
+                String name = e.getKey();
+                CheckState s = e.getValue();
                 if (s.health() != wanted) {
                     continue;
                 }
@@ -511,6 +532,7 @@ public final class Planner {
                 } else {
                     parts.add("check " + name + " " + (s.passes() > 0 ? s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes"
                             : s.failures() + "/" + (spec == null ? "?" : spec.fall()) + " failures") + " so far" + detail);
+                }
                 }
             }
             return parts.isEmpty() ? wanted.name().toLowerCase(java.util.Locale.ROOT) : String.join("; ", parts);

@@ -143,4 +143,28 @@ class HealthEvaluatorTest {
         assertThat(s.healthySince()).isEqualTo(T0);
         assertThat(evaluator.apply(s, Map.of(), List.of(), T0.plusSeconds(5)).healthySince()).isEqualTo(T0);
     }
+
+    @Test
+    void probeAzsKeepTheirOwnCountersAndAFailureFromAnyAzMakesTheCheckUnhealthy() {
+        List<String> names = List.of("tcp", "ec2");
+        TargetState s = run(TargetState.initial("i-1"), obs("ec2", true, 1),
+                obs("tcp@az-a", true, 1), obs("tcp@az-b", true, 1), obs("tcp@az-a", true, 2), obs("tcp@az-b", true, 2));
+        assertThat(evaluator.health(s, names)).isEqualTo(Health.HEALTHY);
+        assertThat(s.healthySince()).isEqualTo(T0.plusSeconds(2));
+        // AZ a cannot reach the target, AZ b can: interleaved, yet a's failures are not reset by b's passes (fall 3).
+        s = run(s, obs("tcp@az-a", false, 3), obs("tcp@az-b", true, 3), obs("tcp@az-a", false, 4), obs("tcp@az-b", true, 4));
+        assertThat(evaluator.health(s, names)).isEqualTo(Health.HEALTHY);
+        s = run(s, obs("tcp@az-a", false, 5), obs("tcp@az-b", true, 5));
+        assertThat(s.checks().get("tcp@az-a").health()).isEqualTo(Health.UNHEALTHY);
+        assertThat(s.checks().get("tcp@az-b").health()).isEqualTo(Health.HEALTHY);
+        assertThat(evaluator.health(s, names)).as("unreachable from one AZ's clients").isEqualTo(Health.UNHEALTHY);
+        assertThat(s.healthySince()).isNull();
+        // A new AZ's probe with no verdict yet leaves the check UNKNOWN, not HEALTHY.
+        s = run(s, obs("tcp@az-a", true, 6), obs("tcp@az-a", true, 7), obs("tcp@az-c", true, 7));
+        assertThat(evaluator.health(s, names)).isEqualTo(Health.UNKNOWN);
+        assertThat(HealthEvaluator.statesOf(s, "tcp")).containsOnlyKeys("tcp@az-a", "tcp@az-b", "tcp@az-c");
+        assertThat(HealthEvaluator.checkName("tcp@az-a")).isEqualTo("tcp");
+        // Observations for an unknown check, with or without a vantage point, are ignored.
+        assertThat(run(s, obs("nope@az-a", false, 8)).checks()).doesNotContainKey("nope@az-a");
+    }
 }

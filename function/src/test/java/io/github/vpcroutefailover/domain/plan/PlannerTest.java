@@ -369,6 +369,26 @@ class PlannerTest {
         }
 
         @Test
+        void freshAppliedRecordTheTableDoesNotShowYetIsReadAfterWriteLagNotASecondChange() {
+            // Another invocation replaced a -> b 10 s ago and marked it applied; EC2's read still shows a (which is down).
+            Ownership applied = new Ownership(key(RTB_A), "egress", hop('b'), 4, Ownership.ClaimStatus.APPLIED, NOW.minusSeconds(10), "invocation-9", "a down", null);
+            Plan p = natConverged("{}").unhealthy(A, "tcp", "down").own(key(RTB_A), applied).plan();
+            assertThat(p.actions()).isEmpty();
+            assertThat(p.notes()).anySatisfy(n -> {
+                assertThat(n.level()).isEqualTo(PlanNote.Level.INFO);
+                assertThat(n.message()).contains("waiting for EC2 to catch up").contains("invocation-9");
+            });
+        }
+
+        @Test
+        void appliedRecordOlderThanTheLeaseIsNoLongerTrustedOverTheTable() {
+            Ownership applied = new Ownership(key(RTB_A), "egress", hop('b'), 4, Ownership.ClaimStatus.APPLIED, NOW.minus(Duration.ofMinutes(3)), "x", "y", null);
+            RouteAction a = only(natConverged("{}").unhealthy(A, "tcp", "down").own(key(RTB_A), applied).plan());
+            assertThat(a.to().target()).isEqualTo(hop('b'));
+            assertThat(a.expectedVersion()).isEqualTo(4);
+        }
+
+        @Test
         void outOfBandChangeIsReported() {
             World w = natConverged("{}").own(key(RTB_A), new Ownership(key(RTB_A), "egress", hop('b'), 3, Ownership.ClaimStatus.APPLIED, LONG_AGO, "x", "y", null));
             assertThat(w.plan().notes()).anySatisfy(n -> assertThat(n.message()).startsWith("route was changed outside vpc-route-failover"));

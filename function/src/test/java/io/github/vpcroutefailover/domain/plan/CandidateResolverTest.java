@@ -1,4 +1,4 @@
-package io.github.vpcroutefailover.app;
+package io.github.vpcroutefailover.domain.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,8 @@ class CandidateResolverTest {
                 instance("i-other", "running", "az-a", Map.of("role", "web")));
         List<ObservedEni> enis = List.of(new ObservedEni("eni-x", "i-appliance", 2, "az-c", "s", "10.0.2.2", false, "in-use"));
 
-        List<Candidate> c = CandidateResolver.forRoute(config, route, instances, enis);
+        CandidateResolver.Resolved resolved = CandidateResolver.resolve(config, instances, enis);
+        List<Candidate> c = resolved.forRoute(route);
 
         assertThat(c).extracting(Candidate::targetName).containsExactly("nat-a", "dns", "dns", "leg", "gw");
         assertThat(c.get(0).target()).isEqualTo(RouteTarget.eni("eni-i-a-1", "i-a"));
@@ -56,7 +57,10 @@ class CandidateResolverTest {
         assertThat(c.get(4).fallback()).isTrue();
         assertThat(c.get(4).zone()).isNull();
         assertThat(c.subList(0, 4)).noneMatch(Candidate::fallback);
-        assertThat(CandidateResolver.all(config, instances, enis)).hasSize(5);
+        assertThat(resolved.candidates()).hasSize(5).noneMatch(Candidate::fallback);
+        // Stopped, and source/dest check on under 'verify': both block routing whatever the checks say.
+        assertThat(resolved.blocked()).containsKeys("i-d1", "i-d2").doesNotContainKeys("i-a", "i-appliance");
+        assertThat(resolved.blocked().get("i-d1")).contains("stopped");
     }
 
     @Test
@@ -67,7 +71,12 @@ class CandidateResolverTest {
         RouteSpec route = new RouteSpec("r", Destination.parse("0.0.0.0/0"), List.of(), List.of("nat-a", "leg"), List.of(),
                 RoutePolicy.defaults());
         FailoverConfig config = new FailoverConfig("vpc-1", Map.of(), targets, List.of(route));
-        assertThat(CandidateResolver.forRoute(config, route, List.of(), List.of())).isEmpty();
+        CandidateResolver.Resolved resolved = CandidateResolver.resolve(config, List.of(), List.of());
+        assertThat(resolved.forRoute(route)).isEmpty();
+        assertThat(resolved.candidates()).isEmpty();
+        assertThat(resolved.notes()).extracting(PlanNote::message)
+                .anySatisfy(m -> assertThat(m).contains("i-missing"))
+                .anySatisfy(m -> assertThat(m).contains("eni-missing"));
     }
 
     @Test

@@ -1,0 +1,114 @@
+package io.github.vpcroutefailover.app;
+
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.health.Observation;
+import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.model.ObservedEni;
+import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import io.github.vpcroutefailover.domain.plan.CandidateResolver;
+import io.github.vpcroutefailover.probe.FailoverTrigger;
+import io.github.vpcroutefailover.probe.ProbeLoop;
+import io.github.vpcroutefailover.probe.ProbeRun;
+import io.github.vpcroutefailover.probe.ProbeTarget;
+import io.github.vpcroutefailover.probe.ProbeTargets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One invocation of the in-VPC probe: observe the world once (the reconciler's observe path), probe every candidate
+ * with tcp/http checks until the deadline, and hand failures and recoveries to a reconcile with the probe's
+ * observations fed in, so a probe-triggered failover goes through the same rise/fall state and the same DynamoDB
+ * ownership fencing as a scheduled reconcile.
+ *
+ * <p>The probe-triggered reconcile uses EC2 status plus the probe's observations, not the CloudWatch sources (agent
+ * metrics, alarms): it is the fast path, and a CloudWatch read would only delay the failover. Checks of those
+ * sources keep their stored verdicts until the scheduled reconcile refreshes them.
+ *
+ * <p>Observations still undelivered when the loop ends (passes in a steady state, a failure streak still below
+ * {@code fall}) are applied by one final reconcile, so the next invocation's counters continue from them.
+ */
+public final class ProbeCycle implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeCycle.class);
+
+    private final Reconciler reconciler;
+    private final ProbeLoop loop;
+    private final UnaryOperator<ProbeTarget> addressing;
+    /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
+    private final AtomicReference<Consumer<List<Observation>>> sink = new AtomicReference<>(observations -> {
+        throw new IllegalStateException("probe trigger fired outside an invocation");
+    });
+
+    /**
+     * @param loopBuilder a configured loop builder (prober, settings, clock, sleeper, metrics, AZ); its trigger is set here
+     * @param addressing  rewrites a target before probing; identity in production (tests point targets at 127.0.0.1)
+     */
+    public ProbeCycle(Reconciler reconciler, ProbeLoop.Builder loopBuilder, UnaryOperator<ProbeTarget> addressing) {
+        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+        this.addressing = Objects.requireNonNull(addressing, "addressing");
+        this.loop = loopBuilder.trigger(FailoverTrigger.reconcileWith(observations -> sink.get().accept(observations))).build();
+    }
+
+    /**
+     * @param targets     probed targets (after addressing)
+     * @param reconciles  every reconcile this invocation ran (trigger calls, then the final one if any)
+     */
+    public record Result(ProbeRun run, List<ProbeTarget> targets, List<ReconcileResult> reconciles) {
+        public Result {
+            targets = List.copyOf(targets);
+            reconciles = List.copyOf(reconciles);
+        }
+    }
+
+    /** Runs one invocation. Not for concurrent use: one probe invocation per execution environment at a time. */
+    public synchronized Result run(FailoverConfig config, String caller, Instant deadline) {
+        Reconciler.World world = reconciler.observe(config);
+        List<Candidate> candidates = CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
+        Map<String, ObservedEni> enis = new LinkedHashMap<>();
+        for (ObservedInstance i : world.instances()) {
+            i.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
+        }
+        world.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
+        List<ProbeTarget> targets = ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList();
+
+        List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger n = new AtomicInteger();
+        sink.set(observations -> results.add(reconciler.reconcile(config,
+                ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations)));
+        try {
+            ProbeRun run = loop.run(targets, world.targetStates(), deadline);
+            if (!run.undelivered().isEmpty()) {
+                try {
+                    results.add(reconciler.reconcile(config, ReconcileOptions.apply(caller + "#final"), run.undelivered()));
+                } catch (RuntimeException e) {
+                    // Only counters below rise/fall are lost; the next invocation starts from the stored state.
+                    LOG.atWarn().addKeyValue("event", "probe-final-reconcile-failed").setCause(e)
+                            .log("could not store the probe's last observations: " + e);
+                }
+            }
+            LOG.atInfo().addKeyValue("event", "probe-invocation").addKeyValue("caller", caller)
+                    .addKeyValue("targets", targets.size()).addKeyValue("rounds", run.rounds())
+                    .addKeyValue("reconciles", results.size()).addKeyValue("stop", run.stop().name()).log("probe invocation done");
+            return new Result(run, targets, results);
+        } finally {
+            sink.set(observations -> {
+                throw new IllegalStateException("probe trigger fired outside an invocation");
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.vpcroutefailover.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vpcroutefailover.app.ProbeCycle;
+import io.github.vpcroutefailover.app.Reconciler;
+import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
+import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
+import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
+import io.github.vpcroutefailover.config.ConfigLoader;
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.probe.CheckProber;
+import io.github.vpcroutefailover.probe.EmfProbeMetrics;
+import io.github.vpcroutefailover.probe.ProbeLoop;
+import io.github.vpcroutefailover.probe.ProbeResult;
+import io.github.vpcroutefailover.probe.ProbeSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Lambda entry point of the in-VPC probe (one function per AZ, scheduled every minute). The scheduled event's body is
+ * not needed: every invocation probes all candidates of the config until the deadline from the Lambda context, and
+ * failures/recoveries run a reconcile with the probe's observations (see {@link ProbeCycle}).
+ *
+ * <p>Environment: {@code VRF_CONFIG_PATH} (the YAML config), {@code VRF_TABLE_NAME} (ownership/state table),
+ * {@code VRF_PROBE_AZ} (the AZ this function's subnet is in).
+ *
+ * <p>SnapStart (CRaC): before the snapshot the prober is warmed up (JSSE and HTTP client classes loaded against a
+ * 127.0.0.1 listener); no AWS call is made, so nothing is mutated and no credentials end up in the snapshot.
+ */
+public final class ProbeHandler implements RequestStreamHandler, Resource {
+    static final String ENV_CONFIG_PATH = "VRF_CONFIG_PATH";
+    static final String ENV_TABLE_NAME = "VRF_TABLE_NAME";
+    static final String ENV_PROBE_AZ = "VRF_PROBE_AZ";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FailoverConfig config;
+    private final ProbeCycle cycle;
+    private final CheckProber prober;
+    private final ProbeSettings settings;
+    private final Clock clock;
+    private final String probeAz;
+
+    /** Lambda's constructor: real clients, built once per execution environment (init phase). */
+    public ProbeHandler() {
+        this(Factory.fromEnvironment(System.getenv()));
+        Core.getGlobalContext().register(this);
+    }
+
+    private ProbeHandler(Factory.Parts p) {
+        this(p.config(), p.cycle(), p.prober(), p.settings(), p.clock(), p.probeAz());
+    }
+
+    /** Tests: collaborators given. The prober is the one inside the cycle's loop (warmed up here and on checkpoint). */
+    ProbeHandler(FailoverConfig config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings, Clock clock, String probeAz) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.cycle = Objects.requireNonNull(cycle, "cycle");
+        this.prober = Objects.requireNonNull(prober, "prober");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.probeAz = probeAz;
+        warmUp();
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        input.readAllBytes(); // the scheduled event carries nothing we need
+        Duration remaining = Duration.ofMillis(context == null ? 60_000 : context.getRemainingTimeInMillis());
+        String requestId = context == null ? "local" : context.getAwsRequestId();
+        Map<String, Object> summary = invoke(remaining, requestId);
+        JSON.writeValue(output, summary);
+    }
+
+    /** One invocation with {@code remaining} time budget; returns the summary the handler writes. */
+    Map<String, Object> invoke(Duration remaining, String requestId) {
+        Instant deadline = settings.deadline(clock.instant(), remaining);
+        ProbeCycle.Result r = cycle.run(config, "probe:" + (probeAz == null ? "?" : probeAz) + ":" + requestId, deadline);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("probeAz", probeAz);
+        out.put("targets", r.targets().size());
+        out.put("rounds", r.run().rounds());
+        out.put("failedTriggers", r.run().failedCalls());
+        out.put("recoveredTriggers", r.run().recoveredCalls());
+        out.put("triggerErrors", r.run().triggerErrors());
+        out.put("reconciles", r.reconciles().size());
+        out.put("routeChanges", r.reconciles().stream().mapToInt(x -> x.applied().size()).sum());
+        out.put("stop", r.run().stop().name());
+        return out;
+    }
+
+    private void warmUp() {
+        ProbeResult w = prober.warmUp();
+        if (!w.passed()) {
+            LOG.atWarn().addKeyValue("event", "probe-warm-up-failed").log("probe warm-up failed: " + w.detail());
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        warmUp();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: SDK clients re-resolve credentials on first use after restore.
+    }
+
+    /**
+     * Builds the production parts from the environment. Kept small and private on purpose: it is to be replaced by
+     * the shared {@code handler.Components} factory.
+     */
+    private static final class Factory {
+        record Parts(FailoverConfig config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings, Clock clock, String probeAz) {
+        }
+
+        static Parts fromEnvironment(Map<String, String> env) {
+            String configPath = required(env, ENV_CONFIG_PATH);
+            String table = required(env, ENV_TABLE_NAME);
+            String probeAz = required(env, ENV_PROBE_AZ);
+            FailoverConfig config = ConfigLoader.load(Path.of(configPath));
+            Ec2Client ec2 = AwsClients.ec2();
+            DynamoDbClient ddb = AwsClients.dynamoDb();
+            Clock clock = Clock.systemUTC();
+            Reconciler reconciler = Reconciler.builder()
+                    .routeTables(new Ec2RouteTables(ec2))
+                    .instances(new Ec2Instances(ec2))
+                    .ownership(new DynamoDbOwnershipStore(ddb, table))
+                    .targetStates(new DynamoDbTargetStateStore(ddb, table))
+                    .clock(clock)
+                    .build();
+            CheckProber prober = new CheckProber();
+            ProbeSettings settings = ProbeSettings.defaults();
+            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(clock)
+                    .metrics(EmfProbeMetrics.toStdout(probeAz)).probeAz(probeAz);
+            return new Parts(config, new ProbeCycle(reconciler, loop, UnaryOperator.identity()), prober, settings, clock, probeAz);
+        }
+
+        private static String required(Map<String, String> env, String name) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                throw new IllegalStateException("environment variable " + name + " is not set; the probe function needs "
+                        + ENV_CONFIG_PATH + ", " + ENV_TABLE_NAME + " and " + ENV_PROBE_AZ + " (the infrastructure stack sets them)");
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.vpcroutefailover.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vpcroutefailover.app.ProbeCycle;
+import io.github.vpcroutefailover.app.Reconciler;
+import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
+import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
+import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
+import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
+import io.github.vpcroutefailover.config.ConfigLoader;
+import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.probe.CheckProber;
+import io.github.vpcroutefailover.probe.ProbeLoop;
+import io.github.vpcroutefailover.probe.ProbeMetrics;
+import io.github.vpcroutefailover.probe.ProbeSettings;
+import io.github.vpcroutefailover.probe.ProbeTarget;
+import io.github.vpcroutefailover.testsupport.LocalAws;
+import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import io.github.vpcroutefailover.testsupport.TestNetwork;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/** The probe Lambda handler with real collaborators against the emulators and a real listener on 127.0.0.1. */
+@ExtendWith(LocalAwsExtension.class)
+class ProbeHandlerIT {
+
+    @Test
+    void anInvocationProbesUntilTheContextDeadlineAndStoresThroughAReconcile(LocalAws aws) throws Exception {
+        TestNetwork net = TestNetwork.create(aws, 1);
+        String nat = net.instance(0, "role=nat");
+        String rtb = net.routeTable(0, "tier=private");
+        Ec2Client ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build();
+        DynamoDbClient ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD).build();
+        String table = aws.uniqueName("ownership");
+        OwnershipTable.create(ddb, table);
+        DynamoDbTargetStateStore states = new DynamoDbTargetStateStore(ddb, table);
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             CheckProber prober = new CheckProber()) {
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!listener.isClosed()) {
+                    try (Socket ignored = listener.accept()) {
+                        // accept and close: the check passes
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            FailoverConfig config = ConfigLoader.parse("""
+                    version: 1
+                    vpc: %s
+                    checks:
+                      tcp: {type: tcp, port: %d, timeout: 500ms, interval: 1s, rise: 1, fall: 2}
+                    targets:
+                      nat-a: {instance: %s, checks: [tcp], sourceDestCheck: fix}
+                    routes:
+                      - name: default-egress
+                        destination: 0.0.0.0/0
+                        routeTables: [{tags: {tier: private}}]
+                        targets: [nat-a]
+                    """.formatted(net.vpcId(), listener.getLocalPort(), nat), "probe.yaml");
+            Reconciler reconciler = Reconciler.builder().routeTables(new Ec2RouteTables(ec2)).instances(new Ec2Instances(ec2))
+                    .ownership(new DynamoDbOwnershipStore(ddb, table)).targetStates(states).build();
+            ProbeSettings settings = ProbeSettings.defaults().withInterval(Duration.ofSeconds(1));
+            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).metrics(ProbeMetrics.NONE).probeAz(net.zone(0));
+            try (ProbeCycle cycle = new ProbeCycle(reconciler, loop, t -> new ProbeTarget(t.key(), "127.0.0.1", t.checks()))) {
+                ProbeHandler handler = new ProbeHandler(config, cycle, prober, settings, Clock.systemUTC(), net.zone(0));
+
+                // CRaC priming: warms the prober up, makes no AWS call at all.
+                aws.calls().reset();
+                handler.beforeCheckpoint(null);
+                assertThat(aws.calls().total()).isZero();
+
+                // 5.5 s left: deadline = now + 2.5 s (3 s margin), observing the world comes out of that: one or two rounds.
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)), out,
+                        context(5500));
+                JsonNode summary = new ObjectMapper().readTree(out.toByteArray());
+                assertThat(summary.get("targets").asInt()).isEqualTo(1);
+                assertThat(summary.get("rounds").asInt()).isBetween(1, 2);
+                assertThat(summary.get("recoveredTriggers").asInt()).as("rise 1: healthy at once").isEqualTo(1);
+                assertThat(summary.get("routeChanges").asInt()).isEqualTo(1);
+                assertThat(summary.get("stop").asText()).isEqualTo("DEADLINE");
+                assertThat(aws.ec2().describeRouteTables(r -> r.routeTableIds(rtb)).routeTables().get(0).routes())
+                        .anySatisfy(r -> assertThat(r.networkInterfaceId()).isEqualTo(net.primaryEni(nat)));
+                assertThat(states.load(List.of(nat)).get(nat).checks()).containsKey("tcp@" + net.zone(0));
+            }
+        }
+    }
+
+    @Test
+    void theLambdaConstructorNamesTheMissingEnvironment() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("VRF_CONFIG_PATH") == null);
+        assertThatThrownBy(ProbeHandler::new).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("VRF_CONFIG_PATH").hasMessageContaining("VRF_TABLE_NAME").hasMessageContaining("VRF_PROBE_AZ");
+    }
+
+    private static Context context(int remainingMillis) {
+        return new Context() {
+            public String getAwsRequestId() {
+                return "req-1";
+            }
+
+            public String getLogGroupName() {
+                return "g";
+            }
+
+            public String getLogStreamName() {
+                return "s";
+            }
+
+            public String getFunctionName() {
+                return "vrf-probe";
+            }
+
+            public String getFunctionVersion() {
+                return "$LATEST";
+            }
+
+            public String getInvokedFunctionArn() {
+                return "arn:aws:lambda:us-east-1:123456789012:function:vrf-probe";
+            }
+
+            public CognitoIdentity getIdentity() {
+                return null;
+            }
+
+            public ClientContext getClientContext() {
+                return null;
+            }
+
+            public int getRemainingTimeInMillis() {
+                return remainingMillis;
+            }
+
+            public int getMemoryLimitInMB() {
+                return 512;
+            }
+
+            public LambdaLogger getLogger() {
+                return null;
+            }
+        };
+    }
+}
