@@ -9,6 +9,7 @@ import io.github.vpcroutefailover.config.TargetSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.domain.plan.RouteStatus;
 import io.github.vpcroutefailover.ports.HealthSource;
 import io.github.vpcroutefailover.ports.Instances;
@@ -367,7 +368,7 @@ public final class Controller {
 
     List<Candidate> candidates(FailoverConfig config) {
         Reconciler.World world = reconciler(config, List.of()).observe(config);
-        return CandidateResolver.all(config, world.instances(), world.enis());
+        return CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
     }
 
     Instant now() {
