@@ -159,10 +159,42 @@ public final class Controller {
     }
 
     ReconcileResult run(FailoverConfig config, ReconcileOptions options, List<HealthSource> extra) {
+        return recorded(() -> reconciler(config, extra).reconcile(config, options));
+    }
+
+    /**
+     * The in-VPC probe's way in. Its reconciles read EC2 and take the probe's own observations, but skip the
+     * CloudWatch reads of the scheduled path (the probe exists to be fast); they are fenced, measured and announced
+     * (Route Failover events) like every other reconcile, and see runtime-registered routes.
+     */
+    public ProbeCycle.Backend probeBackend() {
+        return new ProbeCycle.Backend() {
+            @Override
+            public Reconciler.World observe(FailoverConfig config) {
+                return probeReconciler().observe(config);
+            }
+
+            @Override
+            public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations) {
+                return recorded(() -> probeReconciler().reconcile(config, options, observations));
+            }
+        };
+    }
+
+    private Reconciler probeReconciler() {
+        Reconciler.Builder b = Reconciler.builder().routeTables(routeTables).instances(instances).ownership(ownership)
+                .targetStates(targetStates).clock(clock);
+        if (planner != null) {
+            b.planner(planner);
+        }
+        return b.build();
+    }
+
+    private ReconcileResult recorded(java.util.function.Supplier<ReconcileResult> reconcile) {
         long start = System.nanoTime();
         ReconcileResult result;
         try {
-            result = reconciler(config, extra).reconcile(config, options);
+            result = reconcile.get();
         } catch (RuntimeException e) {
             listener.failed(e, Duration.ofNanos(System.nanoTime() - start));
             throw e;

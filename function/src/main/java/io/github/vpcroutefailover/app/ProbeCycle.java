@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ProbeCycle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeCycle.class);
 
-    private final Reconciler reconciler;
+    private final Backend reconciler;
     private final ProbeLoop loop;
     private final UnaryOperator<ProbeTarget> addressing;
     /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
@@ -54,9 +54,38 @@ public final class ProbeCycle implements AutoCloseable {
      * @param addressing  rewrites a target before probing; identity in production (tests point targets at 127.0.0.1)
      */
     public ProbeCycle(Reconciler reconciler, ProbeLoop.Builder loopBuilder, UnaryOperator<ProbeTarget> addressing) {
-        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+        this(Backend.of(reconciler), loopBuilder, addressing);
+    }
+
+    /** @param backend how the probe observes and reconciles; production uses {@link Controller#probeBackend()} */
+    public ProbeCycle(Backend backend, ProbeLoop.Builder loopBuilder, UnaryOperator<ProbeTarget> addressing) {
+        this.reconciler = Objects.requireNonNull(backend, "backend");
         this.addressing = Objects.requireNonNull(addressing, "addressing");
         this.loop = loopBuilder.trigger(FailoverTrigger.reconcileWith(observations -> sink.get().accept(observations))).build();
+    }
+
+    /**
+     * What the probe needs of the reconcile path: one observation of the world, and reconciles fed with its own
+     * observations, under the same DynamoDB ownership fencing as every other reconcile.
+     */
+    public interface Backend {
+        Reconciler.World observe(FailoverConfig config);
+
+        ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations);
+
+        static Backend of(Reconciler reconciler) {
+            return new Backend() {
+                @Override
+                public Reconciler.World observe(FailoverConfig config) {
+                    return reconciler.observe(config);
+                }
+
+                @Override
+                public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations) {
+                    return reconciler.reconcile(config, options, observations);
+                }
+            };
+        }
     }
 
     /**

@@ -4,13 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.app.ProbeCycle;
-import io.github.vpcroutefailover.app.Reconciler;
-import io.github.vpcroutefailover.aws.AwsClients;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
-import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
-import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
-import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.FailoverConfig;
 import io.github.vpcroutefailover.probe.CheckProber;
 import io.github.vpcroutefailover.probe.EmfProbeMetrics;
@@ -20,7 +13,6 @@ import io.github.vpcroutefailover.probe.ProbeSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +24,6 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Lambda entry point of the in-VPC probe (one function per AZ, scheduled every minute). The scheduled event's body is
@@ -54,7 +44,7 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FailoverConfig config;
+    private final java.util.function.Supplier<FailoverConfig> config;
     private final ProbeCycle cycle;
     private final CheckProber prober;
     private final ProbeSettings settings;
@@ -73,6 +63,13 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
 
     /** Tests: collaborators given. The prober is the one inside the cycle's loop (warmed up here and on checkpoint). */
     ProbeHandler(FailoverConfig config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings, Clock clock, String probeAz) {
+        this(() -> config, cycle, prober, settings, clock, probeAz);
+        Objects.requireNonNull(config, "config");
+    }
+
+    /** @param config read per invocation: the file config plus routes registered at run time */
+    ProbeHandler(java.util.function.Supplier<FailoverConfig> config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings,
+                 Clock clock, String probeAz) {
         this.config = Objects.requireNonNull(config, "config");
         this.cycle = Objects.requireNonNull(cycle, "cycle");
         this.prober = Objects.requireNonNull(prober, "prober");
@@ -94,7 +91,7 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
     /** One invocation with {@code remaining} time budget; returns the summary the handler writes. */
     Map<String, Object> invoke(Duration remaining, String requestId) {
         Instant deadline = settings.deadline(clock.instant(), remaining);
-        ProbeCycle.Result r = cycle.run(config, "probe:" + (probeAz == null ? "?" : probeAz) + ":" + requestId, deadline);
+        ProbeCycle.Result r = cycle.run(config.get(), "probe:" + (probeAz == null ? "?" : probeAz) + ":" + requestId, deadline);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("probeAz", probeAz);
         out.put("targets", r.targets().size());
@@ -125,43 +122,26 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
         // Nothing to refresh: SDK clients re-resolve credentials on first use after restore.
     }
 
-    /**
-     * Builds the production parts from the environment. Kept small and private on purpose: it is to be replaced by
-     * the shared {@code handler.Components} factory.
-     */
+    /** Builds the production parts from the environment, through the same {@link Components} as the controller. */
     private static final class Factory {
-        record Parts(FailoverConfig config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings, Clock clock, String probeAz) {
+        record Parts(java.util.function.Supplier<FailoverConfig> config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings,
+                     Clock clock, String probeAz) {
         }
 
         static Parts fromEnvironment(Map<String, String> env) {
-            String configPath = required(env, ENV_CONFIG_PATH);
-            String table = required(env, ENV_TABLE_NAME);
-            String probeAz = required(env, ENV_PROBE_AZ);
-            FailoverConfig config = ConfigLoader.load(Path.of(configPath));
-            Ec2Client ec2 = AwsClients.ec2();
-            DynamoDbClient ddb = AwsClients.dynamoDb();
+            String probeAz = env.get(ENV_PROBE_AZ);
+            if (probeAz == null || probeAz.isBlank()) {
+                throw new IllegalStateException("environment variable " + ENV_PROBE_AZ + " is not set; the probe function needs "
+                        + ENV_CONFIG_PATH + ", " + ENV_TABLE_NAME + " and " + ENV_PROBE_AZ + " (the infrastructure stack sets them)");
+            }
+            Components components = Components.fromEnvironment();
             Clock clock = Clock.systemUTC();
-            Reconciler reconciler = Reconciler.builder()
-                    .routeTables(new Ec2RouteTables(ec2))
-                    .instances(new Ec2Instances(ec2))
-                    .ownership(new DynamoDbOwnershipStore(ddb, table))
-                    .targetStates(new DynamoDbTargetStateStore(ddb, table))
-                    .clock(clock)
-                    .build();
             CheckProber prober = new CheckProber();
             ProbeSettings settings = ProbeSettings.defaults();
             ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(clock)
                     .metrics(EmfProbeMetrics.toStdout(probeAz)).probeAz(probeAz);
-            return new Parts(config, new ProbeCycle(reconciler, loop, UnaryOperator.identity()), prober, settings, clock, probeAz);
-        }
-
-        private static String required(Map<String, String> env, String name) {
-            String v = env.get(name);
-            if (v == null || v.isBlank()) {
-                throw new IllegalStateException("environment variable " + name + " is not set; the probe function needs "
-                        + ENV_CONFIG_PATH + ", " + ENV_TABLE_NAME + " and " + ENV_PROBE_AZ + " (the infrastructure stack sets them)");
-            }
-            return v;
+            return new Parts(components.controller()::effectiveConfig,
+                    new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity()), prober, settings, clock, probeAz);
         }
     }
 }

@@ -10,13 +10,9 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.app.ProbeCycle;
-import io.github.vpcroutefailover.app.Reconciler;
 import io.github.vpcroutefailover.aws.AwsClients;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
 import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
-import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
-import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.FailoverConfig;
 import io.github.vpcroutefailover.probe.CheckProber;
@@ -80,12 +76,19 @@ class ProbeHandlerIT {
                         routeTables: [{tags: {tier: private}}]
                         targets: [nat-a]
                     """.formatted(net.vpcId(), listener.getLocalPort(), nat), "probe.yaml");
-            Reconciler reconciler = Reconciler.builder().routeTables(new Ec2RouteTables(ec2)).instances(new Ec2Instances(ec2))
-                    .ownership(new DynamoDbOwnershipStore(ddb, table)).targetStates(states).build();
+            // The production wiring: the controller's components, so probe-made changes are fenced, measured and announced.
+            Components components = new Components(new Components.Clients(ec2, ddb,
+                    aws.configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), "CloudWatch").build(),
+                    aws.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), "EventBridge").build(),
+                    aws.configure(software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder(), "Auto Scaling").build()),
+                    new Components.Settings(table, java.nio.file.Path.of("probe.yaml"), "VpcRouteFailover", "vrf-", null),
+                    () -> config, Clock.systemUTC(), io.github.vpcroutefailover.app.ReconcileListener.none());
             ProbeSettings settings = ProbeSettings.defaults().withInterval(Duration.ofSeconds(1));
             ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).metrics(ProbeMetrics.NONE).probeAz(net.zone(0));
-            try (ProbeCycle cycle = new ProbeCycle(reconciler, loop, t -> new ProbeTarget(t.key(), "127.0.0.1", t.checks()))) {
-                ProbeHandler handler = new ProbeHandler(config, cycle, prober, settings, Clock.systemUTC(), net.zone(0));
+            try (ProbeCycle cycle = new ProbeCycle(components.controller().probeBackend(), loop,
+                    t -> new ProbeTarget(t.key(), "127.0.0.1", t.checks()))) {
+                ProbeHandler handler = new ProbeHandler(components.controller()::effectiveConfig, cycle, prober, settings,
+                        Clock.systemUTC(), net.zone(0));
 
                 // CRaC priming: warms the prober up, makes no AWS call at all.
                 aws.calls().reset();
@@ -105,6 +108,8 @@ class ProbeHandlerIT {
                 assertThat(aws.ec2().describeRouteTables(r -> r.routeTableIds(rtb)).routeTables().get(0).routes())
                         .anySatisfy(r -> assertThat(r.networkInterfaceId()).isEqualTo(net.primaryEni(nat)));
                 assertThat(states.load(List.of(nat)).get(nat).checks()).containsKey("tcp@" + net.zone(0));
+                // The probe's route change is announced like any other: one Route Failover event.
+                assertThat(aws.calls().calls("EventBridge.PutEvents")).isEqualTo(1);
             }
         }
     }
