@@ -206,24 +206,9 @@ public final class Ec2RouteTables implements RouteTables {
     private ApplyOutcome create(String rtb, Destination d, RouteTarget target, boolean dryRun, String detail) {
         CreateRouteRequest.Builder b = CreateRouteRequest.builder().routeTableId(rtb).dryRun(dryRun ? Boolean.TRUE : null);
         destination(d, b::destinationCidrBlock, b::destinationIpv6CidrBlock, b::destinationPrefixListId);
-        switch (target.kind()) {
-            case INSTANCE, NETWORK_INTERFACE -> {
-                if (target.id().startsWith("i-")) {
-                    b.instanceId(target.id());
-                } else {
-                    b.networkInterfaceId(target.id());
-                }
-            }
-            case NAT_GATEWAY -> b.natGatewayId(target.id());
-            case GATEWAY -> b.gatewayId(target.id());
-            case TRANSIT_GATEWAY -> b.transitGatewayId(target.id());
-            case VPC_PEERING_CONNECTION -> b.vpcPeeringConnectionId(target.id());
-            case VPC_ENDPOINT -> b.vpcEndpointId(target.id());
-            case EGRESS_ONLY_INTERNET_GATEWAY -> b.egressOnlyInternetGatewayId(target.id());
-            case LOCAL_GATEWAY -> b.localGatewayId(target.id());
-            case CARRIER_GATEWAY -> b.carrierGatewayId(target.id());
-            case CORE_NETWORK -> b.coreNetworkArn(target.id());
-        }
+        new HopFields(b::instanceId, b::networkInterfaceId, b::natGatewayId, b::gatewayId, b::transitGatewayId,
+                b::vpcPeeringConnectionId, b::vpcEndpointId, b::egressOnlyInternetGatewayId, b::localGatewayId,
+                b::carrierGatewayId, b::coreNetworkArn).set(target);
         if (dryRun) {
             return dryRun(() -> ec2.createRoute(b.build()), Operation.CREATED, "CreateRoute");
         }
@@ -234,24 +219,9 @@ public final class Ec2RouteTables implements RouteTables {
     private ApplyOutcome replace(String rtb, Destination d, RouteTarget target, boolean dryRun) {
         ReplaceRouteRequest.Builder b = ReplaceRouteRequest.builder().routeTableId(rtb).dryRun(dryRun ? Boolean.TRUE : null);
         destination(d, b::destinationCidrBlock, b::destinationIpv6CidrBlock, b::destinationPrefixListId);
-        switch (target.kind()) {
-            case INSTANCE, NETWORK_INTERFACE -> {
-                if (target.id().startsWith("i-")) {
-                    b.instanceId(target.id());
-                } else {
-                    b.networkInterfaceId(target.id());
-                }
-            }
-            case NAT_GATEWAY -> b.natGatewayId(target.id());
-            case GATEWAY -> b.gatewayId(target.id());
-            case TRANSIT_GATEWAY -> b.transitGatewayId(target.id());
-            case VPC_PEERING_CONNECTION -> b.vpcPeeringConnectionId(target.id());
-            case VPC_ENDPOINT -> b.vpcEndpointId(target.id());
-            case EGRESS_ONLY_INTERNET_GATEWAY -> b.egressOnlyInternetGatewayId(target.id());
-            case LOCAL_GATEWAY -> b.localGatewayId(target.id());
-            case CARRIER_GATEWAY -> b.carrierGatewayId(target.id());
-            case CORE_NETWORK -> b.coreNetworkArn(target.id());
-        }
+        new HopFields(b::instanceId, b::networkInterfaceId, b::natGatewayId, b::gatewayId, b::transitGatewayId,
+                b::vpcPeeringConnectionId, b::vpcEndpointId, b::egressOnlyInternetGatewayId, b::localGatewayId,
+                b::carrierGatewayId, b::coreNetworkArn).set(target);
         if (dryRun) {
             return dryRun(() -> ec2.replaceRoute(b.build()), Operation.REPLACED, "ReplaceRoute");
         }
@@ -274,6 +244,32 @@ public final class Ec2RouteTables implements RouteTables {
                 return new ApplyOutcome(Operation.NONE, dryRun, "route was already absent");
             }
             throw translate(e, "DeleteRoute", routeTableId, destination, null);
+        }
+    }
+
+    /**
+     * Where each kind of next hop goes in a CreateRoute or ReplaceRoute request: the two requests name the fields
+     * alike but share no builder type, so each passes its own setters and the kind-to-field rule is written once.
+     */
+    private record HopFields(Consumer<String> instance, Consumer<String> eni, Consumer<String> natGateway, Consumer<String> gateway,
+                             Consumer<String> transitGateway, Consumer<String> peering, Consumer<String> vpcEndpoint,
+                             Consumer<String> egressOnlyInternetGateway, Consumer<String> localGateway,
+                             Consumer<String> carrierGateway, Consumer<String> coreNetwork) {
+        void set(RouteTarget target) {
+            String id = target.id();
+            switch (target.kind()) {
+                // Routes observed from outside may name an instance; ours name the ENI (multi-ENI instances need it).
+                case INSTANCE, NETWORK_INTERFACE -> (id.startsWith("i-") ? instance : eni).accept(id);
+                case NAT_GATEWAY -> natGateway.accept(id);
+                case GATEWAY -> gateway.accept(id);
+                case TRANSIT_GATEWAY -> transitGateway.accept(id);
+                case VPC_PEERING_CONNECTION -> peering.accept(id);
+                case VPC_ENDPOINT -> vpcEndpoint.accept(id);
+                case EGRESS_ONLY_INTERNET_GATEWAY -> egressOnlyInternetGateway.accept(id);
+                case LOCAL_GATEWAY -> localGateway.accept(id);
+                case CARRIER_GATEWAY -> carrierGateway.accept(id);
+                case CORE_NETWORK -> coreNetwork.accept(id);
+            }
         }
     }
 
