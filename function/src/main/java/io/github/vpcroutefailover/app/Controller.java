@@ -148,14 +148,20 @@ public final class Controller {
     }
 
     Reconciler reconciler(FailoverConfig config, List<HealthSource> extra) {
+        Reconciler.Builder b = baseReconciler();
+        healthSources.apply(config).forEach(b::healthSource);
+        extra.forEach(b::healthSource);
+        return b.build();
+    }
+
+    /** EC2 status only; callers add the health sources their path reads. */
+    private Reconciler.Builder baseReconciler() {
         Reconciler.Builder b = Reconciler.builder().routeTables(routeTables).instances(instances).ownership(ownership)
                 .targetStates(targetStates).clock(clock);
         if (planner != null) {
             b.planner(planner);
         }
-        healthSources.apply(config).forEach(b::healthSource);
-        extra.forEach(b::healthSource);
-        return b.build();
+        return b;
     }
 
     ReconcileResult run(FailoverConfig config, ReconcileOptions options, List<HealthSource> extra) {
@@ -182,12 +188,7 @@ public final class Controller {
     }
 
     private Reconciler probeReconciler() {
-        Reconciler.Builder b = Reconciler.builder().routeTables(routeTables).instances(instances).ownership(ownership)
-                .targetStates(targetStates).clock(clock);
-        if (planner != null) {
-            b.planner(planner);
-        }
-        return b.build();
+        return baseReconciler().build();
     }
 
     private ReconcileResult recorded(java.util.function.Supplier<ReconcileResult> reconcile) {

@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.handler;
 
+import io.github.vpcroutefailover.app.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.app.ReconcileListener;
