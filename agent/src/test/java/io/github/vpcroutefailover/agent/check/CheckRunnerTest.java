@@ -112,7 +112,13 @@ class CheckRunnerTest {
         assertThat(starts.get()).isEqualTo(1);
         release.countDown();
         // the late result of an expired run is not recorded; the next run starts normally
-        for (int i = 0; i < 100 && r.startIfDue(7 * SEC, 0) == null; i++) {
+        Object next = null;
+        for (int i = 0; i < 100 && (next = r.startIfDue(7 * SEC, 0)) == null; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(next).as("the next run starts once the stuck one has returned").isNotNull();
+        // startIfDue hands the run to a worker thread; wait (bounded) for it to begin before counting starts.
+        for (int i = 0; i < 100 && starts.get() < 2; i++) {
             Thread.sleep(20);
         }
         assertThat(starts.get()).isEqualTo(2);
