@@ -1,7 +1,5 @@
 package io.github.vpcroutefailover.agent;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.github.vpcroutefailover.agent.check.CheckRunner;
 import io.github.vpcroutefailover.agent.check.Checks;
 import io.github.vpcroutefailover.agent.check.NetRaw;
@@ -9,11 +7,15 @@ import io.github.vpcroutefailover.agent.config.AgentConfig;
 import io.github.vpcroutefailover.agent.config.ConfigException;
 import io.github.vpcroutefailover.agent.config.ConfigLoader;
 import io.github.vpcroutefailover.agent.config.Durations;
-import io.github.vpcroutefailover.agent.publish.CloudWatchClients;
+import io.github.vpcroutefailover.agent.aws.AwsSettings;
+import io.github.vpcroutefailover.agent.aws.CloudWatchQueryClient;
+import io.github.vpcroutefailover.agent.aws.Imds;
+import io.github.vpcroutefailover.agent.aws.MetadataUnavailableException;
 import io.github.vpcroutefailover.agent.publish.CloudWatchPublisher;
 import io.github.vpcroutefailover.agent.publish.MetricContract;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -25,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import sun.misc.Signal;
 
 /** Command line: {@code agent run | check-config | drain | undrain}. */
@@ -34,6 +35,8 @@ import sun.misc.Signal;
         subcommands = {AgentMain.Run.class, AgentMain.CheckConfig.class, AgentMain.Drain.class, AgentMain.Undrain.class})
 public final class AgentMain implements Runnable {
     static final int EXIT_CONFIG = 2;
+    /** Not 2, so that systemd's Restart=always (RestartPreventExitStatus=2) tries again. */
+    static final int EXIT_UNAVAILABLE = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,6 +48,10 @@ public final class AgentMain implements Runnable {
     static CommandLine commandLine() {
         return new CommandLine(new AgentMain())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof MetadataUnavailableException) {
+                        cmd.getErr().println(e.getMessage());
+                        return EXIT_UNAVAILABLE;
+                    }
                     if (e instanceof ConfigException || e instanceof IllegalStateException) {
                         cmd.getErr().println(e.getMessage());
                         return EXIT_CONFIG;
@@ -73,25 +80,25 @@ public final class AgentMain implements Runnable {
         @Override
         public Integer call() {
             AgentConfig config = ConfigLoader.load(options.config);
-            String instanceId = config.instanceId() != null ? config.instanceId()
-                    : new InstanceIdentity(InstanceIdentity.endpoint(config.imds().endpoint()), config.imds().timeout()).instanceId();
+            Imds imds = new Imds(Imds.endpoint(config.imds().endpoint(), System::getenv), config.imds().timeout());
+            String instanceId = config.instanceId() != null ? config.instanceId() : new InstanceIdentity(imds).instanceId();
             ExecutorService workers = workers(config);
             List<CheckRunner> runners = Checks.build(config, instanceId, NetRaw.available(), workers);
-            CloudWatchClient client = CloudWatchClients.create(config);
-            CloudWatchPublisher publisher = new CloudWatchPublisher(client, config.namespace(), config.publish().bufferCapacity());
+            CloudWatchQueryClient cloudWatch = AwsSettings.cloudWatch(config, System::getenv, imds, Clock.systemUTC());
+            CloudWatchPublisher publisher = new CloudWatchPublisher(cloudWatch, config.namespace(), config.publish().bufferCapacity());
             HealthAgent agent = new HealthAgent(config.interval(), runners, publisher,
                     new MetricContract(instanceId, config.publish().publishCheckState()),
                     new Maintenance(config.maintenanceFile()), config.shutdown().holdFor(), config.shutdown().publishTimeout());
             // Our own handlers replace the JVM's: SIGTERM becomes "drain, publish, exit 0" instead of exit 143.
             Signal.handle(new Signal("TERM"), s -> agent.requestStop());
             Signal.handle(new Signal("INT"), s -> agent.requestStop());
-            LOG.info("agent started", kv("instanceId", instanceId), kv("namespace", config.namespace()),
-                    kv("interval", Durations.format(config.interval())), kv("checks", runners.stream().map(CheckRunner::name).toList()),
-                    kv("maintenanceFile", config.maintenanceFile().toString()));
+            LOG.atInfo().addKeyValue("instanceId", instanceId).addKeyValue("namespace", config.namespace())
+                    .addKeyValue("endpoint", cloudWatch.endpoint().toString()).addKeyValue("interval", Durations.format(config.interval()))
+                    .addKeyValue("checks", runners.stream().map(CheckRunner::name).toList())
+                    .addKeyValue("maintenanceFile", config.maintenanceFile().toString()).log("agent started");
             agent.run();
             workers.shutdownNow();
-            client.close();
-            LOG.info("agent stopped", kv("cycles", agent.cycles()), kv("droppedDatums", publisher.dropped()));
+            LOG.atInfo().addKeyValue("cycles", agent.cycles()).addKeyValue("droppedDatums", publisher.dropped()).log("agent stopped");
             return 0;
         }
 

@@ -1,7 +1,5 @@
 package io.github.vpcroutefailover.agent;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.github.vpcroutefailover.agent.check.CheckRunner;
 import io.github.vpcroutefailover.agent.check.CheckSnapshot;
 import io.github.vpcroutefailover.agent.publish.CloudWatchPublisher;
@@ -16,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import io.github.vpcroutefailover.agent.publish.MetricDatum;
 
 /**
  * The agent's cycle: start the checks that are due, wait at most half a cycle for their results, then publish
@@ -78,8 +76,8 @@ public final class HealthAgent {
         CloudWatchPublisher.Result result = publisher.publish(datums);
         cycles++;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("cycle", kv("cycle", cycles), kv("checksStarted", started.size()), kv("datums", datums.size()), kv("calls", result.calls()),
-                    kv("buffered", result.buffered()), kv("draining", draining));
+            LOG.atDebug().addKeyValue("cycle", cycles).addKeyValue("checksStarted", started.size()).addKeyValue("datums", datums.size())
+                    .addKeyValue("calls", result.calls()).addKeyValue("buffered", result.buffered()).addKeyValue("draining", draining).log("cycle");
         }
         return new Cycle(cycles, started.size(), snapshots, draining, result);
     }
@@ -101,7 +99,7 @@ public final class HealthAgent {
         String reason = maintenance.reason();
         if (!Objects.equals(reason, lastDrainReason)) {
             if (reason != null) {
-                LOG.warn("instance is draining", kv("reason", reason));
+                LOG.atWarn().addKeyValue("reason", reason).log("instance is draining");
             } else {
                 LOG.info("instance is no longer draining");
             }
@@ -155,10 +153,11 @@ public final class HealthAgent {
         List<MetricDatum> datums = contract.cycle(Instant.now(), snapshots, true, publisher.dropped() - droppedReported);
         CloudWatchPublisher.Result r = publisher.publishFinal(datums, shutdownPublishTimeout);
         if (r.failed() || r.sent() == 0) {
-            LOG.error("could not publish the draining signal before exit; the controller will see this instance's metrics go stale instead",
-                    kv("buffered", r.buffered()));
+            LOG.atError().addKeyValue("buffered", r.buffered())
+                    .log("could not publish the draining signal before exit; the controller will see this instance's metrics go stale instead");
         } else {
-            LOG.info("published draining signal before exit", kv("datums", r.sent()), kv("calls", r.calls()), kv("unsent", r.buffered()));
+            LOG.atInfo().addKeyValue("datums", r.sent()).addKeyValue("calls", r.calls()).addKeyValue("unsent", r.buffered())
+                    .log("published draining signal before exit");
         }
         return r;
     }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.github.vpcroutefailover.agent.check.CheckRunner;
 import io.github.vpcroutefailover.agent.check.Checks;
+import io.github.vpcroutefailover.agent.aws.CloudWatchQueryClient;
 import io.github.vpcroutefailover.agent.config.AgentConfig;
 import io.github.vpcroutefailover.agent.config.ConfigLoader;
 import io.github.vpcroutefailover.agent.publish.CloudWatchPublisher;
 import io.github.vpcroutefailover.agent.publish.MetricContract;
+import io.github.vpcroutefailover.agent.publish.MetricDatum;
+import io.github.vpcroutefailover.agent.publish.MetricUnit;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.net.InetAddress;
@@ -32,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Metric;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 
 /** The agent's cycle against the emulator's CloudWatch: what arrives, with which dimensions, in how many calls. */
 @ExtendWith(LocalAwsExtension.class)
@@ -60,7 +62,7 @@ class AgentCycleIT {
         http.stop(0);
     }
 
-    private HealthAgent agent(LocalAws aws, Path maintenance, CloudWatchClient cw) {
+    private HealthAgent agent(LocalAws aws, Path maintenance, CloudWatchQueryClient cw) {
         AgentConfig config = ConfigLoader.parse("""
                 instanceId: %s
                 interval: 1s
@@ -76,7 +78,7 @@ class AgentCycleIT {
 
     @Test
     void eachCyclePublishesAllChecksInOneCallWithTheContractDimensions(LocalAws aws, @TempDir Path dir) {
-        CloudWatchClient cw = EmulatorCloudWatch.client(aws);
+        CloudWatchQueryClient cw = EmulatorCloudWatch.agentClient(aws);
         HealthAgent agent = agent(aws, dir.resolve("maintenance"), cw);
         CloudWatchClient reader = EmulatorCloudWatch.reader(aws);
 
@@ -85,7 +87,7 @@ class AgentCycleIT {
             assertThat(c.publish().failed()).isFalse();
             assertThat(c.published()).hasSize(2);
         }
-        assertThat(aws.calls().calls("CloudWatch.PutMetricData")).isEqualTo(3);
+        assertThat(cw.calls()).isEqualTo(3);
 
         // moto lists a metric once per datum; CloudWatch once per series. Sets make the assertions hold for both.
         List<Metric> metrics = reader.listMetricsPaginator(r -> r.namespace("VpcRouteFailover")).metrics().stream().toList();
@@ -105,13 +107,12 @@ class AgentCycleIT {
         assertThat(CloudWatchReads.values(reader, "CheckResult", INSTANCE, "web", "Maximum")).isNotEmpty().containsOnly(0.0);
         assertThat(CloudWatchReads.values(reader, "Heartbeat", INSTANCE, "agent", "Minimum")).isNotEmpty().containsOnly(1.0);
         assertThat(CloudWatchReads.values(reader, "Draining", INSTANCE, "agent", "Maximum")).isNotEmpty().containsOnly(0.0);
-        cw.close();
     }
 
     @Test
     void maintenanceFileTurnsDrainingOnAndOff(LocalAws aws, @TempDir Path dir) throws Exception {
         Path maintenance = dir.resolve("maintenance");
-        CloudWatchClient cw = EmulatorCloudWatch.client(aws);
+        CloudWatchQueryClient cw = EmulatorCloudWatch.agentClient(aws);
         HealthAgent agent = agent(aws, maintenance, cw);
         CloudWatchClient reader = EmulatorCloudWatch.reader(aws);
         assertThat(agent.runCycle().draining()).isFalse();
@@ -121,36 +122,30 @@ class AgentCycleIT {
         assertThat(Maintenance.undrain(maintenance)).isTrue();
         assertThat(agent.runCycle().draining()).isFalse();
         assertThat(Files.exists(maintenance)).isFalse();
-        assertThat(aws.calls().calls("CloudWatch.PutMetricData")).isEqualTo(3);
-        cw.close();
+        assertThat(cw.calls()).isEqualTo(3);
     }
 
     @Test
     void moreThanOneThousandDatumsAreSplitAndAllArrive(LocalAws aws) {
         // moto parses a 1000-datum Query request in tens of seconds on this machine; CloudWatch does not, so only
         // this test's client waits longer.
-        CloudWatchClient cw = aws.configure(CloudWatchClient.builder(), "CloudWatch")
-                .overrideConfiguration(o -> o.addExecutionInterceptor(aws.calls()).apiCallTimeout(java.time.Duration.ofMinutes(4))
-                        .apiCallAttemptTimeout(java.time.Duration.ofMinutes(4)))
-                .build();
+        CloudWatchQueryClient cw = EmulatorCloudWatch.agentClient(aws, Duration.ofMinutes(4));
         CloudWatchPublisher p = new CloudWatchPublisher(cw, "VpcRouteFailover", 10_000);
         CloudWatchClient reader = EmulatorCloudWatch.reader(aws);
         Instant now = Instant.now();
-        List<MetricDatum> data = IntStream.range(0, 1100).mapToObj(i -> MetricDatum.builder().metricName("CheckResult")
-                .dimensions(Dimension.builder().name("InstanceId").value(INSTANCE).build(),
-                        Dimension.builder().name("Check").value("c" + (i % 5)).build())
-                .value(1.0).timestamp(now.minusMillis(i)).storageResolution(1).build()).toList();
+        List<MetricDatum> data = IntStream.range(0, 1100).mapToObj(i -> new MetricDatum("CheckResult",
+                List.of(new MetricDatum.Dimension("InstanceId", INSTANCE), new MetricDatum.Dimension("Check", "c" + (i % 5))),
+                1.0, MetricUnit.NONE, now.minusMillis(i), 1)).toList();
         CloudWatchPublisher.Result r = p.publish(data);
         assertThat(r.calls()).isEqualTo(2);
         assertThat(r.sent()).isEqualTo(1100);
-        assertThat(aws.calls().calls("CloudWatch.PutMetricData")).isEqualTo(2);
+        assertThat(cw.calls()).isEqualTo(2);
         assertThat(reader.listMetricsPaginator(q -> q.namespace("VpcRouteFailover")).metrics().stream()
                 .map(m -> dims(m).get("Check")).collect(Collectors.toSet())).containsExactlyInAnyOrder("c0", "c1", "c2", "c3", "c4");
         for (int c = 0; c < 5; c++) {
             assertThat(CloudWatchReads.values(reader, "CheckResult", INSTANCE, "c" + c, "SampleCount").stream().mapToDouble(Double::doubleValue).sum())
                     .isEqualTo(220.0);
         }
-        cw.close();
     }
 
     private static Map<String, String> dims(Metric m) {

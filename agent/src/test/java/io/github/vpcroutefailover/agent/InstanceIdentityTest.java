@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.vpcroutefailover.agent.aws.Imds;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ class InstanceIdentityTest {
         imds.start();
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + imds.getAddress().getPort());
-            assertThat(new InstanceIdentity(endpoint, Duration.ofSeconds(1)).instanceId()).isEqualTo("i-0123456789abcdef0");
+            assertThat(new InstanceIdentity(new Imds(endpoint, Duration.ofSeconds(1))).instanceId()).isEqualTo("i-0123456789abcdef0");
             assertThat(tokenRequests.get()).isEqualTo(1);
         } finally {
             imds.stop(0);
@@ -56,8 +57,8 @@ class InstanceIdentityTest {
             port = s.getLocalPort();
         }
         URI endpoint = URI.create("http://127.0.0.1:" + port);
-        assertThatThrownBy(() -> new InstanceIdentity(endpoint, Duration.ofMillis(200)).instanceId())
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new InstanceIdentity(new Imds(endpoint, Duration.ofMillis(200))).instanceId())
+                .isInstanceOf(io.github.vpcroutefailover.agent.aws.MetadataUnavailableException.class)
                 .hasMessageContaining("after 3 attempts")
                 .hasMessageContaining("Fix: set instanceId in the agent config");
     }
@@ -65,6 +66,9 @@ class InstanceIdentityTest {
     @Test
     void configuredEndpointWins() {
         URI u = URI.create("http://127.0.0.1:1");
-        assertThat(InstanceIdentity.endpoint(u)).isEqualTo(u);
+        assertThat(Imds.endpoint(u, name -> "http://169.254.169.254:8080")).isEqualTo(u);
+        assertThat(Imds.endpoint(null, name -> name.equals("AWS_EC2_METADATA_SERVICE_ENDPOINT") ? "http://[fd00:ec2::254]" : null))
+                .isEqualTo(URI.create("http://[fd00:ec2::254]"));
+        assertThat(Imds.endpoint(null, name -> null)).isEqualTo(Imds.DEFAULT_ENDPOINT);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.vpcroutefailover.agent.check;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -98,8 +96,9 @@ public final class CheckRunner {
         boolean changed = riseFall.record(outcome.passed());
         runs++;
         if (changed || latest == null || latest.passed() != outcome.passed()) {
-            LOG.info(changed ? "check state changed" : "check result changed", kv("check", name()), kv("passed", outcome.passed()),
-                    kv("state", riseFall.up() ? "up" : "down"), kv("previousState", wasUp ? "up" : "down"), kv("detail", outcome.detail()));
+            LOG.atInfo().addKeyValue("check", name()).addKeyValue("passed", outcome.passed()).addKeyValue("state", riseFall.up() ? "up" : "down")
+                    .addKeyValue("previousState", wasUp ? "up" : "down").addKeyValue("detail", outcome.detail())
+                    .log(changed ? "check state changed" : "check result changed");
         }
         latest = new CheckSnapshot(name(), outcome.passed(), elapsedNanos / 1_000_000.0, riseFall.up(), outcome.detail(), runs);
     }

@@ -1,21 +1,14 @@
 package io.github.vpcroutefailover.agent.publish;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
 
 /**
  * Sends each cycle's datums in one PutMetricData call, splitting only past the API's 1000-datum limit. What
  * cannot be sent stays in a bounded {@link MetricBuffer} and goes out, newest first, with later cycles.
- * Retries of a single call are the SDK's standard retry strategy, configured on the client.
+ * Retries within a single call are the sink's business (see {@code CloudWatchQueryClient}).
  */
 public final class CloudWatchPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(CloudWatchPublisher.class);
@@ -24,15 +17,15 @@ public final class CloudWatchPublisher {
     /** After an outage the backlog drains a few calls per cycle, so catching up never delays the heartbeat much. */
     static final int MAX_CALLS_PER_CYCLE = 3;
 
-    private final CloudWatchClient client;
+    private final MetricSink sink;
     private final String namespace;
     private final MetricBuffer<MetricDatum> buffer;
     private long rejected;
     private long consecutiveFailures;
     private long droppedReported;
 
-    public CloudWatchPublisher(CloudWatchClient client, String namespace, int bufferCapacity) {
-        this.client = client;
+    public CloudWatchPublisher(MetricSink sink, String namespace, int bufferCapacity) {
+        this.sink = sink;
         this.namespace = namespace;
         this.buffer = new MetricBuffer<>(bufferCapacity);
     }
@@ -71,59 +64,42 @@ public final class CloudWatchPublisher {
             List<MetricDatum> batch = buffer.takeNewest(MAX_DATUMS_PER_CALL);
             calls++;
             try {
-                put(batch, callTimeout);
+                sink.put(namespace, batch, callTimeout == null ? sink.defaultTimeout() : callTimeout);
                 sent += batch.size();
                 if (consecutiveFailures > 0) {
-                    LOG.info("publishing recovered", kv("failedCycles", consecutiveFailures), kv("buffered", buffer.size()));
+                    LOG.atInfo().addKeyValue("failedCycles", consecutiveFailures).addKeyValue("buffered", buffer.size()).log("publishing recovered");
                 }
                 consecutiveFailures = 0;
-            } catch (AwsServiceException e) {
+            } catch (PublishException e) {
                 failed = true;
-                if (isPermanent(e)) {
+                if (e.rejected()) {
                     // Resending a request CloudWatch calls malformed would fail forever and block newer data.
                     rejected += batch.size();
-                    LOG.error("CloudWatch rejected datums; dropping them", kv("datums", batch.size()), kv("errorCode", e.awsErrorDetails().errorCode()),
-                            kv("error", e.awsErrorDetails().errorMessage()));
+                    LOG.atError().addKeyValue("datums", batch.size()).addKeyValue("errorCode", e.errorCode()).addKeyValue("error", e.getMessage())
+                            .log("CloudWatch rejected datums; dropping them");
                 } else {
                     buffer.putBack(batch);
                     noteFailure(e);
                 }
                 break;
-            } catch (SdkException e) {
-                failed = true;
-                buffer.putBack(batch);
-                noteFailure(e);
-                break;
             }
         }
         long dropped = buffer.dropped();
         if (dropped > droppedReported) {
-            LOG.warn("metric buffer full; dropped oldest datums", kv("droppedSinceLastReport", dropped - droppedReported),
-                    kv("droppedTotal", dropped), kv("capacity", buffer.capacity()));
+            LOG.atWarn().addKeyValue("droppedSinceLastReport", dropped - droppedReported).addKeyValue("droppedTotal", dropped)
+                    .addKeyValue("capacity", buffer.capacity()).log("metric buffer full; dropped oldest datums");
             droppedReported = dropped;
         }
         return new Result(calls, sent, failed, buffer.size(), dropped);
     }
 
-    private void put(List<MetricDatum> batch, Duration callTimeout) {
-        PutMetricDataRequest.Builder req = PutMetricDataRequest.builder().namespace(namespace).metricData(batch);
-        if (callTimeout != null) {
-            req.overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
-        }
-        client.putMetricData(req.build());
-    }
-
-    private static boolean isPermanent(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-        return e.statusCode() == 400 && (code.startsWith("InvalidParameter") || code.equals("MissingParameter"));
-    }
-
-    private void noteFailure(SdkException e) {
+    private void noteFailure(PublishException e) {
         consecutiveFailures++;
         // First failure and then once a minute at 1 s cycles: an outage must be visible without flooding the journal.
         if (consecutiveFailures == 1 || consecutiveFailures % 60 == 0) {
-            LOG.warn("PutMetricData failed; keeping datums for the next cycle", kv("consecutiveFailures", consecutiveFailures),
-                    kv("buffered", buffer.size()), kv("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            LOG.atWarn().addKeyValue("consecutiveFailures", consecutiveFailures).addKeyValue("buffered", buffer.size())
+                    .addKeyValue("errorCode", e.errorCode()).addKeyValue("error", e.getMessage())
+                            .log("PutMetricData failed; keeping datums for the next cycle");
         }
     }
 

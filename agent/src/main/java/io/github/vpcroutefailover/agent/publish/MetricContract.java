@@ -4,9 +4,6 @@ import io.github.vpcroutefailover.agent.check.CheckSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
 /**
  * The metric contract shared with the controller (docs/agent.md). Every datum has the dimensions
@@ -40,29 +37,22 @@ public final class MetricContract {
     public List<MetricDatum> cycle(Instant at, List<CheckSnapshot> checks, boolean draining, long droppedSinceLast) {
         List<MetricDatum> out = new ArrayList<>(checks.size() * 3 + 3);
         for (CheckSnapshot c : checks) {
-            out.add(datum(CHECK_RESULT, c.name(), c.passed() ? 1 : 0, StandardUnit.NONE, at));
-            out.add(datum(CHECK_LATENCY, c.name(), c.latencyMillis(), StandardUnit.MILLISECONDS, at));
+            out.add(datum(CHECK_RESULT, c.name(), c.passed() ? 1 : 0, MetricUnit.NONE, at));
+            out.add(datum(CHECK_LATENCY, c.name(), c.latencyMillis(), MetricUnit.MILLISECONDS, at));
             if (publishCheckState) {
-                out.add(datum(CHECK_STATE, c.name(), c.up() ? 1 : 0, StandardUnit.NONE, at));
+                out.add(datum(CHECK_STATE, c.name(), c.up() ? 1 : 0, MetricUnit.NONE, at));
             }
         }
-        out.add(datum(HEARTBEAT, AGENT_CHECK, 1, StandardUnit.NONE, at));
-        out.add(datum(DRAINING, AGENT_CHECK, draining ? 1 : 0, StandardUnit.NONE, at));
+        out.add(datum(HEARTBEAT, AGENT_CHECK, 1, MetricUnit.NONE, at));
+        out.add(datum(DRAINING, AGENT_CHECK, draining ? 1 : 0, MetricUnit.NONE, at));
         if (droppedSinceLast > 0) {
-            out.add(datum(DROPPED_DATUMS, AGENT_CHECK, droppedSinceLast, StandardUnit.COUNT, at));
+            out.add(datum(DROPPED_DATUMS, AGENT_CHECK, droppedSinceLast, MetricUnit.COUNT, at));
         }
         return out;
     }
 
-    private MetricDatum datum(String metric, String check, double value, StandardUnit unit, Instant at) {
-        return MetricDatum.builder()
-                .metricName(metric)
-                .dimensions(Dimension.builder().name(DIM_INSTANCE).value(instanceId).build(),
-                        Dimension.builder().name(DIM_CHECK).value(check).build())
-                .value(value)
-                .unit(unit)
-                .timestamp(at)
-                .storageResolution(HIGH_RESOLUTION)
-                .build();
+    private MetricDatum datum(String metric, String check, double value, MetricUnit unit, Instant at) {
+        return new MetricDatum(metric, List.of(new MetricDatum.Dimension(DIM_INSTANCE, instanceId), new MetricDatum.Dimension(DIM_CHECK, check)),
+                value, unit, at, HIGH_RESOLUTION);
     }
 }

@@ -2,32 +2,25 @@ package io.github.vpcroutefailover.agent.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.testsupport.ApiCallCounter;
+import io.github.vpcroutefailover.agent.aws.AwsCredentials;
+import io.github.vpcroutefailover.agent.aws.CloudWatchQueryClient;
+import io.github.vpcroutefailover.agent.aws.DefaultCredentials;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataResponse;
 
 class CloudWatchPublisherTest {
 
     private static List<MetricDatum> datums(int n, int cycle) {
-        return IntStream.range(0, n).mapToObj(i -> MetricDatum.builder().metricName("CheckResult").value((double) cycle)
-                .timestamp(Instant.EPOCH.plusSeconds(cycle)).storageResolution(1).build()).toList();
+        return IntStream.range(0, n).mapToObj(i -> new MetricDatum("CheckResult", List.of(), cycle, MetricUnit.NONE,
+                Instant.EPOCH.plusSeconds(cycle), 1)).toList();
     }
 
     private static int freePort() throws Exception {
@@ -38,34 +31,28 @@ class CloudWatchPublisherTest {
 
     @Test
     void unreachableEndpointKeepsTheBufferAtItsCapAndCountsDropsExactly() throws Exception {
-        ApiCallCounter counter = new ApiCallCounter();
-        try (CloudWatchClient client = CloudWatchClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + freePort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofMillis(200)).socketTimeout(Duration.ofMillis(200)).build())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(5)).addExecutionInterceptor(counter))
-                .build()) {
-            CloudWatchPublisher p = new CloudWatchPublisher(client, "VpcRouteFailover", 100);
-            int perCycle = 32;
-            int cycles = 6;
-            for (int c = 1; c <= cycles; c++) {
-                CloudWatchPublisher.Result r = p.publish(datums(perCycle, c));
-                assertThat(r.failed()).isTrue();
-                assertThat(r.calls()).isEqualTo(1);
-                assertThat(p.buffered()).isLessThanOrEqualTo(100).isEqualTo(Math.min(100, c * perCycle));
-                assertThat(p.dropped()).isEqualTo(Math.max(0, c * perCycle - 100));
-            }
-            assertThat(p.buffered()).isEqualTo(100);
-            assertThat(p.dropped()).isEqualTo(cycles * perCycle - 100);
-            assertThat(counter.calls("CloudWatch.PutMetricData")).isEqualTo(cycles);
-            // the SDK's standard retry: 3 attempts per call
-            assertThat(counter.attempts("CloudWatch.PutMetricData")).isEqualTo(cycles * 3L);
+        CloudWatchQueryClient client = new CloudWatchQueryClient(URI.create("http://127.0.0.1:" + freePort()), "us-east-1",
+                new DefaultCredentials.StaticCredentials(new AwsCredentials("testing", "testing", null, null), "test"),
+                Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(5), Clock.systemUTC());
+        CloudWatchPublisher p = new CloudWatchPublisher(client, "VpcRouteFailover", 100);
+        int perCycle = 32;
+        int cycles = 6;
+        for (int c = 1; c <= cycles; c++) {
+            CloudWatchPublisher.Result r = p.publish(datums(perCycle, c));
+            assertThat(r.failed()).isTrue();
+            assertThat(r.calls()).isEqualTo(1);
+            assertThat(p.buffered()).isLessThanOrEqualTo(100).isEqualTo(Math.min(100, c * perCycle));
+            assertThat(p.dropped()).isEqualTo(Math.max(0, c * perCycle - 100));
         }
+        assertThat(p.buffered()).isEqualTo(100);
+        assertThat(p.dropped()).isEqualTo(cycles * perCycle - 100);
+        assertThat(client.calls()).isEqualTo(cycles);
+        // standard retry: 3 attempts per call, then the datums wait in the buffer for the next cycle
+        assertThat(client.attempts()).isEqualTo(cycles * 3L);
     }
 
     /** Fails the first {@code failures} calls like a network outage, then accepts and records every batch. */
-    private static final class FlakyCloudWatch implements CloudWatchClient {
+    private static final class FlakyCloudWatch implements MetricSink {
         int failures;
         final List<List<MetricDatum>> accepted = new ArrayList<>();
 
@@ -74,21 +61,16 @@ class CloudWatchPublisherTest {
         }
 
         @Override
-        public PutMetricDataResponse putMetricData(PutMetricDataRequest request) {
+        public void put(String namespace, List<MetricDatum> batch, Duration timeout) throws PublishException {
             if (failures-- > 0) {
-                throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+                throw PublishException.failed(null, "Connection refused", null);
             }
-            accepted.add(request.metricData());
-            return PutMetricDataResponse.builder().build();
+            accepted.add(batch);
         }
 
         @Override
-        public String serviceName() {
-            return "CloudWatch";
-        }
-
-        @Override
-        public void close() {
+        public Duration defaultTimeout() {
+            return Duration.ofSeconds(3);
         }
     }
 

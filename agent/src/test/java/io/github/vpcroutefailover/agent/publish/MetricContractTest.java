@@ -3,14 +3,12 @@ package io.github.vpcroutefailover.agent.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.agent.check.CheckSnapshot;
+import io.github.vpcroutefailover.agent.publish.MetricDatum.Dimension;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
 class MetricContractTest {
     private static final Instant AT = Instant.parse("2025-01-01T00:00:00Z");
@@ -35,8 +33,8 @@ class MetricContractTest {
         MetricDatum webResult = data.get(0);
         assertThat(dims(webResult)).containsEntry("Check", "web");
         assertThat(webResult.value()).isEqualTo(1.0);
-        assertThat(webResult.unit()).isEqualTo(StandardUnit.NONE);
-        assertThat(data.get(1).unit()).isEqualTo(StandardUnit.MILLISECONDS);
+        assertThat(webResult.unit()).isEqualTo(MetricUnit.NONE);
+        assertThat(data.get(1).unit()).isEqualTo(MetricUnit.MILLISECONDS);
         assertThat(data.get(1).value()).isEqualTo(12.5);
         assertThat(data.get(3).value()).isEqualTo(0.0);
         assertThat(data.get(5).value()).isEqualTo(0.0);
@@ -52,6 +50,6 @@ class MetricContractTest {
                 .containsExactly("CheckResult", "CheckLatency", "Heartbeat", "Draining", "DroppedDatums");
         assertThat(data.get(3).value()).isEqualTo(1.0);
         assertThat(data.get(4).value()).isEqualTo(7.0);
-        assertThat(data.get(4).unit()).isEqualTo(StandardUnit.COUNT);
+        assertThat(data.get(4).unit()).isEqualTo(MetricUnit.COUNT);
     }
 }
