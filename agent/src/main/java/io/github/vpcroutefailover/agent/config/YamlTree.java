@@ -99,7 +99,7 @@ final class YamlTree {
         String detail;
         if (e instanceof MarkedYamlEngineException m) {
             String context = m.getContext() == null || m.getContext().isBlank() ? ""
-                    : " (" + m.getContext() + m.getContextMark().map(c -> " that starts at " + position(c)).orElse("") + ")";
+                    : " (" + m.getContext() + at(m.getContextMark()) + ")";
             detail = at(m.getProblemMark()) + ": " + withoutFullStop(m.getProblem()) + context;
         } else if (e instanceof ReaderException r) {
             detail = " at " + position(yaml, r.getPosition()) + ": " + r.getMessage() + " (code point U+" + String.format("%04X", r.getCodePoint()) + ")";
