@@ -1,9 +1,5 @@
 package io.github.vpcroutefailover.agent.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.vpcroutefailover.agent.config.CheckSpec.Command;
 import io.github.vpcroutefailover.agent.config.CheckSpec.Http;
 import io.github.vpcroutefailover.agent.config.CheckSpec.Icmp;
@@ -49,20 +45,17 @@ public final class ConfigLoader {
     }
 
     public static AgentConfig parse(String yaml, String source) {
-        JsonNode root;
+        Object root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new ConfigException(source, List.of("is not valid YAML" + where + ": " + e.getOriginalMessage()
-                    + ". Fix: correct the YAML syntax (indentation uses spaces, 'key: value')."));
+            root = YamlTree.parse(yaml);
+        } catch (YamlTree.InvalidYamlException e) {
+            throw new ConfigException(source, List.of(e.getMessage()));
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map<?, ?> mapping)) {
             throw new ConfigException(source, List.of("must be a YAML mapping with at least 'checks:'. Fix: start from samples/agent/agent.yaml."));
         }
         List<String> problems = new ArrayList<>();
-        AgentConfig config = read(new ConfigNode(root, "", problems), problems);
+        AgentConfig config = read(new ConfigNode(mapping, "", problems), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
@@ -168,8 +161,8 @@ public final class ConfigLoader {
         if (port == null && !c.has("port")) {
             c.problem("port", "is required. Fix: set the TCP port to connect to, between 1 and 65535.");
         }
-        String send = c.has("send") ? c.raw("send").asText() : null;
-        String expect = c.has("expect") ? c.raw("expect").asText() : null;
+        String send = c.text("send");
+        String expect = c.text("expect");
         TlsSettings tls = readTls(c);
         return host == null || port == null ? null : new Tcp(host, port, send, expect, tls);
     }
@@ -197,7 +190,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        String contains = c.has("bodyContains") ? c.raw("bodyContains").asText() : null;
+        String contains = c.text("bodyContains");
         Pattern regex = null;
         String re = c.string("bodyRegex", null);
         if (re != null) {
@@ -210,10 +203,7 @@ public final class ConfigLoader {
         Map<String, String> headers = new LinkedHashMap<>();
         ConfigNode h = c.child("headers");
         if (h != null) {
-            for (var it = c.raw("headers").fields(); it.hasNext(); ) {
-                var e = it.next();
-                headers.put(e.getKey(), e.getValue().asText());
-            }
+            headers.putAll(h.texts());
         }
         TlsSettings tls = readTls(c);
         if (url != null && "http".equalsIgnoreCase(url.getScheme()) && c.has("tls")) {
@@ -244,9 +234,8 @@ public final class ConfigLoader {
         if (!c.has("tls")) {
             return null;
         }
-        JsonNode v = c.raw("tls");
-        if (v.isBoolean()) {
-            return v.asBoolean() ? TlsSettings.DEFAULT : null;
+        if (c.raw("tls") instanceof Boolean on) {
+            return on ? TlsSettings.DEFAULT : null;
         }
         ConfigNode t = c.child("tls");
         if (t == null) {

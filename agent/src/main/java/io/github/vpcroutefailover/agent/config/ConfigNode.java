@@ -1,14 +1,16 @@
 package io.github.vpcroutefailover.agent.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -17,15 +19,23 @@ import java.util.function.Function;
  * instead of stopping at the first, so one run of {@code agent check-config} shows them all.
  */
 final class ConfigNode {
-    private final JsonNode node;
+    private final Map<String, Object> node = new LinkedHashMap<>();
     private final String path;
     private final List<String> problems;
     private final Set<String> read = new LinkedHashSet<>();
 
-    ConfigNode(JsonNode node, String path, List<String> problems) {
-        this.node = node;
+    /** Keys that are not text (80:, true:, ~:, [a, b]:) are reported here and left out, as no setting can have such a name. */
+    ConfigNode(Map<?, ?> mapping, String path, List<String> problems) {
         this.path = path;
         this.problems = problems;
+        mapping.forEach((key, value) -> {
+            if (key instanceof String name) {
+                node.put(name, value);
+            } else {
+                problem(String.valueOf(key), "this key is " + YamlTree.kind(key) + ", not text. Fix: use a setting name here,"
+                        + " or quote the key (\"" + key + "\":) if it is meant as text.");
+            }
+        });
     }
 
     String path() {
@@ -42,14 +52,12 @@ final class ConfigNode {
 
     boolean has(String name) {
         read.add(name);
-        JsonNode v = node.get(name);
-        return v != null && !v.isNull();
+        return node.get(name) != null;
     }
 
     /** Reports keys nobody asked for: almost always a typo that would otherwise silently keep a default. */
     void rejectUnknown() {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
+        for (String name : node.keySet()) {
             if (!read.contains(name)) {
                 problem(name, "unknown setting. Fix: remove it or correct the spelling; known settings here are " + read + ".");
             }
@@ -60,12 +68,12 @@ final class ConfigNode {
         if (!has(name)) {
             return fallback;
         }
-        JsonNode v = node.get(name);
-        if (!v.isValueNode() || v.asText().isBlank()) {
+        Object v = node.get(name);
+        if (!YamlTree.isScalar(v) || YamlTree.text(v).isBlank()) {
             problem(name, "must be a non-empty text value. Fix: write it as " + name + ": <value>.");
             return fallback;
         }
-        return v.asText().trim();
+        return YamlTree.text(v).trim();
     }
 
     String requiredString(String name, String hint) {
@@ -80,28 +88,28 @@ final class ConfigNode {
         if (!has(name)) {
             return fallback;
         }
-        JsonNode v = node.get(name);
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            problem(name, "must be a whole number, got '" + v.asText() + "'. Fix: set it to " + meaning + " between " + min + " and " + max + ".");
+        Object v = node.get(name);
+        if (!YamlTree.isWholeNumber(v)) {
+            problem(name, "must be a whole number, got '" + YamlTree.text(v) + "'. Fix: set it to " + meaning + " between " + min + " and " + max + ".");
             return fallback;
         }
-        int i = v.asInt();
-        if (i < min || i > max) {
+        // Compared as BigInteger so that 3000000000 is reported as out of range rather than wrapped into it.
+        BigInteger i = new BigInteger(v.toString());
+        if (i.compareTo(BigInteger.valueOf(min)) < 0 || i.compareTo(BigInteger.valueOf(max)) > 0) {
             problem(name, "must be between " + min + " and " + max + ", got " + i + ". Fix: set it to " + meaning + " in that range.");
             return fallback;
         }
-        return i;
+        return i.intValue();
     }
 
     Boolean bool(String name, boolean fallback) {
         if (!has(name)) {
             return fallback;
         }
-        JsonNode v = node.get(name);
-        if (v.isBoolean()) {
-            return v.asBoolean();
+        if (node.get(name) instanceof Boolean b) {
+            return b;
         }
-        problem(name, "must be true or false, got '" + v.asText() + "'. Fix: write " + name + ": true or " + name + ": false.");
+        problem(name, "must be true or false, got '" + YamlTree.text(node.get(name)) + "'. Fix: write " + name + ": true or " + name + ": false.");
         return fallback;
     }
 
@@ -109,10 +117,10 @@ final class ConfigNode {
         if (!has(name)) {
             return fallback;
         }
-        JsonNode v = node.get(name);
-        Duration d = v.isValueNode() ? Durations.parseOrNull(v.asText()) : null;
+        Object v = node.get(name);
+        Duration d = YamlTree.isScalar(v) ? Durations.parseOrNull(YamlTree.text(v)) : null;
         if (d == null) {
-            problem(name, "is not a duration: '" + v.asText() + "'. Fix: write a number with a unit, such as 500ms, 1s, 2m.");
+            problem(name, "is not a duration: '" + YamlTree.text(v) + "'. Fix: write a number with a unit, such as 500ms, 1s, 2m.");
             return fallback;
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
@@ -160,12 +168,11 @@ final class ConfigNode {
         if (!has(name)) {
             return null;
         }
-        JsonNode v = node.get(name);
-        if (!v.isObject()) {
+        if (!(node.get(name) instanceof Map<?, ?> mapping)) {
             problem(name, "must be a mapping of settings (key: value lines indented below it).");
             return null;
         }
-        return new ConfigNode(v, field(name), problems);
+        return new ConfigNode(mapping, field(name), problems);
     }
 
     /** Items of a list, each read by {@code reader}; non-mapping items are reported, not read. */
@@ -174,19 +181,18 @@ final class ConfigNode {
         if (!has(name)) {
             return out;
         }
-        JsonNode v = node.get(name);
-        if (!v.isArray()) {
+        if (!(node.get(name) instanceof List<?> items)) {
             problem(name, "must be a list (lines starting with '- ').");
             return out;
         }
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode item = v.get(i);
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
             String itemPath = field(name) + "[" + i + "]";
-            if (!item.isObject()) {
-                problems.add(itemPath + ": must be a mapping of settings, got '" + item.asText() + "'.");
+            if (!(item instanceof Map<?, ?> mapping)) {
+                problems.add(itemPath + ": must be a mapping of settings, got '" + YamlTree.text(item) + "'.");
                 continue;
             }
-            T t = reader.apply(new ConfigNode(item, itemPath, problems));
+            T t = reader.apply(new ConfigNode(mapping, itemPath, problems));
             if (t != null) {
                 out.add(t);
             }
@@ -199,28 +205,41 @@ final class ConfigNode {
         if (!has(name)) {
             return null;
         }
-        JsonNode v = node.get(name);
+        Object v = node.get(name);
         List<String> out = new ArrayList<>();
-        if (v.isValueNode()) {
-            out.add(v.asText());
+        if (YamlTree.isScalar(v)) {
+            out.add(YamlTree.text(v));
             return out;
         }
-        if (!v.isArray()) {
+        if (!(v instanceof List<?> items)) {
             problem(name, "must be a list of values.");
             return null;
         }
-        for (JsonNode item : v) {
-            if (!item.isValueNode()) {
+        for (Object item : items) {
+            if (!YamlTree.isScalar(item)) {
                 problem(name, "must be a list of plain values, not nested mappings.");
                 return null;
             }
-            out.add(item.asText());
+            out.add(YamlTree.text(item));
         }
         return out;
     }
 
-    JsonNode raw(String name) {
+    /** The value as it was parsed (see {@link YamlTree}), for settings that accept more than one shape. */
+    Object raw(String name) {
         read.add(name);
         return node.get(name);
+    }
+
+    /** Any plain value as text (send: yes is the text "yes"), or null if absent; for settings where every value is valid. */
+    String text(String name) {
+        return has(name) ? YamlTree.text(node.get(name)) : null;
+    }
+
+    /** This mapping's entries in file order, values as text; for free-form mappings such as HTTP headers. */
+    Map<String, String> texts() {
+        Map<String, String> out = new LinkedHashMap<>();
+        node.forEach((k, v) -> out.put(k, YamlTree.text(v)));
+        return Collections.unmodifiableMap(out);
     }
 }

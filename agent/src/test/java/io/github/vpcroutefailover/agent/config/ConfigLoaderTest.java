@@ -132,6 +132,118 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void syntaxErrorPointsAtTheLineAndColumnAnEditorShows() {
+        ConfigException e = problems("checks:\n  - name: a\n   type: tcp\n");
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith("is not valid YAML at line 3, column 4: expected <block end>, but found '<block mapping start>'")
+                .contains("(while parsing a block collection at line 2, column 3)")
+                .doesNotContain("\n")
+                .endsWith("Fix: correct the YAML syntax (indentation uses spaces, 'key: value').");
+    }
+
+    @Test
+    void controlCharacterIsReportedWhereItIs() {
+        assertThat(problems("checks: []\nregion: eu\u0001\n").problems()).singleElement().asString()
+                .startsWith("is not valid YAML at line 2, column 11: special characters are not allowed (code point U+0001)");
+    }
+
+    @Test
+    void duplicateKeyNamesTheKeyAndLine() {
+        ConfigException nested = problems("""
+                checks:
+                  - name: a
+                    type: tcp
+                    type: http
+                """);
+        assertThat(nested.problems()).singleElement().asString()
+                .startsWith("is not valid YAML at line 4, column 5: the key 'type' appears twice in the same mapping (which starts at line 2, column 5)")
+                .contains("Fix: keep one 'type:' and remove the other");
+        ConfigException top = problems("interval: 1s\nchecks: [{name: a, type: icmp, host: h}]\ninterval: 2s\n");
+        assertThat(top.problems()).singleElement().asString().startsWith("is not valid YAML at line 3, column 1: the key 'interval' appears twice");
+    }
+
+    @Test
+    void yamlOneOneBooleanWordsAreTextWhereTextIsExpected() {
+        AgentConfig c = ConfigLoader.parse("""
+                checks:
+                  - {name: on, type: tcp, host: h, port: 1, send: yes, expect: off}
+                  - {name: n, type: http, url: "http://h/", headers: {X-Flag: on}, bodyContains: no}
+                """, "t");
+        assertThat(c.checks().get(0).name()).isEqualTo("on");
+        CheckSpec.Tcp tcp = (CheckSpec.Tcp) c.checks().get(0).target();
+        assertThat(tcp.send()).isEqualTo("yes");
+        assertThat(tcp.expect()).isEqualTo("off");
+        CheckSpec.Http http = (CheckSpec.Http) c.checks().get(1).target();
+        assertThat(http.headers()).containsEntry("X-Flag", "on");
+        assertThat(http.bodyContains()).isEqualTo("no");
+    }
+
+    @Test
+    void yamlOneOneBooleanWordsAreProblemsWhereABooleanIsExpected() {
+        ConfigException e = problems("""
+                publish: {publishCheckState: yes}
+                checks: [{name: a, type: tcp, host: h, port: 1, tls: {verify: off}}]
+                """);
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("publish.publishCheckState: must be true or false, got 'yes'"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[0].tls.verify: must be true or false, got 'off'"))
+                .hasSize(2);
+    }
+
+    @Test
+    void documentThatIsNotAMappingIsRejected() {
+        for (String yaml : new String[] {"- {name: a, type: icmp, host: h}\n", "checks\n", "42\n", "", "# only a comment\n", "~\n"}) {
+            assertThat(problems(yaml).problems()).as(yaml).singleElement().asString()
+                    .startsWith("must be a YAML mapping with at least 'checks:'").contains("Fix:");
+        }
+    }
+
+    @Test
+    void wholeNumberOutsideIntIsARangeProblemNotACrash() {
+        ConfigException e = problems("""
+                publish: {bufferCapacity: 99999999999999999999}
+                checks:
+                  - {name: a, type: tcp, host: h, port: 3000000000}
+                  - {name: b, type: tcp, host: h, port: 80.0, rise: -4294967296}
+                """);
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("publish.bufferCapacity: must be between 100 and 1000000, got 99999999999999999999"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[0].port: must be between 1 and 65535, got 3000000000"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[1].port: must be a whole number, got '80.0'"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[1].rise: must be between 1 and 100, got -4294967296"))
+                .hasSize(4);
+    }
+
+    @Test
+    void keysThatAreNotTextAreReportedWithTheirPath() {
+        ConfigException e = problems("""
+                80: x
+                checks:
+                  - {name: a, type: icmp, host: h, true: 1}
+                  - name: b
+                    type: http
+                    url: "http://h/"
+                    headers: {~: x}
+                    ? [x, y]
+                    : z
+                """);
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("80: this key is a number, not text").contains("Fix:").contains("\"80\":"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[0].true: this key is a boolean, not text"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[1].headers.null: this key is null, not text"))
+                .anySatisfy(p -> assertThat(p).startsWith("checks[1].[x, y]: this key is a list, not text"))
+                .hasSize(4);
+    }
+
+    @Test
+    void nullValuesKeepTheDefault() {
+        AgentConfig c = ConfigLoader.parse("region: ~\nnamespace:\ninterval: null\nchecks: [{name: a, type: icmp, host: h}]", "t");
+        assertThat(c.region()).isNull();
+        assertThat(c.namespace()).isEqualTo("VpcRouteFailover");
+        assertThat(c.interval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void wrongTypesAreExplained() {
         ConfigException e = problems("""
                 publish: {bufferCapacity: lots, publishCheckState: yes please}
