@@ -3,11 +3,15 @@
 # shaded jar and the JVM flags of samples/agent/vpc-route-failover-agent.service, publishing to the local
 # test bed (moto). Everything it probes listens on 127.0.0.1.
 #
+# As against CloudWatch, the agent publishes over HTTPS: a TLS front (tls_front.py, a self-signed certificate
+# for 127.0.0.1) sits before moto, and the agent trusts the JDK's own CA store plus that certificate, so the
+# TLS stack and the CA store cost what they cost in production. FOOTPRINT_TLS=0 publishes over plain HTTP.
+#
 #   agent/bench/footprint.sh [SECONDS]        (default 120; the first 20 s are warm-up and not counted for CPU)
 #
 # Needs: the shaded jar (mvn -pl agent -am package), a JDK >= 21 (scripts/lib.sh find_jdk), the test bed
-# running (scripts/local-aws start) with AWS_ENDPOINT_URL set (eval "$(scripts/local-aws env)"), python3, root
-# for the ICMP check (or remove it from the config below).
+# running (scripts/local-aws start) with AWS_ENDPOINT_URL set (eval "$(scripts/local-aws env)"), python3,
+# openssl and keytool (for the TLS front), root for the ICMP check (or remove it from the config below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -24,21 +28,41 @@ WORK="$(mktemp -d)"
 cleanup() {
   [[ -n "${AGENT_PID:-}" ]] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null || true
   [[ -n "${HTTP_PID:-}" ]] && kill "$HTTP_PID" 2>/dev/null || true
+  [[ -n "${TLS_PID:-}" ]] && kill "$TLS_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port)
 echo ok > "$WORK/health"
 python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$WORK" >/dev/null 2>&1 &
 HTTP_PID=$!
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/health" && break; sleep 0.1; done
+
+PUBLISH_ENDPOINT="$AWS_ENDPOINT_URL"
+if [[ "${FOOTPRINT_TLS:-1}" == 1 ]]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
+  # The JDK's CA store plus ours: loading ~150 CA certificates is part of what TLS costs the agent on EC2.
+  keytool -importkeystore -srckeystore "$JAVA_HOME/lib/security/cacerts" -srcstorepass changeit \
+    -destkeystore "$WORK/trust.p12" -deststoretype PKCS12 -deststorepass changeit -noprompt >/dev/null 2>&1
+  keytool -importcert -alias footprint -file "$WORK/tls.crt" -keystore "$WORK/trust.p12" -storepass changeit -noprompt >/dev/null 2>&1
+  TLS_PORT=$(free_port)
+  upstream_port="${AWS_ENDPOINT_URL##*:}"; upstream_port="${upstream_port%%/*}"
+  python3 agent/bench/tls_front.py "$WORK/tls.crt" "$WORK/tls.key" "$TLS_PORT" "$upstream_port" &
+  TLS_PID=$!
+  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$TLS_PORT") 2>/dev/null && break; sleep 0.1; done
+  PUBLISH_ENDPOINT="https://127.0.0.1:$TLS_PORT"
+  JAVA_OPTS="$JAVA_OPTS -Djavax.net.ssl.trustStore=$WORK/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit"
+fi
 
 # The AppCDS archive is created on the first run and used from the second, as on an instance after its first boot.
 JAVA_OPTS="${JAVA_OPTS//\/var\/lib\/vpc-route-failover\/agent.jsa/$WORK/agent.jsa}"
 cat > "$WORK/agent.yaml" <<YAML
 instanceId: i-0f00tprint0000001
 interval: 1s
+endpoint: $PUBLISH_ENDPOINT
 maintenanceFile: $WORK/maintenance
 checks:
   - {name: http-1, type: http, url: "http://127.0.0.1:$HTTP_PORT/health", timeout: 500ms}
@@ -75,8 +99,23 @@ run_agent() { # seconds -> leaves samples in $WORK/samples
   done
   end_ticks=$ticks
   local hwm; hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$AGENT_PID/status")
+  if [[ -n "${FOOTPRINT_SMAPS:-}" ]]; then # resident memory per mapping: what RSS is made of
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {name = ($6 == "" ? "[anon]" : $6)} /^Rss:/ {rss[name] += $2} /^Anonymous:/ {an[name] += $2}
+         END {for (n in rss) if (rss[n] > 200) printf "%8d kB resident %8d kB anonymous  %s\n", rss[n], an[n], n}' "/proc/$AGENT_PID/smaps" | sort -rn
+  fi
+  if [[ -n "${FOOTPRINT_NMT:-}" ]]; then # with JAVA_OPTS including -XX:NativeMemoryTracking=summary
+    jcmd "$AGENT_PID" VM.native_memory summary | grep -E '^(Total|-)' || true
+    jcmd "$AGENT_PID" GC.heap_info | grep -E 'total|space' || true
+    jcmd "$AGENT_PID" GC.class_histogram | sed -n '1,18p;$p' || true
+    echo "loaded classes: $(jcmd "$AGENT_PID" VM.classes | grep -c '^0x')"
+    jcmd "$AGENT_PID" VM.classes | awk '/^0x/ {print $NF}' | sed -E 's/^([a-z]+\.[a-z]+(\.[a-z]+)?).*/\1/' | sort | uniq -c | sort -rn | head -15
+  fi
   local anon file; anon=$(awk '/^RssAnon/ {print $2}' "/proc/$AGENT_PID/status"); file=$(awk '/^RssFile/ {print $2}' "/proc/$AGENT_PID/status")
   kill "$AGENT_PID"; wait "$AGENT_PID" || true; AGENT_PID=""
+  # A footprint that does not publish is not the agent's footprint.
+  if grep -q -e 'PutMetricData failed' -e 'could not publish' "$WORK/agent.log"; then
+    echo "the agent could not publish; its log:" >&2; grep -e 'PutMetricData failed' -e 'could not publish' "$WORK/agent.log" | head -3 >&2; exit 1
+  fi
   local cycles=$(( $1 - WARMUP ))
   echo "VmRSS at end: ${rss} kB (RssAnon ${anon} kB, RssFile ${file} kB); VmHWM (peak): ${hwm} kB"
   awk -v w="$WARMUP" '$1 >= w {s += $2; n++} END {printf "VmRSS mean after warm-up: %.0f kB over %d samples\n", s/n, n}' "$WORK/samples"
@@ -85,8 +124,9 @@ run_agent() { # seconds -> leaves samples in $WORK/samples
 
 echo "JVM: $(java -version 2>&1 | head -1)"
 echo "JAVA_OPTS: $JAVA_OPTS"
+echo "publishing to: $PUBLISH_ENDPOINT"
 echo "== first start (creates the CDS archive), 30 s"
 run_agent 30 >/dev/null
-ls -la "$WORK/agent.jsa" 2>/dev/null | awk '{print "CDS archive: " $5 " bytes"}'
+if [[ -f "$WORK/agent.jsa" ]]; then echo "CDS archive: $(stat -c %s "$WORK/agent.jsa") bytes"; else echo "no CDS archive (JAVA_OPTS without -XX:SharedArchiveFile)"; fi
 echo "== measured run, $DURATION s"
 run_agent "$DURATION"

@@ -31,6 +31,11 @@ class SigtermDrainIT {
         throw new IllegalStateException("target/agent-*-all.jar not found: run 'mvn -pl agent -am verify' (shade runs at package)");
     }
 
+    /** The java running the tests, so the agent gets the same JDK >= 21. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
     @Test
     void sigtermPublishesDrainingAndExitsZero(LocalAws aws, @TempDir Path dir) throws Exception {
         try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -44,8 +49,7 @@ class SigtermDrainIT {
                       - {name: service, type: tcp, host: 127.0.0.1, port: %d, timeout: 500ms}
                     """.formatted(INSTANCE, dir.resolve("maintenance"), service.getLocalPort()));
             Path log = dir.resolve("agent.log");
-            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-jar", shadedJar().toString(), "run", "--config", config.toString())
+            ProcessBuilder pb = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-jar", shadedJar().toString(), "run", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(aws.environment());
             Process agent = pb.start();

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -225,7 +224,7 @@ public final class CloudWatchQueryClient implements MetricSink {
 
     /**
      * The Query-protocol form body of one PutMetricData: {@code MetricData.member.N.*} with 1-based indexes,
-     * RFC 3986 encoding, timestamps in ISO-8601 UTC with milliseconds.
+     * RFC 3986 encoding, timestamps in ISO-8601 UTC; exactly what the SDK's Query marshaller writes.
      */
     static byte[] encode(String namespace, List<MetricDatum> batch) {
         StringBuilder b = new StringBuilder(96 + batch.size() * 360);
@@ -234,13 +233,16 @@ public final class CloudWatchQueryClient implements MetricSink {
         for (MetricDatum d : batch) {
             String p = "&MetricData.member." + ++i + ".";
             b.append(p).append("MetricName=").append(SigV4Signer.encode(d.metricName()));
+            if (d.dimensions().isEmpty()) {
+                b.append(p).append("Dimensions="); // as the SDK marshals an empty list
+            }
             int j = 0;
             for (MetricDatum.Dimension dim : d.dimensions()) {
                 String q = p + "Dimensions.member." + ++j + ".";
                 b.append(q).append("Name=").append(SigV4Signer.encode(dim.name()));
                 b.append(q).append("Value=").append(SigV4Signer.encode(dim.value()));
             }
-            b.append(p).append("Timestamp=").append(SigV4Signer.encode(d.timestamp().truncatedTo(ChronoUnit.MILLIS).toString()));
+            b.append(p).append("Timestamp=").append(SigV4Signer.encode(d.timestamp().toString()));
             b.append(p).append("Value=").append(SigV4Signer.encode(Double.toString(d.value())));
             b.append(p).append("Unit=").append(d.unit().wireName());
             b.append(p).append("StorageResolution=").append(d.storageResolution());

@@ -36,15 +36,18 @@ public final class SigV4Signer {
     }
 
     /**
-     * The headers to add to the request: {@code X-Amz-Date}, {@code X-Amz-Security-Token} with session
+     * The headers to add to the request: {@code X-Amz-Date}, {@code X-Amz-Content-Sha256}, {@code X-Amz-Security-Token} with session
      * credentials, and {@code Authorization}. {@code headers} are the request's other headers, all of which
      * are signed; {@code Host} is derived from the URI exactly as the HTTP client will send it.
      */
     public Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body, AwsCredentials credentials, Instant now) {
         String amzDate = AMZ_DATE.format(now);
         String date = amzDate.substring(0, 8);
+        String payloadHash = hex(sha256(body));
         Map<String, String> added = new LinkedHashMap<>();
         added.put("X-Amz-Date", amzDate);
+        // Optional outside S3, but the SDKs send it, so CloudWatch sees the same signed headers from us as from them.
+        added.put("X-Amz-Content-Sha256", payloadHash);
         credentials.session().ifPresent(t -> added.put("X-Amz-Security-Token", t));
 
         TreeMap<String, String> canonical = new TreeMap<>();
@@ -60,7 +63,7 @@ public final class SigV4Signer {
                 + canonicalQuery(uri) + '\n'
                 + canonicalHeaders + '\n'
                 + signedHeaders + '\n'
-                + hex(sha256(body));
+                + payloadHash;
         String scope = date + '/' + region + '/' + service + "/aws4_request";
         String stringToSign = ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
 
