@@ -19,7 +19,7 @@ find_jdk
 DURATION="${1:-120}"
 WARMUP=20
 (( DURATION > WARMUP + 10 )) || { echo "duration must be > $((WARMUP + 10)) s" >&2; exit 2; }
-JAR="$(ls agent/target/agent-*-all.jar | head -1)"
+JAR="${FOOTPRINT_JAR:-$(ls agent/target/agent-*-all.jar | head -1)}"
 [[ -f "$JAR" ]] || { echo "no shaded jar; run: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
 : "${AWS_ENDPOINT_URL:?point the agent at the test bed: eval \"\$(scripts/local-aws env)\"}"
 JAVA_OPTS="${JAVA_OPTS:-$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' samples/agent/vpc-route-failover-agent.service)}"

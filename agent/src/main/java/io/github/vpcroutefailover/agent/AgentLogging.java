@@ -29,6 +29,7 @@ public final class AgentLogging extends ContextAwareBase implements Configurator
         encoder.setWithNanoseconds(false);
         encoder.setWithContext(false);
         encoder.setWithMarkers(false);
+        encoder.setWithMDC(false); // the agent does not use the MDC
         // Agent messages are constant text with the values in key-value pairs, so the raw message is the whole message.
         encoder.setWithArguments(false);
         encoder.setWithMessage(true);

@@ -97,9 +97,11 @@ public final class CloudWatchPublisher {
         consecutiveFailures++;
         // First failure and then once a minute at 1 s cycles: an outage must be visible without flooding the journal.
         if (consecutiveFailures == 1 || consecutiveFailures % 60 == 0) {
-            LOG.atWarn().addKeyValue("consecutiveFailures", consecutiveFailures).addKeyValue("buffered", buffer.size())
-                    .addKeyValue("errorCode", e.errorCode()).addKeyValue("error", e.getMessage())
-                            .log("PutMetricData failed; keeping datums for the next cycle");
+            var event = LOG.atWarn().addKeyValue("consecutiveFailures", consecutiveFailures).addKeyValue("buffered", buffer.size());
+            if (e.errorCode() != null) { // a network failure has no CloudWatch error code
+                event = event.addKeyValue("errorCode", e.errorCode());
+            }
+            event.addKeyValue("error", e.getMessage()).log("PutMetricData failed; keeping datums for the next cycle");
         }
     }
 
