@@ -8,17 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AgentMainTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cmd = AgentMain.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return AgentMain.execute(args, name -> null, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test
@@ -80,5 +76,40 @@ class AgentMainTest {
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    @Test
+    void configComesFromTheOptionThenTheEnvironment(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("agent.yaml");
+        Files.writeString(config, "checks: [{name: web, type: http, url: \"http://127.0.0.1/\"}]\n");
+        int status = AgentMain.execute(new String[] {"check-config"}, name -> name.equals("VRF_AGENT_CONFIG") ? config.toString() : null,
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains(config + ": OK");
+        assertThat(run("check-config", "-c", dir.resolve("missing.yaml").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.yaml").contains("file not found");
+    }
+
+    @Test
+    void badCommandLinesExitTwoWithTheFixAndDoNothing(@TempDir Path dir) {
+        assertThat(run("stop")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown command 'stop'").contains("[run, check-config, drain, undrain]");
+        assertThat(run("drain", "--maintenance-file")).isEqualTo(2);
+        assertThat(err.toString()).contains("maintenance-file").contains("Fix: see 'agent drain --help'");
+        assertThat(run("undrain", "--force")).isEqualTo(2);
+        assertThat(err.toString()).contains("--force");
+        assertThat(run("drain", "--maintenance-file", dir.resolve("m").toString(), "extra")).isEqualTo(2);
+        assertThat(err.toString()).contains("unexpected argument(s) [extra]");
+        assertThat(Files.exists(dir.resolve("m"))).as("a rejected command line changes nothing").isFalse();
+    }
+
+    @Test
+    void helpListsCommandsAndEachCommandsOptions() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("run ").contains("check-config").contains("drain").contains("undrain").contains("Exit status");
+        assertThat(run("drain", "--help")).isZero();
+        assertThat(out.toString()).contains("--maintenance-file").contains("--reason").contains("--config");
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).contains("vpc-route-failover agent");
     }
 }

@@ -1,0 +1,55 @@
+package io.github.vpcroutefailover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vpcroutefailover.agent.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What operators copy from samples/agent must stay true: one unit file, configs that load, JVM flags that start. */
+class SamplesTest {
+    private static final Path SAMPLES = Path.of("..", "samples", "agent");
+
+    private static String javaOpts() throws Exception {
+        return Files.readAllLines(SAMPLES.resolve("vpc-route-failover-agent.service")).stream()
+                .filter(l -> l.startsWith("Environment=\"JAVA_OPTS=")).findFirst().orElseThrow()
+                .replaceFirst("^Environment=\"JAVA_OPTS=", "").replaceFirst("\"$", "");
+    }
+
+    @Test
+    void userDataInstallsExactlyTheSampleUnit() throws Exception {
+        String userData = Files.readString(SAMPLES.resolve("user-data.sh"));
+        String start = "cat > /etc/systemd/system/vpc-route-failover-agent.service <<'UNIT'\n";
+        String embedded = userData.substring(userData.indexOf(start) + start.length(), userData.indexOf("UNIT\nsystemctl daemon-reload"));
+        assertThat(embedded).isEqualTo(Files.readString(SAMPLES.resolve("vpc-route-failover-agent.service")));
+    }
+
+    @Test
+    void sampleConfigsLoad() throws Exception {
+        ConfigLoader.load(SAMPLES.resolve("agent.yaml"));
+        String userData = Files.readString(SAMPLES.resolve("user-data.sh"));
+        String yaml = userData.substring(userData.indexOf("<<'YAML'\n") + 9, userData.indexOf("YAML\n# The maintenance"));
+        assertThat(ConfigLoader.parse(yaml, "user-data.sh").checks()).isNotEmpty();
+    }
+
+    /** An unknown or misspelt -XX flag stops the JVM from starting, so the service would never come up. */
+    @Test
+    void theUnitsJvmFlagsStartThisJdk(@TempDir Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(SigtermDrainIT.java());
+        for (String flag : javaOpts().split("\\s+")) {
+            cmd.add(flag.replace("/var/lib/vpc-route-failover/agent.jsa", dir.resolve("agent.jsa").toString()));
+        }
+        cmd.add("-version");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("java %s -version:%n%s", String.join(" ", cmd), output).isZero();
+        assertThat(output).doesNotContain("Ignoring option").doesNotContain("Unrecognized");
+    }
+}
