@@ -119,6 +119,7 @@ run_agent() { # seconds -> leaves samples in $WORK/samples
   local cycles=$(( $1 - WARMUP ))
   echo "VmRSS at end: ${rss} kB (RssAnon ${anon} kB, RssFile ${file} kB); VmHWM (peak): ${hwm} kB"
   awk -v w="$WARMUP" '$1 >= w {s += $2; n++} END {printf "VmRSS mean after warm-up: %.0f kB over %d samples\n", s/n, n}' "$WORK/samples"
+  awk '$1 % 30 == 0 {printf "%s%ds %d kB", (n++ ? ", " : "VmRSS over time: "), $1, $2} END {print ""}' "$WORK/samples"
   echo "CPU after warm-up: $((end_ticks - start_ticks)) ticks (CLK_TCK=$tck) over ${cycles} s = $(awk -v d=$((end_ticks - start_ticks)) -v c=$cycles -v k=$tck 'BEGIN {printf "%.2f ms per 1 s cycle (%.2f%% of one core)", d*1000/k/c, d*100/k/c}')"
 }
 
