@@ -9,6 +9,10 @@
 #
 #   agent/bench/footprint.sh [SECONDS]        (default 120; the first 20 s are warm-up and not counted for CPU)
 #
+# FOOTPRINT_FLOOR=1 runs HttpsFloor.java instead of the agent: the same JVM flags and HTTPS publishing, nothing
+# else, i.e. what the JVM and TLS cost before the agent's own code. FOOTPRINT_SMAPS=1 and FOOTPRINT_NMT=1 (with
+# -XX:NativeMemoryTracking=summary in JAVA_OPTS) print where the memory is.
+#
 # Needs: the shaded jar (mvn -pl agent -am package), a JDK >= 21 (scripts/lib.sh find_jdk), the test bed
 # running (scripts/local-aws start) with AWS_ENDPOINT_URL set (eval "$(scripts/local-aws env)"), python3,
 # openssl and keytool (for the TLS front), root for the ICMP check (or remove it from the config below).
@@ -82,8 +86,14 @@ checks:
 YAML
 
 run_agent() { # seconds -> leaves samples in $WORK/samples
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" run --config "$WORK/agent.yaml" > "$WORK/agent.log" 2>&1 &
+  if [[ -n "${FOOTPRINT_FLOOR:-}" ]]; then
+    [[ -d "$WORK/floor" ]] || javac -d "$WORK/floor" agent/bench/HttpsFloor.java
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -cp "$WORK/floor" HttpsFloor "$PUBLISH_ENDPOINT" > "$WORK/agent.log" 2>&1 &
+  else
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$JAR" run --config "$WORK/agent.yaml" > "$WORK/agent.log" 2>&1 &
+  fi
   AGENT_PID=$!
   local tck; tck=$(getconf CLK_TCK)
   local start_ticks="" end_ticks t rss peak=0
