@@ -41,13 +41,14 @@ CapabilityBoundingSet=CAP_NET_RAW
 NoNewPrivileges=true
 StateDirectory=vpc-route-failover
 # JVM flags chosen for footprint (measured in BENCHMARKS.md, "Agent footprint"): SerialGC and a small heap that gives
-# memory back after GC (the live set is a few MB plus the publish buffer, at most ~6 MB for 10000 datums); C1 only
+# memory back after GC (the live set is a few MB plus the publish buffer, at most ~6 MB for 10000 datums), with the
+# young generation capped at 1 MB (otherwise it grows to half the old generation after a full GC); C1 only
 # (no C2 compiler threads or their memory), one compiler thread, and C1 thresholds raised so that only the code that
 # runs every cycle gets compiled (half the JIT memory, same CPU per cycle); the C heap trimmed every 2 s, so
 # memory the JIT and TLS handshakes freed goes back to the OS; small code cache and thread stacks; no perf-data
 # mmap; and an AppCDS archive created on first start and reused afterwards (faster start, shared read-only class
 # metadata). All of these exist on JDK 21 (Corretto 21) and later.
-Environment="JAVA_OPTS=-XX:+UseSerialGC -Xms4m -Xmx24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000 -XX:TrimNativeHeapInterval=2000 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/var/lib/vpc-route-failover/agent.jsa"
+Environment="JAVA_OPTS=-XX:+UseSerialGC -Xms4m -Xmx24m -XX:MaxNewSize=1m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss256k -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:Tier3InvocationThreshold=2000 -XX:Tier3MinInvocationThreshold=1000 -XX:Tier3CompileThreshold=20000 -XX:Tier3BackEdgeThreshold=600000 -XX:TrimNativeHeapInterval=2000 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/var/lib/vpc-route-failover/agent.jsa"
 # Two malloc arenas instead of 8 per core: the agent's few threads do not contend, and each arena costs RSS.
 Environment="MALLOC_ARENA_MAX=2"
 ExecStart=/bin/sh -c 'exec /usr/bin/java $JAVA_OPTS -jar /opt/vpc-route-failover/agent.jar run --config /etc/vpc-route-failover/agent.yaml'
