@@ -7,7 +7,8 @@
 # for 127.0.0.1) sits before moto, and the agent trusts the JDK's own CA store plus that certificate, so the
 # TLS stack and the CA store cost what they cost in production. FOOTPRINT_TLS=0 publishes over plain HTTP.
 #
-#   agent/bench/footprint.sh [SECONDS]        (default 120; the first 20 s are warm-up and not counted for CPU)
+#   agent/bench/footprint.sh [SECONDS]        (default 600: shorter runs miss compile bursts and GC resizing; the
+#                                              first 20 s are warm-up and not counted for CPU)
 #
 # FOOTPRINT_FLOOR=1 runs HttpsFloor.java instead of the agent: the same JVM flags and HTTPS publishing, nothing
 # else, i.e. what the JVM and TLS cost before the agent's own code. FOOTPRINT_SMAPS=1 and FOOTPRINT_NMT=1 (with
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 find_jdk
-DURATION="${1:-120}"
+DURATION="${1:-600}"
 WARMUP=20
 (( DURATION > WARMUP + 10 )) || { echo "duration must be > $((WARMUP + 10)) s" >&2; exit 2; }
 JAR="${FOOTPRINT_JAR:-$(ls agent/target/agent-*-all.jar | head -1)}"
