@@ -1,7 +1,6 @@
 package io.github.vpcroutefailover.agent.aws;
 
 import io.github.vpcroutefailover.agent.config.AgentConfig;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
@@ -31,12 +30,8 @@ public final class AwsSettings {
     static String region(String configured, Function<String, String> env, Imds imds) {
         String r = configured != null ? configured : firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION");
         if (r == null && !Imds.disabled(env)) {
-            try {
-                r = imds.get("/latest/meta-data/placement/region").trim();
-            } catch (IOException e) {
-                throw new MetadataUnavailableException("No AWS region: none in the config or AWS_REGION, and IMDSv2 at " + imds.endpoint()
-                        + " did not answer (" + e.getMessage() + "). Fix: set 'region: <region>' in the agent config or AWS_REGION in its environment.", e);
-            }
+            r = imds.read("/latest/meta-data/placement/region", "region (none in the config or AWS_REGION)",
+                    "set 'region: <region>' in the agent config or AWS_REGION in its environment.");
         }
         if (r == null) {
             throw new IllegalStateException("No AWS region: none in the config or AWS_REGION, and IMDS is disabled. Fix: set 'region: <region>' in the "

@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class Imds {
     public static final URI DEFAULT_ENDPOINT = URI.create("http://169.254.169.254");
     static final int TOKEN_TTL_SECONDS = 21_600;
+    public static final int START_ATTEMPTS = 3;
     /** Renew a minute early so a token never expires between our check and IMDS reading it. */
     private static final long TOKEN_RENEW_BEFORE_NANOS = Duration.ofMinutes(1).toNanos();
     /** Metadata answers are small; a bigger one is not IMDS. */
@@ -52,6 +53,37 @@ public final class Imds {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The start-up lookups (instance id, region): a few attempts with short pauses, because at boot IMDS answers in
+     * milliseconds and a missing IMDS should fail the start clearly instead of hanging it.
+     *
+     * @throws MetadataUnavailableException after the last attempt, with {@code what} and {@code fix} in the message
+     */
+    public String read(String path, String what, String fix) {
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                String value = get(path).trim();
+                if (value.isEmpty()) {
+                    throw new IOException("IMDS returned an empty " + what);
+                }
+                return value;
+            } catch (IOException e) {
+                last = e;
+                if (attempt < START_ATTEMPTS) {
+                    try {
+                        Thread.sleep(200L * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        throw new MetadataUnavailableException("Could not read the " + what + " from IMDSv2 at " + endpoint + " after " + START_ATTEMPTS
+                + " attempts (" + (last == null ? "interrupted" : last.getMessage()) + "). Fix: " + fix, last);
     }
 
     /** GET a metadata path such as {@code /latest/meta-data/instance-id}; one attempt (callers decide on retries). */

@@ -35,7 +35,7 @@ class AwsSettingsTest {
     @Test
     void noRegionAnywhereSaysWhatToSet() {
         assertThatThrownBy(() -> AwsSettings.region(null, env(), UNREACHABLE)).isInstanceOf(MetadataUnavailableException.class)
-                .hasMessageContaining("Fix: set 'region: <region>'");
+                .hasMessageContaining("after " + Imds.START_ATTEMPTS + " attempts").hasMessageContaining("Fix: set 'region: <region>'");
         assertThatThrownBy(() -> AwsSettings.region(null, env("AWS_EC2_METADATA_DISABLED", "true"), UNREACHABLE))
                 .isNotInstanceOf(MetadataUnavailableException.class).hasMessageContaining("IMDS is disabled");
         assertThatThrownBy(() -> AwsSettings.region("Ireland", env(), UNREACHABLE)).hasMessageContaining("not an AWS region name");
