@@ -11,14 +11,8 @@ import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -153,25 +147,7 @@ class EngineScenariosIT {
         s.clock.advance(Duration.ofSeconds(10));
         aws.calls().reset();
 
-        int n = 20;
-        CountDownLatch start = new CountDownLatch(1);
-        List<ReconcileResult> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
-            List<Future<ReconcileResult>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Reconciler r = s.reconciler();
-                String caller = "it:" + i;
-                Callable<ReconcileResult> c = () -> {
-                    start.await();
-                    return r.reconcile(config, ReconcileOptions.apply(caller));
-                };
-                futures.add(pool.submit(c));
-            }
-            start.countDown();
-            for (Future<ReconcileResult> f : futures) {
-                results.add(f.get());
-            }
-        }
+        List<ReconcileResult> results = ConcurrentReconciles.run(20, s::reconciler, config);
 
         assertThat(aws.calls().calls("Ec2.ReplaceRoute")).as("one ReplaceRoute for the one affected route").isEqualTo(1);
         assertThat(aws.calls().calls("Ec2.CreateRoute")).isZero();

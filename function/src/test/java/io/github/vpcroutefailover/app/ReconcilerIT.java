@@ -30,11 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -207,25 +202,7 @@ class ReconcilerIT {
         f.planner.want("default-egress", "nat-b");
         aws.calls().reset();
 
-        int n = 20;
-        CountDownLatch start = new CountDownLatch(1);
-        List<ReconcileResult> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
-            List<Future<ReconcileResult>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Reconciler r = f.reconciler();
-                String caller = "it:" + i;
-                Callable<ReconcileResult> c = () -> {
-                    start.await();
-                    return r.reconcile(config, ReconcileOptions.apply(caller));
-                };
-                futures.add(pool.submit(c));
-            }
-            start.countDown();
-            for (Future<ReconcileResult> fu : futures) {
-                results.add(fu.get());
-            }
-        }
+        List<ReconcileResult> results = ConcurrentReconciles.run(20, f::reconciler, config);
 
         assertThat(aws.calls().calls("Ec2.ReplaceRoute")).as("one ReplaceRoute per affected route").isEqualTo(2);
         assertThat(aws.calls().calls("Ec2.CreateRoute")).isZero();
