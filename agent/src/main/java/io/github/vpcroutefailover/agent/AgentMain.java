@@ -155,7 +155,8 @@ public final class AgentMain {
         Signal.handle(new Signal("TERM"), s -> agent.requestStop());
         Signal.handle(new Signal("INT"), s -> agent.requestStop());
         LOG.atInfo().addKeyValue("instanceId", instanceId).addKeyValue("namespace", config.namespace())
-                .addKeyValue("endpoint", cloudWatch.endpoint().toString()).addKeyValue("interval", Durations.format(config.interval()))
+                .addKeyValue("endpoint", cloudWatch.endpoint().toString()).addKeyValue("credentials", cloudWatch.credentialsSource())
+                .addKeyValue("interval", Durations.format(config.interval()))
                 .addKeyValue("checks", runners.stream().map(CheckRunner::name).toList())
                 .addKeyValue("maintenanceFile", config.maintenanceFile().toString()).log("agent started");
         agent.run();

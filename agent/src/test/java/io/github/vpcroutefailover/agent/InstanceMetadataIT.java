@@ -78,7 +78,7 @@ class InstanceMetadataIT {
                 agent.destroy();
                 assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(agent.exitValue()).as("exit code; log:\n%s", Files.readString(log)).isZero();
-                assertThat(Files.readString(log)).contains("\"instanceId\":\"i-fake\"");
+                assertThat(Files.readString(log)).contains("\"instanceId\":\"i-fake\"").contains("\"credentials\":\"instance profile (IMDSv2 at");
             } finally {
                 if (agent.isAlive()) {
                     agent.destroyForcibly();

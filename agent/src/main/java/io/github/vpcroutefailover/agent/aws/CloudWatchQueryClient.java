@@ -78,6 +78,11 @@ public final class CloudWatchQueryClient implements MetricSink {
         return endpoint;
     }
 
+    /** Where the signing credentials come from (environment or instance profile), for the start-up log. */
+    public String credentialsSource() {
+        return credentials.source();
+    }
+
     @Override
     public Duration defaultTimeout() {
         return apiCallTimeout;

@@ -15,9 +15,4 @@ public record MetricDatum(String metricName, List<Dimension> dimensions, double 
 
     public record Dimension(String name, String value) {
     }
-
-    /** The value of the named dimension, or null. */
-    public String dimension(String name) {
-        return dimensions.stream().filter(d -> d.name().equals(name)).map(Dimension::value).findFirst().orElse(null);
-    }
 }
