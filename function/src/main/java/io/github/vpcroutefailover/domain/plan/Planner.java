@@ -16,6 +16,7 @@ import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.domain.ownership.RecordMachine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -267,11 +268,20 @@ public final class Planner {
             boolean blackhole = route != null && route.blackhole();
             Ownership own = in.ownership().get(key);
 
-            if (own != null && own.status() == Ownership.ClaimStatus.PENDING && own.updatedAt() != null
-                    && java.time.Duration.between(own.updatedAt(), now).compareTo(in.claimLease()) < 0) {
+            RecordMachine.State recordState = RecordMachine.stateOf(own, now, in.claimLease());
+            if (recordState == RecordMachine.State.PENDING) {
                 String reason = "another invocation (" + own.updatedBy() + ") claimed this route at " + own.updatedAt()
-                        + " and is changing it; leaving it alone until the claim is applied or its " + Durations.format(in.claimLease()) + " lease runs out";
+                        + " and is changing it; leaving it alone until it settles the claim or its deadline "
+                        + RecordMachine.deadlineOf(own, in.claimLease()) + " passes";
                 out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
+                return Decision.keep(reason, false, out);
+            }
+            if (recordState == RecordMachine.State.ABANDONED) {
+                // The reconciler repairs abandoned claims before planning; one still here could not be settled
+                // (its repair failed), and a claim over it would be refused: the next reconcile repairs it.
+                String reason = "the claim of " + own.updatedBy() + " (version " + own.version() + ") was abandoned at "
+                        + RecordMachine.deadlineOf(own, in.claimLease()) + " and is not settled yet; the next reconcile repairs it";
+                out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, reason));
                 return Decision.keep(reason, false, out);
             }
             if (own != null && own.status() == Ownership.ClaimStatus.APPLIED && !sameHopOrBothAbsent(own.target(), current)
