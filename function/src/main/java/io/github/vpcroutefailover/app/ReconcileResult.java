@@ -36,6 +36,12 @@ public record ReconcileResult(Instant at, String caller, boolean dryRun, Plan pl
         return actions.stream().filter(a -> a.status() == Status.APPLIED || a.status() == Status.REPAIRED).toList();
     }
 
+    /** Outcomes an operator should look at: FAILED, UNRECORDED (in EC2, not yet recorded) and UNKNOWN. */
+    public List<ActionOutcome> errors() {
+        return actions.stream().filter(a -> a.status() == Status.FAILED || a.status() == Status.UNRECORDED
+                || a.status() == Status.UNKNOWN).toList();
+    }
+
     public List<ActionOutcome> failed() {
         return actions.stream().filter(a -> a.status() == Status.FAILED).toList();
     }

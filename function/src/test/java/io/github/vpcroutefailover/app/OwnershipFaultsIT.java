@@ -222,6 +222,22 @@ class OwnershipFaultsIT {
         return f;
     }
 
+    @Test
+    void aMoveIsOneClaimOneReplaceRouteAndOneTransactionForRecordAndHistory(LocalAws aws) {
+        Fixture f = fixture(aws);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        // Before: claim UpdateItem, ReplaceRoute, mark-applied UpdateItem, history PutItem. Now the record and its
+        // history are one TransactWriteItems. (PutItem: nat-a's target state; ModifyNetworkInterfaceAttribute:
+        // source/dest check off on nat-b before routing to it; PutEvents: the event.)
+        assertThat(aws.calls().mutations()).isEqualTo(Map.of("DynamoDb.UpdateItem", 1L, "Ec2.ReplaceRoute", 1L,
+                "DynamoDb.TransactWriteItems", 1L, "DynamoDb.PutItem", 1L, "Ec2.ModifyNetworkInterfaceAttribute", 1L,
+                "EventBridge.PutEvents", 1L));
+        f.assertConsistent();
+    }
+
     // ---- ReplaceRoute fails after the claim: released at once, retried in the same invocation when transient ----
 
     @Test
