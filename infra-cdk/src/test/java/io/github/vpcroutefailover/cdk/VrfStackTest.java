@@ -27,24 +27,45 @@ class VrfStackTest {
         return TestStacks.minimal().template();
     }
 
-    /** An ARN in the test account and region, as CDK renders it (partition stays a pseudo parameter). */
-    static Map<String, Object> arn(String afterPartition) {
-        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), afterPartition)));
+    /**
+     * An ARN in the test account and region, as CDK renders it: with the feature flag
+     * {@code @aws-cdk/core:enablePartitionLiterals} (cdk.json) the partition of a known region is a literal.
+     */
+    static Object arn(String afterPartition) {
+        return "arn:aws" + afterPartition;
     }
 
-    static final Map<String, Object> VPC_ARN = arn(":ec2:eu-west-1:111111111111:vpc/" + SampleConfigs.VPC);
+    static final Object VPC_ARN = arn(":ec2:eu-west-1:111111111111:vpc/" + SampleConfigs.VPC);
     static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
 
     static Map<String, Object> stmt(String sid, Object actions, Object resource) {
-        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource);
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", sorted(actions), "Resource", sorted(resource));
     }
 
     static Map<String, Object> stmt(String sid, Object actions, Object resource, Map<String, Object> condition) {
-        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource, "Condition", condition);
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", sorted(actions), "Resource", sorted(resource), "Condition", condition);
     }
 
-    static String logicalId(Template t, String type, String prefix) {
-        return t.findResources(type).keySet().stream().filter(k -> k.startsWith(prefix)).findFirst().orElseThrow();
+    /**
+     * With the feature flag {@code @aws-cdk/aws-iam:minimizePolicies} (cdk.json) the CDK sorts a statement's
+     * actions and string resources; it never merges our statements, because each has its own Sid.
+     */
+    static Object sorted(Object actionsOrResources) {
+        if (actionsOrResources instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).sorted().toList();
+        }
+        return actionsOrResources;
+    }
+
+    /**
+     * The logical id of the one resource of {@code type} at construct path {@code Failover/<path...>}: CDK joins the
+     * path's ids and appends a hash, so {@code "ControllerLogs"} is Failover/Controller/Logs.
+     */
+    static String logicalId(Template t, String type, String path) {
+        List<String> ids = t.findResources(type).keySet().stream()
+                .filter(k -> k.matches(VrfStack.FAILOVER_ID + path + "[0-9A-F]{8}")).toList();
+        assertThat(ids).as(type + " at " + path).hasSize(1);
+        return ids.get(0);
     }
 
     static String json(Object o) {
@@ -91,19 +112,17 @@ class VrfStackTest {
                     "Runtime", "java21",
                     "Architectures", List.of("arm64"),
                     "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                    "ReservedConcurrentExecutions", VrfStack.CONTROLLER_RESERVED_CONCURRENCY,
-                    "Layers", List.of(Map.of("Ref", logicalId(full(), "AWS::Lambda::LayerVersion", "ConfigLayer"))),
+                    "ReservedConcurrentExecutions", ControllerFunctions.CONTROLLER_RESERVED_CONCURRENCY,
+                    "Layers", List.of(Map.of("Ref", logicalId(full(), "AWS::Lambda::LayerVersion", "AssetsConfigLayer"))),
                     "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"))),
                     "Environment", Map.of("Variables", Match.objectEquals(Map.of(
-                            "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateTable")),
+                            "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateStateTable")),
                             "VRF_CONFIG_PATH", "/opt/vrf/config.yaml",
                             "VRF_METRIC_NAMESPACE", "VpcRouteFailover",
                             "VRF_ALARM_PREFIX", "vrf-",
                             "VRF_EVENT_BUS", "default",
                             // Only our own hook's lifecycle actions are completed, never a co-tenant hook's on the same group.
                             "VRF_LIFECYCLE_HOOK", "VrfTest-drain-routes",
-                            "POWERTOOLS_SERVICE_NAME", "vpc-route-failover",
-                            "POWERTOOLS_LOG_LEVEL", "INFO",
                             "VRF_LOG_LEVEL", "INFO",
                             "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
         }
@@ -113,14 +132,14 @@ class VrfStackTest {
             // Why: async invokes (all EventBridge deliveries) that still fail after retries must not vanish.
             String alias = logicalId(full(), "AWS::Lambda::Alias", "ControllerLive");
             full().hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live",
-                    "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ControllerCurrentVersion.*"), "Version"))));
+                    "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailoverControllerFunctionCurrentVersion.*"), "Version"))));
             full().hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")),
+                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerFunction")),
                     "Qualifier", Map.of("Fn::Select", List.of(7, Map.of("Fn::Split", List.of(":", Map.of("Ref", alias))))),
                     "MaximumRetryAttempts", 2,
                     "MaximumEventAgeInSeconds", 3600,
                     "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
-                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))));
+                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))))));
         }
 
         @Test
@@ -152,7 +171,7 @@ class VrfStackTest {
             full().hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                     Map.of("Action", "sqs:*", "Effect", "Deny", "Principal", Map.of("AWS", "*"),
                             "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")),
-                            "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
+                            "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))))))));
         }
     }
 
@@ -164,9 +183,9 @@ class VrfStackTest {
             for (String az : List.of("a", "b")) {
                 full().hasResourceProperties("AWS::Lambda::Function", Map.of(
                         "Handler", Contract.PROBE_HANDLER, "Runtime", "java21", "Architectures", List.of("arm64"),
-                        "ReservedConcurrentExecutions", VrfStack.PROBE_RESERVED_CONCURRENCY,
+                        "ReservedConcurrentExecutions", ProbeFunctions.PROBE_RESERVED_CONCURRENCY,
                         "VpcConfig", Map.of("SubnetIds", List.of("subnet-0" + az.repeat(16)),
-                                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId")))),
+                                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbesSecurityGroup"), "GroupId")))),
                         "Environment", Map.of("Variables", Match.objectLike(Map.of("VRF_PROBE_AZ", "eu-west-1" + az,
                                 "VRF_CONFIG_PATH", "/opt/vrf/config.yaml")))));
             }
@@ -178,7 +197,7 @@ class VrfStackTest {
         void probesAreStartedEveryMinuteWithoutRetries() {
             // Why: the probe loops for ~1 minute; a retry would overlap the next scheduled loop.
             full().resourcePropertiesCountIs("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
-                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Probeeuwest1.*"), "Arn")),
+                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailoverProbesProbeeuwest1.*"), "Arn")),
                             "RetryPolicy", Map.of("MaximumRetryAttempts", 0))))), 2);
             full().resourcePropertiesCountIs("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 60,
                     "Qualifier", "$LATEST"), 2);
@@ -196,13 +215,13 @@ class VrfStackTest {
             Capture destination = new Capture();
             full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
                     "DestinationSecurityGroupId", Map.of("Fn::GetAtt", List.of(destination, "GroupId"))));
-            assertThat(destination.asString()).startsWith("EndpointSecurityGroup");
+            assertThat(destination.asString()).startsWith("FailoverProbesEndpointSecurityGroup");
             full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
                     "DestinationPrefixListId", TestStacks.DYNAMODB_PREFIX_LIST));
             full().resourceCountIs("AWS::EC2::SecurityGroupEgress", 2);
             // The endpoints accept HTTPS from the probes only.
             full().hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
-                    "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId"))));
+                    "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbesSecurityGroup"), "GroupId"))));
             full().resourceCountIs("AWS::EC2::SecurityGroupIngress", 1);
             assertThat(json(full().findResources("AWS::EC2::SecurityGroup"))).doesNotContain("0.0.0.0/0");
         }
@@ -210,10 +229,10 @@ class VrfStackTest {
         @Test
         void probeRoleHasLambdaVpcNetworkingAndItsOwnLogsOnly() {
             // Why: replaces the AWS managed VPC access policy with the same actions, plus logs on our groups only.
-            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ProbeRole"))),
+            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ProbesRole"))),
                     "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of("Sid", "LambdaVpcNetworking", "Effect", "Allow", "Resource", "*",
-                            "Action", List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-                                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")))))));
+                            "Action", sorted(List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"))))))));
         }
     }
 
@@ -244,7 +263,7 @@ class VrfStackTest {
     class Rules {
         static Map<String, Object> toController(Template t) {
             return Map.of("Arn", Map.of("Ref", logicalId(t, "AWS::Lambda::Alias", "ControllerLive")),
-                    "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))),
+                    "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))),
                     "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
         }
 
@@ -315,7 +334,7 @@ class VrfStackTest {
             full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
                     "source", List.of("vpc-route-failover"), "detail-type", List.of("Route Failover"))),
                     "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", topic))))));
-            assertThat(topic.asString()).startsWith("NotificationTopic");
+            assertThat(topic.asString()).startsWith("FailoverRulesNotificationTopic");
             full().hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                     Match.objectLike(Map.of("Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
                     Match.objectLike(Map.of("Action", "sns:Publish", "Effect", "Allow", "Principal", Map.of("Service", "events.amazonaws.com"))))))));
@@ -352,9 +371,9 @@ class VrfStackTest {
             Capture topic = new Capture();
             full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-errors",
                     "Namespace", "AWS/Lambda", "MetricName", "Errors",
-                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")))),
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerFunction")))),
                     "AlarmActions", List.of(Map.of("Ref", topic))));
-            assertThat(topic.asString()).startsWith("NotificationTopic");
+            assertThat(topic.asString()).startsWith("FailoverRulesNotificationTopic");
             full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-throttles",
                     "Namespace", "AWS/Lambda", "MetricName", "Throttles"));
             full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-dead-letters",
@@ -386,13 +405,18 @@ class VrfStackTest {
         static Map<String, Object> corePolicyStatements(Template t) {
             @SuppressWarnings("unchecked")
             Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) t.findResources("AWS::IAM::ManagedPolicy").entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("CorePolicy")).findFirst().orElseThrow().getValue()).get("Properties");
+                    .filter(e -> e.getKey().startsWith("FailoverPermissionsCorePolicy")).findFirst().orElseThrow().getValue()).get("Properties");
             return props;
         }
 
-        private static final Map<String, Object> TABLE_ARN = Map.of("Fn::GetAtt", List.of("StateTable9728C7E5", "Arn"));
+        /** The fixed statement for routes registered at run time (docs/deploy.md "IAM and registered routes"). */
+        static Map<String, Object> registrable() {
+            return stmt("RoutesInRegistrableTables", ROUTE_MUTATIONS, arn(":ec2:eu-west-1:111111111111:route-table/*"), Map.of(
+                    "StringEquals", Map.of("aws:ResourceTag/vrf-registrable", "true", "ec2:Vpc", VPC_ARN)));
+        }
 
-        static List<Object> common(String... alarmNames) {
+        static List<Object> common(Template t, String... alarmNames) {
+            Map<String, Object> tableArn = Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::DynamoDB::Table", "StateStateTable"), "Arn"));
             List<Object> alarms = new ArrayList<>();
             alarms.add(arn(":cloudwatch:eu-west-1:111111111111:alarm:vrf-*"));
             for (String n : alarmNames) {
@@ -400,7 +424,7 @@ class VrfStackTest {
             }
             return List.of(
                     stmt("StateTable", ControllerPermissions.DYNAMODB_ACTIONS,
-                            List.of(TABLE_ARN, Map.of("Fn::Join", List.of("", List.of(TABLE_ARN, "/index/*"))))),
+                            List.of(tableArn, Map.of("Fn::Join", List.of("", List.of(tableArn, "/index/*"))))),
                     stmt("ReadHealthMetrics", "cloudwatch:GetMetricData", "*"),
                     stmt("PublishOwnMetrics", "cloudwatch:PutMetricData", "*",
                             Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))),
@@ -418,7 +442,7 @@ class VrfStackTest {
             // Match.exact: an extra statement or action fails this test.
             List<Object> statements = new ArrayList<>();
             statements.add(stmt("ObserveVpc", ControllerPermissions.EC2_DESCRIBE, "*"));
-            Map<String, Object> routeTableAny = arn(":ec2:eu-west-1:111111111111:route-table/*");
+            Object routeTableAny = arn(":ec2:eu-west-1:111111111111:route-table/*");
             statements.add(stmt("RoutesInTaggedTables", ROUTE_MUTATIONS, routeTableAny, Map.of(
                     "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN),
                     "StringNotEquals", Map.of("aws:ResourceTag/nat", "unmanaged"))));
@@ -426,9 +450,10 @@ class VrfStackTest {
                     "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN))));
             statements.add(stmt("RoutesInConfiguredVpc", ROUTE_MUTATIONS, routeTableAny, Map.of(
                     "StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
+            statements.add(registrable());
             statements.add(stmt("FixSourceDestCheck", "ec2:ModifyNetworkInterfaceAttribute",
                     arn(":ec2:eu-west-1:111111111111:network-interface/*"), Map.of("StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
-            statements.addAll(common());
+            statements.addAll(common(full()));
             statements.add(stmt("CompleteTerminateLifecycle", "autoscaling:CompleteLifecycleAction",
                     arn(":autoscaling:eu-west-1:111111111111:autoScalingGroup:*:autoScalingGroupName/nat-asg")));
             full().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
@@ -444,7 +469,8 @@ class VrfStackTest {
             statements.add(stmt("RoutesInSelectedTables", ROUTE_MUTATIONS, List.of(
                     arn(":ec2:eu-west-1:111111111111:route-table/rtb-0aaaaaaaaaaaaaaaa"),
                     arn(":ec2:eu-west-1:111111111111:route-table/rtb-0bbbbbbbbbbbbbbbb"))));
-            statements.addAll(common("team-nat-packet-loss"));
+            statements.add(registrable());
+            statements.addAll(common(minimal(), "team-nat-packet-loss"));
             minimal().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
                     Map.of("Version", "2012-10-17", "Statement", Match.exact(statements))));
         }
@@ -453,23 +479,25 @@ class VrfStackTest {
         void corePolicyIsAttachedToTheControllerAndProbeRolesOnly() {
             // Why: probes run the failover core in-process and need the same permissions, nothing else does.
             Capture roles = new Capture();
-            full().hasResourceProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy"))),
+            full().hasResourceProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "PermissionsCorePolicy"))),
                     "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
                             "Principal", Map.of("Service", "lambda.amazonaws.com"))), "Version", "2012-10-17")));
-            full().resourcePropertiesCountIs("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy")))), 2);
+            full().resourcePropertiesCountIs("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "PermissionsCorePolicy")))), 2);
             full().resourceCountIs("AWS::IAM::Role", 2);
             assertThat(roles).isNotNull();
         }
 
         @Test
         void controllerRoleInlinePolicyIsOnlyItsLogsAndTheDeadLetterQueue() {
-            // Why: no AWS managed basic-execution policy (it allows logs on every group in the account).
+            // Why: no AWS managed basic-execution policy (it allows logs on every group in the account); the role
+            // writes to its two log groups (event and operator function) and sends to the dead-letter queue.
             full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ControllerRole"))),
                     "PolicyDocument", Map.of("Version", "2012-10-17", "Statement", Match.exact(List.of(
                             Map.of("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"), "Effect", "Allow",
-                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"), "Arn"))),
-                            Map.of("Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), "Effect", "Allow",
-                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
+                                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"), "Arn")),
+                                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::Logs::LogGroup", "ControllerOperatorLogs"), "Arn")))),
+                            Map.of("Action", List.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"), "Effect", "Allow",
+                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))))))));
         }
 
         @Test
@@ -479,7 +507,7 @@ class VrfStackTest {
                     "Statement", Match.exact(List.of(stmt("PublishAgentMetrics", "cloudwatch:PutMetricData", "*",
                             Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))))))));
             full().hasOutput("AgentPolicyArn", Map.of("Export", Map.of("Name", "VrfTest-AgentPolicyArn"),
-                    "Value", Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "AgentInstancePolicy"))));
+                    "Value", Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "PermissionsAgentInstancePolicy"))));
         }
 
         @Test
@@ -511,10 +539,176 @@ class VrfStackTest {
         }
     }
 
+    @Nested
+    class OperatorPath {
+        @Test
+        void operatorFunctionHasItsOwnReservationAndAnAliasNamedOperator() {
+            // Why: reserved concurrency is per function, so manual invokes on a separate function can never use up
+            // the event function's 3 (issue #11); "operator" is the alias the operator policy grants.
+            full().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", Contract.CONTROLLER_HANDLER,
+                    "ReservedConcurrentExecutions", ControllerFunctions.OPERATOR_RESERVED_CONCURRENCY,
+                    "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                    "Role", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::IAM::Role", "ControllerRole"), "Arn")),
+                    "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerOperatorLogs")))));
+            full().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.CONTROLLER_HANDLER), 2);
+            full().hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "operator",
+                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerOperatorFunction"))));
+            // A retried async "failover" would be a second failover: no retries on the operator path.
+            full().hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerOperatorFunction")),
+                    "MaximumRetryAttempts", 0));
+            minimal().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.CONTROLLER_HANDLER,
+                    "ReservedConcurrentExecutions", Match.absent()), 2);
+        }
+
+        @Test
+        void noRuleTargetsTheOperatorFunction() {
+            // Why: the event path and the operator path must stay apart, or events would share the operator's cap.
+            String json = json(full().findResources("AWS::Events::Rule"));
+            assertThat(json).doesNotContain(logicalId(full(), "AWS::Lambda::Alias", "ControllerOperator"))
+                    .doesNotContain(logicalId(full(), "AWS::Lambda::Function", "ControllerOperatorFunction"));
+        }
+
+        @Test
+        void operatorPolicyGrantsExactlyTheOperatorAliasAndTheStackOutputs() {
+            // Why: operators are principals of their own (issue #11): this policy lets a person run manual actions
+            // and nothing else; notably not the event function's alias, and no wildcard function.
+            for (Template t : List.of(full(), minimal())) {
+                String stackName = t == full() ? "VrfTest" : "VrfMinimal";
+                t.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
+                        "Description", Match.stringLikeRegexp("Attach to the people and roles allowed to run manual actions.*"),
+                        "PolicyDocument", Map.of("Version", "2012-10-17", "Statement", Match.exact(List.of(
+                                stmt("InvokeOperatorAlias", "lambda:InvokeFunction", Map.of("Ref", logicalId(t, "AWS::Lambda::Alias", "ControllerOperator"))),
+                                stmt("ReadStackOutputs", "cloudformation:DescribeStacks",
+                                        arn(":cloudformation:eu-west-1:111111111111:stack/" + stackName + "/*")))))));
+                // Nobody gets it by default: the user attaches it to their operators.
+                assertThat(json(t.findResources("AWS::IAM::Role"))).doesNotContain(logicalId(t, "AWS::IAM::ManagedPolicy", "PermissionsOperatorPolicy"));
+            }
+            full().hasOutput("OperatorPolicyArn", Map.of("Export", Map.of("Name", "VrfTest-OperatorPolicyArn"),
+                    "Value", Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "PermissionsOperatorPolicy"))));
+            full().hasOutput("OperatorAliasArn", Map.of("Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Alias", "ControllerOperator"))));
+        }
+
+        @Test
+        void operatorErrorsAreAlarmed() {
+            // Why: a manual action that crashes (not an ok:false answer) is a bug an operator may not report.
+            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-operator-errors",
+                    "Namespace", "AWS/Lambda", "MetricName", "Errors",
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerOperatorFunction"))))));
+        }
+    }
+
+    @Nested
+    class AgentDrainAndHeartbeat {
+        @Test
+        void oneDrainingAlarmPerAgentInstanceFiresOnTheFirstDrainingDatum() {
+            // Why: README and docs/agent.md promise it. The agent's SIGTERM publishes Draining=1 once; Maximum >= 1
+            // over one 10 s period turns that datum into ALARM at once, and its prefixed name sends the state change
+            // to the controller, which reads Draining and moves the routes (no wait for the schedule or staleness).
+            for (String target : List.of("nat-a", "nat-b")) {
+                full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.ofEntries(
+                        Map.entry("AlarmName", "vrf-" + target + "--draining"),
+                        Map.entry("Namespace", "VpcRouteFailover"), Map.entry("MetricName", "Draining"),
+                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "agent"),
+                                Map.of("Name", "InstanceId", "Value", target.equals("nat-a") ? SampleConfigs.NAT_A : SampleConfigs.NAT_B))),
+                        Map.entry("Period", 10), Map.entry("Statistic", "Maximum"), Map.entry("Threshold", 1),
+                        Map.entry("ComparisonOperator", "GreaterThanOrEqualToThreshold"), Map.entry("EvaluationPeriods", 1),
+                        Map.entry("DatapointsToAlarm", 1),
+                        // Missing Draining data is the Heartbeat alarm's case, not a drain.
+                        Map.entry("TreatMissingData", "notBreaching")));
+            }
+            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "Draining"), 2);
+            minimal().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "Draining"), 2);
+        }
+
+        @Test
+        void oneHeartbeatAlarmPerAgentInstanceTreatsSilenceAsBreaching() {
+            // Why: a stopped agent publishes nothing; over the check's staleness window (3 x 10 s) that is ALARM.
+            for (String target : List.of("nat-a", "nat-b")) {
+                full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.ofEntries(
+                        Map.entry("AlarmName", "vrf-" + target + "--heartbeat"),
+                        Map.entry("Namespace", "VpcRouteFailover"), Map.entry("MetricName", "Heartbeat"),
+                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "agent"),
+                                Map.of("Name", "InstanceId", "Value", target.equals("nat-a") ? SampleConfigs.NAT_A : SampleConfigs.NAT_B))),
+                        Map.entry("Period", 10), Map.entry("Statistic", "Minimum"), Map.entry("Threshold", 1),
+                        Map.entry("ComparisonOperator", "LessThanThreshold"), Map.entry("EvaluationPeriods", 3),
+                        Map.entry("DatapointsToAlarm", 3), Map.entry("TreatMissingData", "breaching")));
+            }
+            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "Heartbeat"), 2);
+        }
+
+        @Test
+        void drainAndHeartbeatNamesCannotBeReadAsACheckAlarm() {
+            // Why: the controller maps "<prefix><target>-<check>" to that check; a check name starts with a letter or
+            // digit, so "<target>--draining" can never be taken for a check named "draining" of that target.
+            assertThat(AgentAlarms.DRAINING_SUFFIX).startsWith("--");
+            assertThat(AgentAlarms.HEARTBEAT_SUFFIX).startsWith("--");
+        }
+    }
+
+    @Nested
+    class LogsAndSchema {
+        @Test
+        void savedQueriesForEveryRouteFailoversAndErrorsOverEveryFunctionsLogs() {
+            // Why: issue #13: "why did route X move", "all failovers in the last day", "errors by reconcile", over
+            // the controller's, the operator path's and both probes' log groups (each can move routes).
+            List<Object> groups = List.of(
+                    Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs")),
+                    Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerOperatorLogs")),
+                    Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ProbesLogseuwest1a")),
+                    Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ProbesLogseuwest1b")));
+            for (String route : List.of("default-egress", "dns-anycast", "ipv6-egress")) {
+                full().hasResourceProperties("AWS::Logs::QueryDefinition", Map.of("Name", "VrfTest/why-did-" + route + "-move",
+                        "QueryString", LogQueries.whyDidRouteMove(route), "LogGroupNames", groups));
+            }
+            full().hasResourceProperties("AWS::Logs::QueryDefinition", Map.of("Name", "VrfTest/all-failovers (set the range to 1 day)",
+                    "QueryString", LogQueries.ALL_FAILOVERS, "LogGroupNames", groups));
+            full().hasResourceProperties("AWS::Logs::QueryDefinition", Map.of("Name", "VrfTest/errors-by-reconcile",
+                    "QueryString", LogQueries.ERRORS_BY_RECONCILE, "LogGroupNames", groups));
+            full().resourceCountIs("AWS::Logs::QueryDefinition", 5);
+            minimal().resourceCountIs("AWS::Logs::QueryDefinition", 3);
+        }
+
+        @Test
+        void queriesUseTheFieldsTheFunctionLogs() {
+            // Why: a query on a field nobody writes returns nothing and looks like "no failovers". These are the
+            // keys Reconciler logs on every route action (event=route-<outcome>, route, key, from, to, reason).
+            assertThat(LogQueries.whyDidRouteMove("r")).contains("filter route = \"r\" and event like /^route-/");
+            assertThat(LogQueries.ALL_FAILOVERS).contains("filter event = \"route-applied\"");
+            assertThat(LogQueries.ERRORS_BY_RECONCILE).contains("filter level = \"ERROR\"", "by run");
+        }
+
+        @Test
+        void dashboardHasALogWidgetOfTheLatestRouteActions() {
+            // Why: the dashboard shows what moved and why next to the metrics, without opening Logs Insights.
+            String body = json(full().findResources("AWS::CloudWatch::Dashboard"));
+            assertThat(body).contains("\\\"type\\\":\\\"log\\\"", "Latest route actions (logs)", "event like /^route-/");
+        }
+
+        @Test
+        void theRouteFailoverSchemaIsRegisteredAsShippedInSchemas() throws Exception {
+            // Why: consumers generate bindings from the registry; it must hold exactly the file the function's
+            // tests validate the notifier's events against.
+            String file = java.nio.file.Files.readString(SampleConfigs.repoRoot().resolve("schemas/route-failover-event.json"));
+            Capture registry = new Capture();
+            full().hasResourceProperties("AWS::EventSchemas::Registry", Map.of("RegistryName", "VrfTest-events"));
+            full().hasResourceProperties("AWS::EventSchemas::Schema", Map.of("SchemaName", "vpc-route-failover@RouteFailover",
+                    "Type", "JSONSchemaDraft4", "Content", file,
+                    "RegistryName", Map.of("Fn::GetAtt", List.of(registry, "RegistryName"))));
+            assertThat(registry.asString()).startsWith("FailoverEventSchemaRegistry");
+            assertThat(JSON.readTree(file).path("$schema").asText()).isEqualTo("http://json-schema.org/draft-04/schema#");
+        }
+    }
+
     @Test
     void outputsTellUsersWhatTheyNeed() {
         // Why: docs/deploy.md and docs/events.md tell users to use these outputs.
         full().hasOutput("ControllerAliasArn", Map.of("Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Alias", "ControllerLive"))));
+        full().hasOutput("OperatorAliasArn", Match.anyValue());
+        full().hasOutput("OperatorPolicyArn", Match.anyValue());
+        full().hasOutput("EventSchemaRegistryName", Match.anyValue());
+        full().hasOutput("DashboardName", Match.anyValue());
         full().hasOutput("StateTableName", Match.anyValue());
         full().hasOutput("DeadLetterQueueUrl", Match.anyValue());
         full().hasOutput("NotificationTopicArn", Match.anyValue());
