@@ -10,7 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.github.vpcroutefailover.app.RouteChangeNotifier.RouteChange;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.domain.model.TargetKind;
 import io.github.vpcroutefailover.testsupport.LocalAws;
