@@ -25,7 +25,7 @@ public final class Durations {
     public static Duration parse(String text) {
         String t = text == null ? "" : text.trim();
         if (t.length() > 64 || !WHOLE.matcher(t).matches()) {
-            throw new IllegalArgumentException("'" + shorten(t) + "' is not a duration; write a number with a unit: 250ms, 30s, 1.5s, 5m, 1h (or 1m30s)");
+            throw new IllegalArgumentException("'" + shorten(t) + "' is not a duration; write a number with a unit: 250ms, 30s, 5m, 1h (or 1m30s, 1.5s)");
         }
         BigDecimal millis = BigDecimal.ZERO;
         Matcher m = PART.matcher(t);

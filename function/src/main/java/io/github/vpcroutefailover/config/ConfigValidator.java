@@ -2,7 +2,6 @@ package io.github.vpcroutefailover.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
-import io.github.vpcroutefailover.domain.config.Durations;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.config.RoutePolicy;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
@@ -10,6 +9,7 @@ import io.github.vpcroutefailover.domain.config.TableSelector;
 import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.yaml.Durations;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
