@@ -59,13 +59,18 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] payload = input.readAllBytes();
-        // Every AWS call of this invocation ends before Lambda's own timeout, with a margin to answer: the reconciler
-        // starts no claim it cannot finish, and each SDK call's timeout is sized to the time left.
-        JsonNode response = context == null ? handle(payload, null)
-                : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
-                        () -> handle(payload, context));
-        output.write(JSON.writeValueAsBytes(response));
+        Invocation.begin(context);
+        try {
+            byte[] payload = input.readAllBytes();
+            // Every AWS call of this invocation ends before Lambda's own timeout, with a margin to answer: the
+            // reconciler starts no claim it cannot finish, and each SDK call's timeout is sized to the time left.
+            JsonNode response = context == null ? handle(payload, null)
+                    : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
+                            () -> handle(payload, context));
+            output.write(JSON.writeValueAsBytes(response));
+        } finally {
+            Invocation.end();
+        }
     }
 
     /** @throws BadRequestException for a malformed EventBridge event (manual invokes get an error response instead) */
