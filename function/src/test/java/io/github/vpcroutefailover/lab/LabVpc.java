@@ -102,6 +102,11 @@ final class LabVpc implements AutoCloseable {
      * the next fault hits whichever NAT holds the route, as in {@code FailureToRouteFlipBenchmark}).
      */
     FailoverConfig tcpConfig(Duration interval, int rise, int fall, Duration timeout) {
+        return tcpConfig(interval, rise, fall, timeout, "never");
+    }
+
+    /** @param failBack the policy's {@code failBack} value: {@code never} or a hold such as {@code {after: 5s}} */
+    FailoverConfig tcpConfig(Duration interval, int rise, int fall, Duration timeout, String failBack) {
         return ConfigLoader.parse("""
                 version: 1
                 vpc: %s
@@ -115,8 +120,8 @@ final class LabVpc implements AutoCloseable {
                     destination: 0.0.0.0/0
                     routeTables: [{tags: {tier: private}}]
                     targets: [nat-a, nat-b]
-                    policy: {zoneAffinity: true, failBack: never}
-                """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout.toMillis(), interval.toMillis(), rise, fall, natA, natB),
+                    policy: {zoneAffinity: true, failBack: %s}
+                """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout.toMillis(), interval.toMillis(), rise, fall, natA, natB, failBack),
                 "lab.yaml");
     }
 

@@ -31,10 +31,15 @@ final class ProjectFailover implements FailoverUnderTest {
     private volatile Thread runner;
 
     ProjectFailover(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout) {
+        this(vpc, vpc.tcpConfig(interval, rise, fall, timeout), interval, rise);
+    }
+
+    /** @param config the config to run; {@code interval} and {@code rise} must be its checks' */
+    ProjectFailover(LabVpc vpc, FailoverConfig config, Duration interval, int rise) {
         this.vpc = vpc;
         this.interval = interval;
         this.rise = rise;
-        this.config = vpc.tcpConfig(interval, rise, fall, timeout);
+        this.config = config;
         this.settings = ProbeSettings.defaults().withInterval(interval);
         prober.warmUp();
         ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())

@@ -105,36 +105,42 @@ public final class Traffic implements AutoCloseable {
         return outage(samples(), faultNanos);
     }
 
-    /** Pure: the outage in {@code samples} (start order) around a fault at {@code faultNanos}. */
+    /**
+     * Pure: the outage in {@code samples} around a fault at {@code faultNanos}: the longest gap between two consecutive
+     * successes (by completion) from the last success before the fault on, or from it to the last sample when no
+     * success followed (not recovered). Zero when no request that finished after the fault failed. Requests overlap
+     * (a slow one may finish after a later one), so gaps between completions are what "traffic stopped" means.
+     */
     public static Outage outage(List<Sample> samples, long faultNanos) {
-        // The first failure that finished after the fault (a request in flight when it hit may fail too).
-        Sample firstFail = samples.stream().filter(s -> !s.ok() && s.endNanos() >= faultNanos).findFirst().orElse(null);
-        if (firstFail == null) {
+        if (samples.stream().noneMatch(s -> !s.ok() && s.endNanos() >= faultNanos)) {
             return new Outage(Duration.ZERO, true, 0, 0, 0);
         }
-        Sample lastOk = null;
-        Sample firstOk = null;
-        int failed = 0;
-        for (Sample s : samples) {
-            if (s.startNanos() < firstFail.startNanos()) {
-                if (s.ok()) {
-                    lastOk = s;
+        List<Sample> oks = samples.stream().filter(Sample::ok).sorted(Comparator.comparingLong(Sample::endNanos)).toList();
+        long prev = oks.stream().filter(s -> s.endNanos() < faultNanos).mapToLong(Sample::endNanos).max()
+                .orElse(samples.getFirst().startNanos());
+        long bestFrom = prev;
+        long bestTo = prev;
+        for (Sample s : oks) {
+            if (s.endNanos() >= faultNanos) {
+                if (s.endNanos() - prev > bestTo - bestFrom) {
+                    bestFrom = prev;
+                    bestTo = s.endNanos();
                 }
-            } else if (s.ok()) {
-                if (firstOk == null || s.endNanos() < firstOk.endNanos()) {
-                    firstOk = s;
-                }
-                break;
-            } else {
-                failed++;
+                prev = s.endNanos();
             }
         }
-        long from = lastOk == null ? firstFail.startNanos() : lastOk.endNanos();
-        if (firstOk == null) {
-            long to = samples.getLast().endNanos();
-            return new Outage(Duration.ofNanos(Math.max(0, to - from)), false, failed, from, 0);
+        long lastEnd = samples.stream().mapToLong(Sample::endNanos).max().orElse(prev);
+        // Still out: a request started after the last successful one failed (a straggler from before does not count).
+        long lastOkStart = oks.stream().filter(s -> s.endNanos() >= faultNanos).mapToLong(Sample::startNanos).max().orElse(Long.MIN_VALUE);
+        boolean recovered = samples.stream().noneMatch(s -> !s.ok() && s.startNanos() > lastOkStart);
+        if (!recovered) {
+            bestFrom = prev;
+            bestTo = lastEnd;
         }
-        return new Outage(Duration.ofNanos(Math.max(0, firstOk.endNanos() - from)), true, failed, from, firstOk.endNanos());
+        long from = bestFrom;
+        long to = bestTo;
+        int failed = (int) samples.stream().filter(s -> !s.ok() && s.endNanos() > from && s.startNanos() < to).count();
+        return new Outage(Duration.ofNanos(Math.max(0, to - from)), recovered, failed, from, recovered ? to : 0);
     }
 
     /**

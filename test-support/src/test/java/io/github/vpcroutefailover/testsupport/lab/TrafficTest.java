@@ -51,6 +51,24 @@ class TrafficTest {
     }
 
     @Test
+    void overlappingRequestsMeasureTheGapBetweenCompletedSuccesses() {
+        // A request in flight before the fault fails late (its answer is lost); the gap is between successes.
+        List<Traffic.Sample> s = new ArrayList<>(samples("....xxxxxx...."));
+        s.add(new Traffic.Sample(180 * MS, 1180 * MS, false, null)); // started before the fault, timed out 1 s later
+        s.sort(java.util.Comparator.comparingLong(Traffic.Sample::startNanos));
+        Traffic.Outage o = Traffic.outage(s, 190 * MS);
+        assertThat(o.recovered()).as("the straggler started before the recovery").isTrue();
+        assertThat(o.outage()).isEqualTo(Duration.ofMillis(350)); // 151 ms -> 501 ms
+    }
+
+    @Test
+    void aSuccessInTheMiddleOfTheFailuresSplitsTheOutageAndTheLongerPartCounts() {
+        Traffic.Outage o = Traffic.outage(samples("...xx.xxxxx..."), 120 * MS);
+        assertThat(o.outage()).isEqualTo(Duration.ofMillis(300)); // 251 ms -> 551 ms
+        assertThat(o.failed()).isEqualTo(5);
+    }
+
+    @Test
     void timelineHasOneCharacterPerBucket() {
         List<Traffic.Sample> s = samples("..xx..x.");
         assertThat(Traffic.timeline(s, 0, 400 * MS, Duration.ofMillis(100))).isEqualTo(".x.:");
