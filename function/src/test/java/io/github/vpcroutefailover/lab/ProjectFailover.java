@@ -1,10 +1,10 @@
 package io.github.vpcroutefailover.lab;
 
 import io.github.vpcroutefailover.app.ProbeCycle;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.probe.CheckProber;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.probe.ProbeLoop;
-import io.github.vpcroutefailover.probe.ProbeMetrics;
+import io.github.vpcroutefailover.ports.ProbeMetrics;
 import io.github.vpcroutefailover.probe.ProbeSettings;
 import io.github.vpcroutefailover.probe.ProbeTarget;
 import java.time.Clock;
