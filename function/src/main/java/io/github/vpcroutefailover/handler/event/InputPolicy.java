@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  *
  * <p>Sizes: the longest free-text fields are {@code reason} ({@value #MAX_REASON_CHARS} characters, at most 4 bytes
  * each in UTF-8) and {@code requestedBy} ({@value #MAX_REQUESTED_BY_CHARS}); with the caller description and the
- * fixed attributes an ownership, pin, drain or history item stays under 8 KB, and a registered route item under
+ * fixed attributes an ownership item (pin reason, pin caller and a change reason quoting both), a drain or a history
+ * item stays under 16 KB, and a registered route item under
  * {@value #MAX_REGISTERED_ROUTE_BYTES} bytes of route JSON plus that: far below DynamoDB's 400 KB item limit.
  */
 public final class InputPolicy {
