@@ -149,6 +149,36 @@ public final class InputPolicy {
         return String.format("U+%04X", cp) + (name == null ? "" : " (" + name + ")");
     }
 
+    /**
+     * A message or field for an answer or a log line: at most {@code max} characters, with the characters
+     * {@link #firstForbidden} refuses written as {@code \}{@code uXXXX}; everything else (quotes of values, already
+     * escaped by {@link #quote}) is left as it is.
+     */
+    public static String bounded(String s, int max) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 16);
+        int i = 0;
+        for (int shown = 0; i < s.length() && shown < max; shown++) {
+            int cp = s.codePointAt(i);
+            switch (Character.getType(cp)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                     Character.SURROGATE, Character.UNASSIGNED -> {
+                    for (char c : Character.toChars(cp)) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    }
+                }
+                default -> b.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        if (i < s.length()) {
+            b.append("...(").append(s.length()).append(" chars)");
+        }
+        return b.toString();
+    }
+
     /** A value for an error message: at most {@link #ECHO_CHARS} characters, escaped, in single quotes. */
     public static String quote(String s) {
         return s == null ? "null" : "'" + escape(s, ECHO_CHARS) + "'";

@@ -112,7 +112,34 @@ public final class StrictJson {
         if (!root.isObject()) {
             throw new BadRequestException("$", "expected a JSON object, got " + kind(root) + "; e.g. {\"action\": \"status\"}");
         }
+        requireNumbersInRange(root, "");
         return (ObjectNode) root;
+    }
+
+    /**
+     * Integers beyond a long and non-finite numbers are refused here, once: the tree would keep them as big numbers,
+     * and {@code asLong()}/{@code asInt()} would silently wrap 18446744073709551619 to 3.
+     */
+    private static void requireNumbersInRange(JsonNode n, String path) {
+        if (n.isContainerNode()) {
+            if (n.isObject()) {
+                for (var it = n.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    requireNumbersInRange(e.getValue(), path.isEmpty() ? InputPolicy.escape(e.getKey(), InputPolicy.ECHO_CHARS)
+                            : path + "." + InputPolicy.escape(e.getKey(), InputPolicy.ECHO_CHARS));
+                }
+            } else {
+                for (int i = 0; i < n.size(); i++) {
+                    requireNumbersInRange(n.get(i), (path.isEmpty() ? "$" : path) + "[" + i + "]");
+                }
+            }
+        } else if (n.isNumber()) {
+            boolean ok = n.isIntegralNumber() ? n.canConvertToLong() : Double.isFinite(n.asDouble());
+            if (!ok) {
+                throw new BadRequestException(path.isEmpty() ? "$" : path, InputPolicy.escape(n.asText(), InputPolicy.ECHO_CHARS)
+                        + " is out of range; numbers must fit in 64 bits");
+            }
+        }
     }
 
     /** {@link #readObject(byte[])} for text, e.g. a route object stored as JSON. */

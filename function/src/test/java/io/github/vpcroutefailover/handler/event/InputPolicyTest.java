@@ -70,6 +70,13 @@ class InputPolicyTest {
     }
 
     @Test
+    void boundedMessagesKeepTextAndEscapeOnlyWhatIsRefused() {
+        assertThat(InputPolicy.bounded("no target named 'x' \u2192 \u00e9; targets: [a]", 100)).isEqualTo("no target named 'x' \u2192 \u00e9; targets: [a]");
+        assertThat(InputPolicy.bounded("a\nb\u0000c\ud800d\ud83d\ude80", 100)).isEqualTo("a\\u000ab\\u0000c\\ud800d\ud83d\ude80");
+        assertThat(InputPolicy.bounded("y".repeat(5000), 2000)).hasSize(2000 + "...(5000 chars)".length());
+    }
+
+    @Test
     void escapeKeepsLettersAndEscapesTheRest() {
         assertThat(InputPolicy.escape("nat-a\u0000\\x\u00e9\u202e", 64)).isEqualTo("nat-a\\u0000\\\\x\u00e9\\u202e");
         assertThat(InputPolicy.escape("abcdef", 3)).isEqualTo("abc...(6 chars)");

@@ -102,6 +102,15 @@ class StrictJsonTest {
     }
 
     @Test
+    void numbersThatWouldWrapAreRefused() {
+        // 2^64 + 3: asLong() would read it as 3, a valid rise count.
+        assertThat(refusal("{\"route\":{\"policy\":{\"rise\":18446744073709551619}}}").field()).isEqualTo("route.policy.rise");
+        assertThat(refusal("{\"a\":[1,-99999999999999999999]}").field()).isEqualTo("a[1]");
+        assertThat(refusal("{\"a\":1e400}").getMessage()).contains("out of range");
+        assertThat(StrictJson.readObject("{\"a\":9223372036854775807,\"b\":-1.5e300}").get("a").asLong()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void invalidJsonNamesWhereItBroke() {
         assertThat(refusal("{not json").field()).isEqualTo("$");
         assertThat(refusal("{\"action\":\"status\",\"route\":}").field()).isEqualTo("route");
