@@ -31,6 +31,8 @@ public final class InputPolicy {
     public static final int MAX_TIME_CHARS = 40;
     /** How much of a refused value an error quotes. */
     public static final int ECHO_CHARS = 64;
+    /** The longest field path an error names (32 levels of keys at most, each quoted at most {@link #ECHO_CHARS}). */
+    public static final int MAX_FIELD_CHARS = 512;
     /** The longest error message we return (messages listing alternatives are the longest legitimate ones). */
     public static final int MAX_ERROR_CHARS = 2000;
     /** Digits in a duration: 12 cannot overflow a {@link Duration} in any unit, and no bound we check is near it. */
@@ -132,13 +134,10 @@ public final class InputPolicy {
     public static int firstForbidden(String s) {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
-            switch (Character.getType(cp)) {
-                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                     Character.SURROGATE, Character.UNASSIGNED -> {
-                    return i;
-                }
-                default -> i += Character.charCount(cp);
+            if (isForbidden(cp)) {
+                return i;
             }
+            i += Character.charCount(cp);
         }
         return -1;
     }
@@ -150,33 +149,12 @@ public final class InputPolicy {
     }
 
     /**
-     * A message or field for an answer or a log line: at most {@code max} characters, with the characters
+     * A message or field for an answer or a log line: at most {@code max} characters, then a cut marker, with the characters
      * {@link #firstForbidden} refuses written as {@code \}{@code uXXXX}; everything else (quotes of values, already
      * escaped by {@link #quote}) is left as it is.
      */
     public static String bounded(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 16);
-        int i = 0;
-        for (int shown = 0; i < s.length() && shown < max; shown++) {
-            int cp = s.codePointAt(i);
-            switch (Character.getType(cp)) {
-                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                     Character.SURROGATE, Character.UNASSIGNED -> {
-                    for (char c : Character.toChars(cp)) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    }
-                }
-                default -> b.appendCodePoint(cp);
-            }
-            i += Character.charCount(cp);
-        }
-        if (i < s.length()) {
-            b.append("...(").append(s.length()).append(" chars)");
-        }
-        return b.toString();
+        return write(s, max, false);
     }
 
     /** A value for an error message: at most {@link #ECHO_CHARS} characters, escaped, in single quotes. */
@@ -185,31 +163,47 @@ public final class InputPolicy {
     }
 
     /**
-     * At most {@code max} characters of {@code s}, each character outside printable ASCII written as {@code \}{@code uXXXX},
-     * followed by a note of how much was left out. The result is safe in a log line, a terminal and JSON.
+     * {@code s} with each character outside printable ASCII that is not a letter or digit written as
+     * {@code \}{@code uXXXX} (and {@code \} as {@code \\}), at most {@code max} characters, a cut marked with how
+     * long the whole was. The result is safe in a log line, a terminal and JSON.
      */
     public static String escape(String s, int max) {
+        return write(s, max, true);
+    }
+
+    private static String write(String s, int max, boolean escapeAllButLetters) {
         if (s == null) {
             return "";
         }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 16);
-        int shown = 0;
-        int i = 0;
-        for (; i < s.length() && shown < max; i++, shown++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '\\') {
-                b.append(c);
-            } else if (c == '\\') {
-                b.append("\\\\");
-            } else if (Character.isLetterOrDigit(c) && !Character.isSurrogate(c)) {
-                b.append(c);
+        String cut = "...(" + s.length() + " chars)";
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + cut.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            String piece;
+            if (escapeAllButLetters ? !((cp >= 0x20 && cp < 0x7f && cp != '\\') || (cp > 0x7f && Character.isLetterOrDigit(cp)))
+                    : isForbidden(cp)) {
+                StringBuilder e = new StringBuilder();
+                for (char c : Character.toChars(cp)) {
+                    e.append(c == '\\' ? "\\\\" : String.format("\\u%04x", (int) c));
+                }
+                piece = e.toString();
             } else {
-                b.append(String.format("\\u%04x", (int) c));
+                piece = new String(Character.toChars(cp));
             }
-        }
-        if (i < s.length()) {
-            b.append("...(").append(s.length()).append(" chars)");
+            if (b.length() + piece.length() > max) {
+                return b.append(cut).toString();
+            }
+            b.append(piece);
+            i += Character.charCount(cp);
         }
         return b.toString();
+    }
+
+    private static boolean isForbidden(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SURROGATE, Character.UNASSIGNED -> true;
+            default -> false;
+        };
     }
 }
