@@ -75,7 +75,7 @@ class HostileInputSnapshotIT {
         x.add(new Example("10 KB requestedBy", "{\"action\":\"drain\",\"target\":\"nat-a\",\"requestedBy\":\"" + "b".repeat(10_000) + "\"}", "requestedBy"));
         x.add(new Example("registered route of 20 KB", "{\"action\":\"register\",\"route\":{\"name\":\"big\",\"destination\":\"10.255.0.9/32\","
                 + "\"routeTables\":[" + "{\"tags\":{\"tier\":\"private\"}},".repeat(700) + "{\"tags\":{\"tier\":\"private\"}}],\"targets\":[\"nat-a\"]}}", "route"));
-        x.add(new Example("20,000-deep nesting", "{\"action\":\"status\",\"route\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}", "route[0]"));
+        x.add(new Example("20,000-deep nesting", "{\"action\":\"status\",\"route\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}", "route" + "[0]".repeat(32)));
         return x;
     }
 

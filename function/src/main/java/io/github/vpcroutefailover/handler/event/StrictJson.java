@@ -84,9 +84,11 @@ public final class StrictJson {
         } catch (StreamConstraintsException e) {
             // Size and token count are properties of the whole document; depth and lengths of where the parser stood.
             String m = String.valueOf(e.getOriginalMessage());
-            String where = m.startsWith("Document length") || m.startsWith("Token count") ? "$" : path(p);
-            throw new BadRequestException(where, bounded(e.getOriginalMessage()) + ("$".equals(where)
-                    ? "; EventBridge events are at most 256 KB and manual invokes far less" : ""));
+            if (m.startsWith("Document length") || m.startsWith("Token count")) {
+                throw new BadRequestException("$", "the input is larger than " + MAX_DOCUMENT_BYTES / 1024 + " KB or " + MAX_TOKENS
+                        + " tokens; EventBridge events are at most 256 KB and manual invokes far less");
+            }
+            throw new BadRequestException(path(p), constraint(m));
         } catch (MismatchedInputException e) {
             // Trailing tokens: the value itself was fine, what follows it is not.
             throw new BadRequestException("$", "content after the JSON object (" + bounded(e.getOriginalMessage())
@@ -145,6 +147,24 @@ public final class StrictJson {
     /** {@link #readObject(byte[])} for text, e.g. a route object stored as JSON. */
     public static ObjectNode readObject(String text) {
         return readObject(text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Jackson's limit messages name its own classes; say what the caller exceeded instead. */
+    private static String constraint(String jackson) {
+        if (jackson.startsWith("String value length")) {
+            return "a string longer than " + MAX_STRING_CHARS + " characters; no field accepts anything near that (reason: "
+                    + InputPolicy.MAX_REASON_CHARS + ", requestedBy: " + InputPolicy.MAX_REQUESTED_BY_CHARS + ")";
+        }
+        if (jackson.startsWith("Document nesting depth")) {
+            return "nested deeper than " + MAX_DEPTH + " levels";
+        }
+        if (jackson.startsWith("Number value length")) {
+            return "a number longer than " + MAX_NUMBER_CHARS + " characters";
+        }
+        if (jackson.startsWith("Name length")) {
+            return "a key longer than " + MAX_KEY_CHARS + " characters";
+        }
+        return bounded(jackson);
     }
 
     /** True when the parser failed on what follows a complete root value (garbage rather than a second value). */
