@@ -41,6 +41,10 @@ final class JsonMutator {
             "routeTableIds", "detail", "detail-type", "source", "id", "time", "state", "instance-id", "alarmName", "__proto__",
             "constructor", "", "Action", "ROUTE", "force ", "froce"};
 
+    /** Trees are kept this shallow; deeper nesting is a text marker expanded by {@link #write}. */
+    private static final int MAX_TREE_DEPTH = 64;
+    private static final String DEEP = "\u0000deep:";
+
     private final Random random;
     private final List<String> steps = new ArrayList<>();
 
@@ -135,7 +139,8 @@ final class JsonMutator {
             case 3 -> {
                 int depth = new int[] {2, 10, 40, 5000}[random.nextInt(4)];
                 steps.add(s.path() + " nested " + depth + " deep");
-                s.set(nest(s.get(), depth));
+                // Deep nesting is written as text (see write): a tree that deep would overflow this class's own recursion.
+                s.set(depth > MAX_TREE_DEPTH ? TextNode.valueOf(DEEP + depth) : nest(s.get(), depth));
             }
             case 4 -> {
                 ObjectNode target = objectIn(root);
@@ -159,6 +164,9 @@ final class JsonMutator {
     }
 
     private void collect(JsonNode n, String path, List<Slot> out) {
+        if (path.length() > 4 * MAX_TREE_DEPTH) {
+            return;
+        }
         if (n.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -308,6 +316,9 @@ final class JsonMutator {
                 write(n.get(i), duplicates, b);
             }
             b.append(']');
+        } else if (n.isTextual() && n.asText().startsWith(DEEP) && n.asText().substring(DEEP.length()).matches("\\d{1,5}")) {
+            int depth = Integer.parseInt(n.asText().substring(DEEP.length()));
+            b.append("[".repeat(depth)).append('0').append("]".repeat(depth));
         } else {
             b.append(scalarOrTree(n));
         }
