@@ -157,6 +157,11 @@ public final class InputPolicy {
         return write(s, max, false);
     }
 
+    /** A key as (part of) a field name in an error: escaped, bounded, and {@code ''} for the empty key. */
+    public static String key(String k) {
+        return k == null || k.isEmpty() ? "''" : escape(k, ECHO_CHARS);
+    }
+
     /** A value for an error message: at most {@link #ECHO_CHARS} characters, escaped, in single quotes. */
     public static String quote(String s) {
         return s == null ? "null" : "'" + escape(s, ECHO_CHARS) + "'";

@@ -127,8 +127,7 @@ public final class StrictJson {
             if (n.isObject()) {
                 for (var it = n.fields(); it.hasNext(); ) {
                     var e = it.next();
-                    requireNumbersInRange(e.getValue(), path.isEmpty() ? InputPolicy.escape(e.getKey(), InputPolicy.ECHO_CHARS)
-                            : path + "." + InputPolicy.escape(e.getKey(), InputPolicy.ECHO_CHARS));
+                    requireNumbersInRange(e.getValue(), path.isEmpty() ? InputPolicy.key(e.getKey()) : path + "." + InputPolicy.key(e.getKey()));
                 }
             } else {
                 for (int i = 0; i < n.size(); i++) {
@@ -200,7 +199,7 @@ public final class StrictJson {
                     parts.push("[" + c.getCurrentIndex() + "]");
                 }
             } else if (c.getCurrentName() != null) {
-                parts.push("." + InputPolicy.escape(c.getCurrentName(), InputPolicy.ECHO_CHARS));
+                parts.push("." + InputPolicy.key(c.getCurrentName()));
             }
         }
         if (parts.isEmpty()) {
