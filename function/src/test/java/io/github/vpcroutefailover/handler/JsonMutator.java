@@ -144,6 +144,10 @@ final class JsonMutator {
             }
             case 4 -> {
                 ObjectNode target = objectIn(root);
+                if (target == null) {
+                    steps.add("no object to add a key to");
+                    return root;
+                }
                 String key = hostileKey();
                 steps.add("add key " + io.github.vpcroutefailover.handler.event.InputPolicy.quote(key));
                 target.set(key, random.nextBoolean() ? s.get().deepCopy() : randomValue());
@@ -186,7 +190,7 @@ final class JsonMutator {
     private ObjectNode objectIn(JsonNode root) {
         List<ObjectNode> objects = new ArrayList<>();
         collectObjects(root, objects);
-        return objects.get(random.nextInt(objects.size()));
+        return objects.isEmpty() ? null : objects.get(random.nextInt(objects.size()));
     }
 
     private static void collectObjects(JsonNode n, List<ObjectNode> out) {
