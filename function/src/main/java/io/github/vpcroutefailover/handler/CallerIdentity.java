@@ -13,6 +13,8 @@ import io.github.vpcroutefailover.handler.event.InputPolicy;
  *
  * <p>Example: {@code manual lambda:8c1b… via=operator function=VpcRouteFailover-OperatorFunction:operator
  * requestedBy=alice (self-declared)}. Local runs (the jar's {@code invoke}, tests) have no context: {@code manual local}.
+ * The handler refuses manual actions that arrive on Lambda through any other alias ({@link Path#EVENT}): the event
+ * path's invoke permission must not be a way around the operator policy.
  */
 public final class CallerIdentity {
     /** The alias name the stack gives the operator path (infra-cdk ControllerFunctions.OPERATOR_ALIAS). */
@@ -52,9 +54,7 @@ public final class CallerIdentity {
             b.append("lambda:").append(context.getAwsRequestId());
             String arn = context.getInvokedFunctionArn();
             if (arn != null) {
-                String qualifier = qualifier(arn);
-                b.append(" via=").append(path(context) == Path.OPERATOR ? OPERATOR_ALIAS : "event-path")
-                        .append(" function=").append(functionName(arn)).append(qualifier == null ? "" : ":" + qualifier);
+                b.append(" via=").append(path(context) == Path.OPERATOR ? OPERATOR_ALIAS : "event-path").append(" function=").append(invoked(arn));
             }
             if (context.getIdentity() != null && context.getIdentity().getIdentityId() != null
                     && !context.getIdentity().getIdentityId().isBlank()) {
@@ -78,6 +78,12 @@ public final class CallerIdentity {
     static String qualifier(String arn) {
         String[] parts = arn.split(":", -1);
         return parts.length >= 8 && !parts[7].isEmpty() ? parts[7] : null;
+    }
+
+    /** {@code <function name>[:<qualifier>]} of the invoked ARN, escaped. */
+    static String invoked(String arn) {
+        String qualifier = qualifier(arn);
+        return functionName(arn) + (qualifier == null ? "" : ":" + InputPolicy.escape(qualifier, 128));
     }
 
     static String functionName(String arn) {

@@ -84,6 +84,13 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
             Trigger trigger = EventParser.parse(root);
             return onEvent(trigger, context);
         }
+        if (CallerIdentity.path(context) == CallerIdentity.Path.EVENT) {
+            // The stack grants operators the operator alias only; whoever reaches the event path with a manual action
+            // holds a broader lambda:InvokeFunction than the operator policy, and must not be able to move routes with it.
+            return error("action", "manual actions are accepted only through the '" + CallerIdentity.OPERATOR_ALIAS
+                    + "' alias (stack output OperatorAliasArn, granted by OperatorPolicyArn); this invoke came through the event path ("
+                    + CallerIdentity.invoked(context.getInvokedFunctionArn()) + ")");
+        }
         try {
             ManualRequest request = ManualRequestParser.parse(root, clock.instant());
             return ok(manual(request, CallerIdentity.describe(context, request.requestedBy())));

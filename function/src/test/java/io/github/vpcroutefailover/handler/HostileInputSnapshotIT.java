@@ -107,6 +107,101 @@ class HostileInputSnapshotIT {
         soft.assertAll();
     }
 
+    private static final String FN = "arn:aws:lambda:eu-west-1:111111111111:function:VpcRouteFailover-ControllerFunction1A2B";
+
+    @Test
+    void manualActionsAreAcceptedOnlyThroughTheOperatorAliasAndRecordHowTheyCame(LocalAws aws) {
+        HandlerWorld w = new HandlerWorld(aws, dir);
+        assertThat(w.handler.handle(w.event("aws.events-scheduled.json"), new CallerIdentityTest.FakeContext("r0", FN + ":live", null, null))
+                .path("ok").asBoolean()).as("events on the event path").isTrue();
+        w.advance(Duration.ofSeconds(10));
+        String routesBefore = routeTables(aws, w.net.vpcId());
+        aws.calls().reset();
+        for (String qualifier : List.of(":live", ":3", "")) {
+            for (String json : List.of("{\"action\":\"drain\",\"target\":\"nat-a\"}", "{\"action\":\"status\"}")) {
+                JsonNode out = w.handler.handle(json.getBytes(StandardCharsets.UTF_8), new CallerIdentityTest.FakeContext("r1", FN + qualifier, null, null));
+                assertThat(out.path("ok").asBoolean()).as(qualifier + " " + json).isFalse();
+                assertThat(out.path("error").path("field").asText()).isEqualTo("action");
+                assertThat(out.path("error").path("message").asText()).contains("only through the 'operator' alias");
+            }
+        }
+        assertThat(aws.calls().total()).as("refused before any AWS call").isZero();
+        assertThat(routeTables(aws, w.net.vpcId())).isEqualTo(routesBefore);
+
+        var operator = new CallerIdentityTest.FakeContext("r2", FN + ":operator", null, java.util.Map.of("caller", "vrf-cli"));
+        JsonNode drain = w.handler.handle("{\"action\":\"drain\",\"target\":\"nat-a\",\"requestedBy\":\"alice\"}".getBytes(StandardCharsets.UTF_8), operator);
+        assertThat(drain.path("ok").asBoolean()).as(drain.toString()).isTrue();
+        assertThat(w.hop(w.rtbA)).isEqualTo(w.eniB());
+        String status = w.handler.handle("{\"action\":\"status\"}".getBytes(StandardCharsets.UTF_8), operator).toString();
+        assertThat(status).contains("drained by manual lambda:r2 via=operator function=VpcRouteFailover-ControllerFunction1A2B:operator "
+                + "clientContext.caller=vrf-cli (self-declared) requestedBy=alice (self-declared)");
+    }
+
+    /**
+     * Every text at its longest, in 4-byte characters: the items stay far below DynamoDB's 400 KB (the documented
+     * 16 KB), and reconciles keep working ("Item size exceeded" made them fail for 15 minutes before).
+     */
+    @Test
+    void notesAtTheirLimitsKeepEveryItemFarBelowDynamoDbsLimit(LocalAws aws) {
+        HandlerWorld w = new HandlerWorld(aws, dir);
+        assertThat(w.invoke("aws.events-scheduled.json").path("ok").asBoolean()).isTrue();
+        w.advance(Duration.ofSeconds(10));
+        String rocket = "\ud83d\ude80";
+        String reason = rocket.repeat(io.github.vpcroutefailover.handler.event.InputPolicy.MAX_REASON_CHARS);
+        String by = rocket.repeat(io.github.vpcroutefailover.handler.event.InputPolicy.MAX_REQUESTED_BY_CHARS);
+        var operator = new CallerIdentityTest.FakeContext("8c1b5a4e-0a5f-4f7e-9d2c-1a2b3c4d5e6f", FN + ":operator",
+                "eu-west-1:0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", java.util.Map.of("caller", by));
+        for (String json : List.of(
+                "{\"action\":\"failover\",\"route\":\"default-egress\",\"routeTableIds\":[\"" + w.rtbA + "\"],\"to\":\"nat-b\",\"reason\":\"" + reason + "\",\"requestedBy\":\"" + by + "\"}",
+                "{\"action\":\"pin\",\"route\":\"default-egress\",\"target\":\"nat-b\",\"for\":\"2h\",\"force\":true,\"reason\":\"" + reason
+                        + "\",\"requestedBy\":\"" + by + "\"}",
+                "{\"action\":\"drain\",\"target\":\"nat-a\",\"reason\":\"" + reason + "\",\"requestedBy\":\"" + by + "\"}")) {
+            JsonNode out = w.handler.handle(json.getBytes(StandardCharsets.UTF_8), operator);
+            assertThat(out.path("ok").asBoolean()).as(out.toString()).isTrue();
+        }
+        w.advance(Duration.ofMinutes(1));
+        JsonNode later = w.invoke("aws.events-scheduled.json");
+        assertThat(later.path("ok").asBoolean()).as(later.toString()).isTrue();
+        assertThat(later.path("reconcile").path("notes").toString()).doesNotContain("Item size");
+        long largest = 0;
+        for (Map<String, AttributeValue> item : aws.dynamoDb().scanPaginator(r -> r.tableName(w.table)).items()) {
+            largest = Math.max(largest, size(item));
+        }
+        System.out.println("largest item: " + largest + " bytes");
+        assertThat(largest).as("largest item, bytes").isGreaterThan(8_000).isLessThan(16 * 1024);
+    }
+
+    /** DynamoDB's item size rule: attribute names and values in UTF-8, numbers about their digits, 3 bytes per container. */
+    static long size(Map<String, AttributeValue> item) {
+        long n = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            n += e.getKey().getBytes(StandardCharsets.UTF_8).length + size(e.getValue());
+        }
+        return n;
+    }
+
+    private static long size(AttributeValue v) {
+        if (v.s() != null) {
+            return v.s().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (v.n() != null) {
+            return v.n().length() / 2 + 1;
+        }
+        if (v.bool() != null || Boolean.TRUE.equals(v.nul())) {
+            return 1;
+        }
+        if (v.hasM()) {
+            return 3 + size(v.m());
+        }
+        if (v.hasL()) {
+            return 3 + v.l().stream().mapToLong(HostileInputSnapshotIT::size).sum() + v.l().size();
+        }
+        if (v.hasSs()) {
+            return v.ss().stream().mapToLong(x -> x.getBytes(StandardCharsets.UTF_8).length).sum();
+        }
+        return v.toString().length();
+    }
+
     /** "refused field=<f> len=<n>: <prefix>" for a clean refusal, else what happened instead. */
     static String outcome(HandlerWorld w, String payload) {
         try {
