@@ -202,6 +202,37 @@ class HostileInputSnapshotIT {
         return v.toString().length();
     }
 
+    @Test
+    void anUnexpectedFailureOnAManualInvokeIsAnOkFalseAnswerWithACorrelationIdInTheLog(LocalAws aws) {
+        HandlerWorld w = new HandlerWorld(aws, dir);
+        assertThat(w.invoke("aws.events-scheduled.json").path("ok").asBoolean()).isTrue();
+        // The table goes away under the function: every DynamoDB call now fails with ResourceNotFoundException.
+        aws.dynamoDb().deleteTable(r -> r.tableName(w.table));
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ControllerHandler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            JsonNode out = w.invokeJson("{\"action\":\"status\"}");
+            assertThat(out.path("ok").asBoolean(true)).as(out.toString()).isFalse();
+            String id = out.path("error").path("correlationId").asText();
+            assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            assertThat(out.path("error").path("field").asText()).isEqualTo("$");
+            assertThat(out.path("error").path("message").asText()).contains(id).contains("ResourceNotFoundException").contains("partly applied");
+            assertThat(logs.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(e.getKeyValuePairs()).anySatisfy(kv -> assertThat(kv.value).isEqualTo(id));
+                assertThat(e.getThrowableProxy()).as("the stack trace is logged").isNotNull();
+                assertThat(e.getThrowableProxy().getClassName()).endsWith("ResourceNotFoundException");
+            });
+        } finally {
+            logger.detachAppender(logs);
+        }
+        // The event path still fails the invocation, so Lambda's retries and the dead-letter queue see it.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.invoke("aws.events-scheduled.json"))
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
+    }
+
     /** "refused field=<f> len=<n>: <prefix>" for a clean refusal, else what happened instead. */
     static String outcome(HandlerWorld w, String payload) {
         try {
