@@ -78,6 +78,9 @@ public final class EventParser {
         Map<String, String> dims = new LinkedHashMap<>();
         // Single-metric alarms carry the metric under configuration.metrics[0].metricStat.metric.dimensions.
         JsonNode metrics = detail.path("configuration").path("metrics");
+        if (!metrics.isMissingNode() && !metrics.isArray()) {
+            throw new BadRequestException("detail.configuration.metrics", "must be a list, as CloudWatch sends it");
+        }
         for (int i = 0; i < metrics.size(); i++) {
             String at = "detail.configuration.metrics[" + i + "].metricStat.metric.dimensions";
             JsonNode d = metrics.get(i).path("metricStat").path("metric").path("dimensions");
