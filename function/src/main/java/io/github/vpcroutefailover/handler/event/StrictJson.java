@@ -91,8 +91,10 @@ public final class StrictJson {
             throw new BadRequestException(path(p), constraint(m));
         } catch (MismatchedInputException e) {
             // Trailing tokens: the value itself was fine, what follows it is not.
-            throw new BadRequestException("$", "content after the JSON object (" + bounded(e.getOriginalMessage())
-                    + "); send exactly one object");
+            // Jackson's message names its own classes; the position is what helps.
+            throw new BadRequestException("$", "content after the JSON object"
+                    + (e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? "" : " at byte " + e.getLocation().getByteOffset())
+                    + "; send exactly one object");
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage();
             if (m != null && m.startsWith("Duplicate field")) {
