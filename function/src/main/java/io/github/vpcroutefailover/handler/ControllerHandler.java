@@ -19,8 +19,10 @@ import io.github.vpcroutefailover.handler.event.ManualRequest;
 import io.github.vpcroutefailover.handler.event.ManualRequestParser;
 import io.github.vpcroutefailover.handler.event.StrictJson;
 import io.github.vpcroutefailover.handler.event.Trigger;
+import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.RoutePlanner;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -65,11 +67,20 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        byte[] payload = input.readNBytes(MAX_INPUT_BYTES + 1);
-        JsonNode response = payload.length > MAX_INPUT_BYTES
-                ? error("$", "the input is larger than " + MAX_INPUT_BYTES + " bytes; EventBridge events are at most 256 KB")
-                : handle(payload, context);
-        output.write(JSON.writeValueAsBytes(response));
+        Invocation.begin(context);
+        try {
+            byte[] payload = input.readNBytes(MAX_INPUT_BYTES + 1);
+            // Every AWS call of this invocation ends before Lambda's own timeout, with a margin to answer: the
+            // reconciler starts no claim it cannot finish, and each SDK call's timeout is sized to the time left.
+            JsonNode response = payload.length > MAX_INPUT_BYTES
+                    ? error("$", "the input is larger than " + MAX_INPUT_BYTES + " bytes; EventBridge events are at most 256 KB")
+                    : context == null ? handle(payload, null)
+                    : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
+                            () -> handle(payload, context));
+            output.write(JSON.writeValueAsBytes(response));
+        } finally {
+            Invocation.end();
+        }
     }
 
     /** @throws BadRequestException for a malformed EventBridge event (manual invokes get an error response instead) */
