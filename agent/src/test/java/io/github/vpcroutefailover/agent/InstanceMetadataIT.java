@@ -64,6 +64,7 @@ class InstanceMetadataIT {
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("AWS_"));
             env.put("AWS_ENDPOINT_URL_CLOUDWATCH", imds.toString());
+            env.put(io.github.vpcroutefailover.agent.aws.AwsSettings.ALLOW_HTTP_ENDPOINT, "true"); // the emulator is http
             env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.toString());
             Process agent = pb.start();
             try (CloudWatchClient reader = EmulatorCloudWatch.reader(aws)) {

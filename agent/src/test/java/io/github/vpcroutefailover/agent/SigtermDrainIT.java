@@ -52,6 +52,7 @@ class SigtermDrainIT {
             ProcessBuilder pb = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-jar", shadedJar().toString(), "run", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(aws.environment());
+            pb.environment().put(io.github.vpcroutefailover.agent.aws.AwsSettings.ALLOW_HTTP_ENDPOINT, "true"); // the emulator is http
             Process agent = pb.start();
             CloudWatchClient reader = EmulatorCloudWatch.reader(aws);
             try {

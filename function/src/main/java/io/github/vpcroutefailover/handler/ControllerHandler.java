@@ -14,8 +14,10 @@ import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.handler.event.BadRequestException;
 import io.github.vpcroutefailover.handler.event.EventParser;
+import io.github.vpcroutefailover.handler.event.InputPolicy;
 import io.github.vpcroutefailover.handler.event.ManualRequest;
 import io.github.vpcroutefailover.handler.event.ManualRequestParser;
+import io.github.vpcroutefailover.handler.event.StrictJson;
 import io.github.vpcroutefailover.handler.event.Trigger;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.RoutePlanner;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * The controller Lambda: every EventBridge event (scheduled, alarm, EC2, Auto Scaling) and every manual invoke.
  * Thin: parse, call the app layer, map the answer to JSON. Bad input is refused before any AWS call: manual
  * invokes get {@code {"ok":false,"error":{"field","message"}}}, EventBridge events an exception (the invocation
- * fails, so a systematic problem shows in the error metrics and the dead-letter queue).
+ * fails, so a systematic problem shows in the error metrics and the dead-letter queue). The JSON is read by
+ * {@link StrictJson} and its text checked by {@link io.github.vpcroutefailover.handler.event.InputPolicy}
+ * (docs/handlers.md "Input policy"). Any other exception on a manual invoke is answered {@code ok:false} with a
+ * correlation id that is logged with the stack trace, never a raw Lambda error.
  */
 public final class ControllerHandler implements RequestStreamHandler, Resource {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerHandler.class);
@@ -57,14 +62,19 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** Lambda's own limit for a synchronous payload; the local invoke reads files, which have none. */
+    static final int MAX_INPUT_BYTES = 6 * 1024 * 1024;
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Invocation.begin(context);
         try {
-            byte[] payload = input.readAllBytes();
+            byte[] payload = input.readNBytes(MAX_INPUT_BYTES + 1);
             // Every AWS call of this invocation ends before Lambda's own timeout, with a margin to answer: the
             // reconciler starts no claim it cannot finish, and each SDK call's timeout is sized to the time left.
-            JsonNode response = context == null ? handle(payload, null)
+            JsonNode response = payload.length > MAX_INPUT_BYTES
+                    ? error("$", "the input is larger than " + MAX_INPUT_BYTES + " bytes; EventBridge events are at most 256 KB")
+                    : context == null ? handle(payload, null)
                     : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
                             () -> handle(payload, context));
             output.write(JSON.writeValueAsBytes(response));
@@ -77,27 +87,49 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     public JsonNode handle(byte[] payload, Context context) {
         JsonNode root;
         try {
-            root = JSON.readTree(payload);
-        } catch (JsonProcessingException e) {
-            return error("$", "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return error("$", "unreadable input: " + e.getMessage());
-        }
-        if (root == null || root.isMissingNode()) {
-            return error("$", "empty input; expected a JSON object like {\"action\": \"status\"} or an EventBridge event");
+            root = StrictJson.readObject(payload);
+        } catch (BadRequestException e) {
+            return error(e.field(), messageOf(e, e.field()));
         }
         if (EventParser.isEventBridgeEnvelope(root)) {
             Trigger trigger = EventParser.parse(root);
             return onEvent(trigger, context);
         }
+        if (CallerIdentity.path(context) == CallerIdentity.Path.EVENT) {
+            // The stack grants operators the operator alias only; whoever reaches the event path with a manual action
+            // holds a broader lambda:InvokeFunction than the operator policy, and must not be able to move routes with it.
+            return error("action", "manual actions are accepted only through the '" + CallerIdentity.OPERATOR_ALIAS
+                    + "' alias (stack output OperatorAliasArn, granted by OperatorPolicyArn); this invoke came through the event path ("
+                    + CallerIdentity.invoked(context.getInvokedFunctionArn()) + ")");
+        }
         try {
             ManualRequest request = ManualRequestParser.parse(root, clock.instant());
-            return ok(manual(request, caller(context, request.requestedBy())));
+            return ok(manual(request, CallerIdentity.describe(context, request.requestedBy())));
         } catch (BadRequestException e) {
             return error(e.field(), messageOf(e, e.field()));
         } catch (InvalidRequestException e) {
             return error(e.field(), messageOf(e, e.field()));
+        } catch (RuntimeException | StackOverflowError e) {
+            return internalError(e, root, context);
         }
+    }
+
+    /**
+     * The catch-all of the manual path: a bug or an AWS failure becomes an {@code ok:false} answer the operator can
+     * quote, and the log line with the same correlation id has the stack trace. The request may have partly applied
+     * (a pin written, then the reconcile failed), which the message says.
+     */
+    private static JsonNode internalError(Throwable e, JsonNode root, Context context) {
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.atError().setCause(e).addKeyValue("event", "manual-invoke-failed").addKeyValue("correlationId", id)
+                .addKeyValue("awsRequestId", context == null ? null : context.getAwsRequestId())
+                .addKeyValue("action", InputPolicy.escape(root.path("action").asText(""), InputPolicy.ECHO_CHARS))
+                .log("manual invoke failed unexpectedly: " + e.getClass().getName());
+        ObjectNode n = (ObjectNode) error("$", "the request failed unexpectedly (" + e.getClass().getSimpleName()
+                + "); it may have partly applied, check with {\"action\": \"status\"}. Correlation id " + id
+                + " finds the details in the function's log");
+        ((ObjectNode) n.get("error")).put("correlationId", id);
+        return n;
     }
 
     private JsonNode onEvent(Trigger trigger, Context context) {
@@ -146,28 +178,6 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         return out;
     }
 
-    /**
-     * Who asked, for the audit history: the Lambda request id, the Cognito identity or the client context's
-     * {@code caller} when the invoke carried one, and the self-declared {@code requestedBy}, marked as such.
-     */
-    static String caller(Context context, String requestedBy) {
-        StringBuilder b = new StringBuilder("manual ").append(invocation(context));
-        if (context != null && context.getIdentity() != null && context.getIdentity().getIdentityId() != null
-                && !context.getIdentity().getIdentityId().isBlank()) {
-            b.append(" identity=").append(context.getIdentity().getIdentityId());
-        }
-        if (context != null && context.getClientContext() != null && context.getClientContext().getCustom() != null) {
-            String who = context.getClientContext().getCustom().get("caller");
-            if (who != null && !who.isBlank()) {
-                b.append(" clientContext.caller=").append(who);
-            }
-        }
-        if (requestedBy != null) {
-            b.append(" requestedBy=").append(requestedBy).append(" (self-declared)");
-        }
-        return b.toString();
-    }
-
     private static String invocation(Context context) {
         return context == null || context.getAwsRequestId() == null ? "local" : "lambda:" + context.getAwsRequestId();
     }
@@ -184,10 +194,12 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         return n;
     }
 
+    /** Bounded and escaped whatever produced it: no error answer can echo a huge or hostile input back. */
     static JsonNode error(String field, String message) {
         ObjectNode n = JSON.createObjectNode();
         n.put("ok", false);
-        n.putObject("error").put("field", field).put("message", message);
+        n.putObject("error").put("field", InputPolicy.bounded(field, InputPolicy.MAX_FIELD_CHARS))
+                .put("message", InputPolicy.bounded(message, InputPolicy.MAX_ERROR_CHARS));
         return n;
     }
 

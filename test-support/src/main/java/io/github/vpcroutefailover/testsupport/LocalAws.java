@@ -75,6 +75,22 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
+     * For test engines that do not run JUnit Jupiter extensions (jqwik properties): a new instance for the current
+     * {@link AwsTarget}, checked reachable (failing with how to start the test bed) and reset. Close it when done.
+     */
+    public static LocalAws open() {
+        LocalAws aws = new LocalAws(AwsTarget.current());
+        try {
+            aws.checkReachable();
+            aws.reset();
+        } catch (RuntimeException e) {
+            aws.close();
+            throw e;
+        }
+        return aws;
+    }
+
+    /**
      * Points any SDK v2 client builder at this run's endpoint, region and credentials, with the shared HTTP
      * client and the call counter installed. {@code serviceId} is the SDK service id ("EC2", "DynamoDB", ...).
      */

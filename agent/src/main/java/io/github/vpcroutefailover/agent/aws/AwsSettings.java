@@ -10,10 +10,13 @@ import java.util.regex.Pattern;
  * Region, endpoint and credentials for the agent's CloudWatch client, resolved the way the AWS SDKs do for
  * the cases the agent meets: the config file first, then the standard environment variables
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_CLOUDWATCH}, {@code AWS_ENDPOINT_URL}, {@code AWS_USE_FIPS_ENDPOINT}),
- * then the instance's own metadata.
+ * then the instance's own metadata. The endpoint must be HTTPS (the requests carry the session token) unless
+ * {@value #ALLOW_HTTP_ENDPOINT}{@code =true}, which only a local test bed sets.
  */
 public final class AwsSettings {
     private static final Pattern REGION = Pattern.compile("[a-z]{2,5}(-[a-z]+)+-\\d{1,2}");
+    /** Environment variable allowing an {@code http://} CloudWatch endpoint: for a local test bed (emulators) only. */
+    public static final String ALLOW_HTTP_ENDPOINT = "VRF_AGENT_ALLOW_HTTP_ENDPOINT";
 
     private AwsSettings() {
     }
@@ -45,12 +48,14 @@ public final class AwsSettings {
 
     static URI cloudWatchEndpoint(URI configured, String region, Function<String, String> env) {
         if (configured != null) {
-            return configured;
+            return requireHttps(configured, "the config's 'endpoint'", env);
         }
         if (!"true".equalsIgnoreCase(trimmed(env.apply("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")))) {
-            String fromEnv = firstSet(env, "AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ENDPOINT_URL");
-            if (fromEnv != null) {
-                return URI.create(fromEnv);
+            for (String name : new String[] {"AWS_ENDPOINT_URL_CLOUDWATCH", "AWS_ENDPOINT_URL"}) {
+                String fromEnv = firstSet(env, name);
+                if (fromEnv != null) {
+                    return requireHttps(URI.create(fromEnv), name, env);
+                }
             }
         }
         boolean fips = "true".equalsIgnoreCase(trimmed(env.apply("AWS_USE_FIPS_ENDPOINT")));
@@ -58,6 +63,23 @@ public final class AwsSettings {
         // GovCloud's standard CloudWatch endpoint is its FIPS endpoint; elsewhere FIPS has its own host name.
         String host = (fips && !region.startsWith("us-gov-") ? "monitoring-fips." : "monitoring.") + region + "." + suffix;
         return URI.create("https://" + host);
+    }
+
+    /**
+     * The agent signs its requests and sends the instance role's session token with each: over plain HTTP both travel
+     * in clear. Only an explicit opt-in for a local test bed lets an {@code http://} endpoint through.
+     */
+    static URI requireHttps(URI endpoint, String source, Function<String, String> env) {
+        if ("https".equalsIgnoreCase(endpoint.getScheme())) {
+            return endpoint;
+        }
+        if ("http".equalsIgnoreCase(endpoint.getScheme()) && "true".equalsIgnoreCase(trimmed(env.apply(ALLOW_HTTP_ENDPOINT)))) {
+            return endpoint;
+        }
+        throw new IllegalStateException("The CloudWatch endpoint " + endpoint + " from " + source + " is not HTTPS; the agent's requests carry "
+                + "the instance role's session token, which must not travel in clear. Fix: use an https:// endpoint (an interface VPC "
+                + "endpoint is https://vpce-...monitoring.<region>.vpce.amazonaws.com), or, for a local test bed only, set "
+                + ALLOW_HTTP_ENDPOINT + "=true in the agent's environment.");
     }
 
     /** The partitions' DNS suffixes (the SDK's endpoints.json); everything else is the commercial partition. */

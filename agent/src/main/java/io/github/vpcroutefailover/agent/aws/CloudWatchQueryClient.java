@@ -161,6 +161,8 @@ public final class CloudWatchQueryClient implements MetricSink {
         Map<String, String> headers = Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
         Map<String, String> auth = signer.sign("POST", endpoint, headers, body, credentials.credentials(), clock.instant().plus(clockSkew));
         HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection();
+        // A redirect would carry the signed request and the session token to another host; CloudWatch never sends one.
+        c.setInstanceFollowRedirects(false);
         c.setRequestMethod("POST");
         c.setConnectTimeout(millis(min(connectTimeout, left)));
         c.setReadTimeout(millis(min(socketTimeout, left)));

@@ -121,6 +121,9 @@ public final class Imds {
         HttpURLConnection c = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
         try {
             c.setRequestMethod(method);
+            // IMDS never redirects: an answer that does is something else on its address, and following it would
+            // hand over the session token (and then the role's credentials). A 3xx is an error like any non-200.
+            c.setInstanceFollowRedirects(false);
             c.setConnectTimeout((int) timeout.toMillis());
             c.setReadTimeout((int) timeout.toMillis());
             headers.forEach(c::setRequestProperty);

@@ -59,13 +59,44 @@ class AwsSettingsTest {
     @Test
     void endpointOverridesFollowTheSdkPrecedence() {
         URI configured = URI.create("https://vpce-1.monitoring.eu-west-1.vpce.amazonaws.com");
-        Function<String, String> both = env("AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:5055", "AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        Function<String, String> both = env("AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:5055", "AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
+                AwsSettings.ALLOW_HTTP_ENDPOINT, "true");
         assertThat(AwsSettings.cloudWatchEndpoint(configured, "eu-west-1", both)).isEqualTo(configured);
         assertThat(AwsSettings.cloudWatchEndpoint(null, "eu-west-1", both)).isEqualTo(URI.create("http://127.0.0.1:5055"));
-        assertThat(AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")))
+        assertThat(AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", AwsSettings.ALLOW_HTTP_ENDPOINT, "true")))
                 .isEqualTo(URI.create("http://127.0.0.1:4566"));
         assertThat(AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")))
                 .isEqualTo(URI.create("https://monitoring.eu-west-1.amazonaws.com"));
+    }
+
+    @Test
+    void aPlainHttpEndpointIsRefusedUnlessTheTestBedOptsIn() {
+        // Wherever it comes from: the config file, the service variable, the global variable.
+        assertThatThrownBy(() -> AwsSettings.cloudWatchEndpoint(URI.create("http://monitoring.eu-west-1.amazonaws.com"), "eu-west-1", env()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not HTTPS").hasMessageContaining("the config's 'endpoint'")
+                .hasMessageContaining(AwsSettings.ALLOW_HTTP_ENDPOINT + "=true");
+        assertThatThrownBy(() -> AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL_CLOUDWATCH", "http://10.0.0.5")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AWS_ENDPOINT_URL_CLOUDWATCH");
+        assertThatThrownBy(() -> AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AWS_ENDPOINT_URL");
+        // Only "true" opts in, and it never makes another scheme acceptable.
+        assertThatThrownBy(() -> AwsSettings.cloudWatchEndpoint(null, "eu-west-1", env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
+                AwsSettings.ALLOW_HTTP_ENDPOINT, "yes"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> AwsSettings.cloudWatchEndpoint(URI.create("ftp://127.0.0.1"), "eu-west-1", env(AwsSettings.ALLOW_HTTP_ENDPOINT, "true")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(AwsSettings.cloudWatchEndpoint(URI.create("HTTPS://vpce-1.monitoring.eu-west-1.vpce.amazonaws.com"), "eu-west-1", env()))
+                .hasScheme("HTTPS");
+    }
+
+    @Test
+    void theWholeResolutionRefusesHttpBeforeAnyRequest() {
+        var config = io.github.vpcroutefailover.agent.config.ConfigLoader.parse("""
+                region: us-east-1
+                endpoint: http://127.0.0.1:9
+                checks: [{name: web, type: tcp, host: 127.0.0.1, port: 9}]
+                """, "test.yaml");
+        assertThatThrownBy(() -> AwsSettings.cloudWatch(config, env(), UNREACHABLE, Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not HTTPS");
     }
 
     @Test

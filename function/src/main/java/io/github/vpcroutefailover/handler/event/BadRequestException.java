@@ -8,9 +8,10 @@ public final class BadRequestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String field;
 
+    /** Field and message are bounded and escaped here, so no refusal can echo a huge or hostile input back. */
     public BadRequestException(String field, String message) {
-        super(field + ": " + message);
-        this.field = field;
+        super(InputPolicy.bounded(field, InputPolicy.MAX_FIELD_CHARS) + ": " + InputPolicy.bounded(message, InputPolicy.MAX_ERROR_CHARS));
+        this.field = InputPolicy.bounded(field, InputPolicy.MAX_FIELD_CHARS);
     }
 
     public String field() {

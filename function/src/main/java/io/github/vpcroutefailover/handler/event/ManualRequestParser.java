@@ -8,17 +8,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Parses manual invoke JSON strictly: unknown actions and unknown fields are refused, so a typo such as
- * {@code "froce": true} can never silently turn into an unforced failover.
+ * {@code "froce": true} can never silently turn into an unforced failover. The JSON itself comes from
+ * {@link StrictJson} (no duplicate keys, no trailing content); every text field goes through {@link InputPolicy}
+ * (refused, never trimmed or stripped; bounded).
  */
 public final class ManualRequestParser {
     /** Longest pin we accept: a forgotten pin must not outlive the incident by months. */
     static final Duration MAX_PIN = Duration.ofDays(7);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern ROUTE_TABLE = Pattern.compile("rtb-[0-9a-f]{8}([0-9a-f]{9})?");
 
     private static final Map<String, Set<String>> FIELDS = Map.of(
@@ -47,38 +47,40 @@ public final class ManualRequestParser {
         String action = a.asText();
         Set<String> allowed = FIELDS.get(action);
         if (allowed == null) {
-            throw new BadRequestException("action", "unknown action '" + action + "'; one of " + actions());
+            throw new BadRequestException("action", "unknown action " + InputPolicy.quote(action) + "; one of " + actions());
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("action") && !allowed.contains(f)) {
-                throw new BadRequestException(f, "not a field of '" + action + "'; allowed: " + (allowed.isEmpty() ? "none" : List.copyOf(new java.util.TreeSet<>(allowed))));
+                throw new BadRequestException(InputPolicy.key(f), "not a field of '" + action + "'; allowed: "
+                        + (allowed.isEmpty() ? "none" : List.copyOf(new java.util.TreeSet<>(allowed))));
             }
         }
-        String by = optionalText(root, "requestedBy");
+        String by = note(root, "requestedBy", InputPolicy.MAX_REQUESTED_BY_CHARS);
         return switch (action) {
-            case "status" -> new ManualRequest.Status(optionalText(root, "route"), by);
-            case "plan" -> new ManualRequest.Plan(optionalText(root, "route"), by);
+            case "status" -> new ManualRequest.Status(optionalName(root, "route"), by);
+            case "plan" -> new ManualRequest.Plan(optionalName(root, "route"), by);
             case "failover" -> failover(root, by);
-            case "drain" -> new ManualRequest.Drain(requiredText(root, "target"), optionalText(root, "reason"), bool(root, "dryRun"), by);
-            case "undrain" -> new ManualRequest.Undrain(requiredText(root, "target"), optionalText(root, "reason"), by);
+            case "drain" -> new ManualRequest.Drain(requiredName(root, "target"), reason(root), bool(root, "dryRun"), by);
+            case "undrain" -> new ManualRequest.Undrain(requiredName(root, "target"), reason(root), by);
             case "pin" -> pin(root, now, by);
-            case "unpin" -> new ManualRequest.Unpin(requiredText(root, "route"), routeTables(root), by);
+            case "unpin" -> new ManualRequest.Unpin(requiredName(root, "route"), routeTables(root), by);
             case "register" -> {
                 JsonNode spec = root.get("route");
                 if (spec == null || !spec.isObject()) {
                     throw new BadRequestException("route", "missing; expected a route object {name, destination, routeTables, targets, ...} as in the config file");
                 }
+                registeredRoute(spec);
                 yield new ManualRequest.Register(spec, by);
             }
-            case "deregister" -> new ManualRequest.Deregister(requiredText(root, "route"), by);
+            case "deregister" -> new ManualRequest.Deregister(requiredName(root, "route"), by);
             default -> throw new IllegalStateException(action);
         };
     }
 
     private static ManualRequest failover(JsonNode root, String by) {
-        String route = optionalText(root, "route");
-        String target = optionalText(root, "target");
+        String route = optionalName(root, "route");
+        String target = optionalName(root, "target");
         if ((route == null) == (target == null)) {
             throw new BadRequestException(route == null ? "route" : "target",
                     "give exactly one of 'route' (move one route) or 'target' (move every route off that target)");
@@ -86,13 +88,13 @@ public final class ManualRequestParser {
         if (target != null && root.has("routeTableIds")) {
             throw new BadRequestException("routeTableIds", "only applies with 'route'");
         }
-        return new ManualRequest.Failover(route, routeTables(root), target, optionalText(root, "to"), bool(root, "force"),
-                optionalText(root, "reason"), bool(root, "dryRun"), by);
+        return new ManualRequest.Failover(route, routeTables(root), target, optionalName(root, "to"), bool(root, "force"),
+                reason(root), bool(root, "dryRun"), by);
     }
 
     private static ManualRequest pin(JsonNode root, Instant now, String by) {
-        String route = requiredText(root, "route");
-        String to = requiredText(root, "target");
+        String route = requiredName(root, "route");
+        String to = requiredName(root, "target");
         boolean hasFor = root.has("for");
         boolean hasUntil = root.has("until");
         if (hasFor == hasUntil) {
@@ -101,14 +103,16 @@ public final class ManualRequestParser {
         Instant expires;
         Duration requested;
         if (hasFor) {
-            requested = duration(requiredText(root, "for"), "for");
+            // Bounded before any arithmetic: "99999999999999999999d" is refused, it cannot overflow.
+            requested = InputPolicy.duration("for", requiredText(root, "for"), MAX_PIN);
             expires = now.plus(requested);
         } else {
             String until = requiredText(root, "until");
+            InputPolicy.requireClean("until", until, InputPolicy.MAX_TIME_CHARS);
             try {
                 expires = Instant.parse(until);
             } catch (DateTimeParseException e) {
-                throw new BadRequestException("until", "'" + until + "' is not an ISO-8601 UTC time like 2026-11-21T18:00:00Z");
+                throw new BadRequestException("until", InputPolicy.quote(until) + " is not an ISO-8601 UTC time like 2026-11-21T18:00:00Z");
             }
             requested = Duration.between(now, expires);
             if (!expires.isAfter(now)) {
@@ -118,26 +122,38 @@ public final class ManualRequestParser {
         if (requested.compareTo(MAX_PIN) > 0) {
             throw new BadRequestException(hasFor ? "for" : "until", "pins last at most 7 days; drain the target instead for longer maintenance");
         }
-        return new ManualRequest.Pin(route, routeTables(root), to, expires, requested, bool(root, "force"), optionalText(root, "reason"), by);
+        return new ManualRequest.Pin(route, routeTables(root), to, expires, requested, bool(root, "force"), reason(root), by);
     }
 
-    static Duration duration(String text, String field) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new BadRequestException(field, "'" + text + "' is not a duration; use a number and a unit: 500ms, 30s, 15m, 2h, 1d");
+    /**
+     * The route object of {@code register}: bounded in size (it is stored whole in one DynamoDB item), and every key
+     * and string in it follows the text policy, so no control character reaches the stored route or the logs.
+     * Its meaning is validated afterwards exactly like a route in the config file.
+     */
+    private static void registeredRoute(JsonNode spec) {
+        int bytes = spec.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > InputPolicy.MAX_REGISTERED_ROUTE_BYTES) {
+            throw new BadRequestException("route", "is " + bytes + " bytes as JSON; at most " + InputPolicy.MAX_REGISTERED_ROUTE_BYTES
+                    + " are accepted (a route with many selectors is a few hundred bytes)");
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
-        if (d.isZero()) {
-            throw new BadRequestException(field, "must be longer than zero");
+        cleanStrings(spec, "route");
+    }
+
+    private static void cleanStrings(JsonNode n, String path) {
+        if (n.isObject()) {
+            for (Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                String child = path + "." + InputPolicy.key(e.getKey());
+                InputPolicy.requireClean(child, e.getKey(), StrictJson.MAX_KEY_CHARS);
+                cleanStrings(e.getValue(), child);
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                cleanStrings(n.get(i), path + "[" + i + "]");
+            }
+        } else if (n.isTextual()) {
+            InputPolicy.requireClean(path, n.asText(), InputPolicy.MAX_REGISTERED_ROUTE_BYTES);
         }
-        return d;
     }
 
     /** Optional list of route table ids; empty means every table the route selects. */
@@ -149,10 +165,15 @@ public final class ManualRequestParser {
         if (!v.isArray() || v.isEmpty()) {
             throw new BadRequestException("routeTableIds", "must be a non-empty list of route table ids like [\"rtb-0123456789abcdef0\"]; leave it out for every table the route selects");
         }
+        if (v.size() > InputPolicy.MAX_ROUTE_TABLE_IDS) {
+            throw new BadRequestException("routeTableIds", "lists " + v.size() + " ids; at most " + InputPolicy.MAX_ROUTE_TABLE_IDS
+                    + " (a VPC's route table quota); leave it out for every table the route selects");
+        }
         List<String> ids = new java.util.ArrayList<>();
         for (JsonNode n : v) {
             if (!n.isTextual() || !ROUTE_TABLE.matcher(n.asText()).matches()) {
-                throw new BadRequestException("routeTableIds", "'" + n.asText() + "' is not a route table id (rtb- followed by 8 or 17 hex digits)");
+                throw new BadRequestException("routeTableIds", (n.isTextual() ? InputPolicy.quote(n.asText()) : StrictJson.kind(n))
+                        + " is not a route table id (rtb- followed by 8 or 17 hex digits)");
             }
             ids.add(n.asText());
         }
@@ -167,15 +188,35 @@ public final class ManualRequestParser {
         return v;
     }
 
+    /** The raw string, exactly as sent: nothing trimmed (the policy refuses surrounding blanks instead). */
     private static String optionalText(JsonNode root, String field) {
         JsonNode v = root.get(field);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw new BadRequestException(field, "must be a non-empty string");
+        if (!v.isTextual() || v.asText().isEmpty()) {
+            throw new BadRequestException(field, "must be a non-empty string" + (v.isTextual() ? "" : ", not " + StrictJson.kind(v)));
         }
-        return v.asText().trim();
+        return v.asText();
+    }
+
+    /** A route or target name: the config's naming rule. */
+    private static String optionalName(JsonNode root, String field) {
+        String v = optionalText(root, field);
+        return v == null ? null : InputPolicy.name(field, v);
+    }
+
+    private static String requiredName(JsonNode root, String field) {
+        return InputPolicy.name(field, requiredText(root, field));
+    }
+
+    private static String note(JsonNode root, String field, int maxChars) {
+        String v = optionalText(root, field);
+        return v == null ? null : InputPolicy.note(field, v, maxChars);
+    }
+
+    private static String reason(JsonNode root) {
+        return note(root, "reason", InputPolicy.MAX_REASON_CHARS);
     }
 
     private static boolean bool(JsonNode root, String field) {
