@@ -126,6 +126,7 @@ public final class Reconciler {
         PlanInput input = new PlanInput(config, world.tables(), world.instances(), world.enis(), states, world.ownership(),
                 now, options.claimLease());
         Plan plan = planner.plan(input);
+        requireSomeTableMatched(config, plan);
         List<PlanNote> notes = Collections.synchronizedList(new ArrayList<>(plan.notes()));
         gathered.failures().forEach(f -> notes.add(new PlanNote(PlanNote.Level.WARN, null, null, f)));
         for (PlanNote n : plan.notes()) {
@@ -179,10 +180,30 @@ public final class Reconciler {
      * other way round, we could pair an old table with the new record, plan the same change again on the new
      * version, and win that claim: a second, redundant route change.
      */
+    /**
+     * A config with required selectors that manages no route at all does not fit this VPC (a copied config, tags
+     * never applied): that is an error to fix, not a converged state.
+     */
+    private static void requireSomeTableMatched(FailoverConfig config, Plan plan) {
+        boolean required = config.routes().stream().anyMatch(r -> r.routeTables().stream().anyMatch(t -> !t.optional()));
+        if (!required || !plan.routes().isEmpty() || !plan.actions().isEmpty()) {
+            return;
+        }
+        String why = plan.notes().stream().filter(n -> n.level() == PlanNote.Level.ERROR).map(PlanNote::message)
+                .collect(java.util.stream.Collectors.joining("; "));
+        throw new WorldMismatchException("routes", "no route of the config matched a route table in " + config.vpcId()
+                + (why.isEmpty() ? "" : ": " + why));
+    }
+
     public World observe(FailoverConfig config) {
         Map<RouteKey, Ownership> owners = ownership.loadAll();
         Map<String, TargetState> states = targetStates.loadAll();
         List<ObservedRouteTable> tables = routeTables.describeVpcTables(config.vpcId());
+        if (tables.isEmpty()) {
+            // Every VPC has a main route table, so none means the VPC is not there (wrong id, account or region).
+            throw new WorldMismatchException("vpc", "vpc " + config.vpcId() + " has no route tables: it does not exist in this account and "
+                    + "region (every VPC has a main route table). Fix 'vpc' in the config, or deploy to the VPC's account and region");
+        }
         Set<String> eniIds = new LinkedHashSet<>();
         Set<String> instanceIds = new LinkedHashSet<>();
         List<TargetSpec.Instance> byTags = new ArrayList<>();
