@@ -188,7 +188,8 @@ class EventRuleMatchingTest {
                     "detail", Map.of("alarmName", name, "state", Map.of("value", "ALARM"))));
             (matches(patterns, event).contains(ALARM) ? reaching : notReaching).add(name);
         }
-        assertThat(reaching).containsExactlyInAnyOrder("vrf-nat-a-nat-agent", "vrf-nat-b-nat-agent");
+        assertThat(reaching).containsExactlyInAnyOrder("vrf-nat-a-nat-agent", "vrf-nat-b-nat-agent", "vrf-nat-a-nat-forward",
+                "vrf-nat-b-nat-forward");
         assertThat(notReaching).isNotEmpty().allMatch(n -> n.startsWith("VrfTest-ops-"));
     }
 }
