@@ -25,9 +25,12 @@ import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
@@ -126,6 +129,13 @@ public class VrfStack extends Stack {
                 // Ownership fences and failover history outlive the stack; docs/deploy.md says how to delete it.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        // The sparse listing index every reconcile queries (aws.dynamodb.OwnershipTable, README "Ownership table").
+        // Without it the deployed controller fails on its first read; only the system test against the deployed
+        // template showed it (the emulator ITs create the table with OwnershipTable.create).
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(OwnershipTable.GSI1)
+                .partitionKey(Attribute.builder().name(OwnershipTable.GSI1_PK).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(OwnershipTable.GSI1_SK).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
 
         // Failed async invocations (after retries) and undeliverable rule targets land here; its depth is alarmed.
         Queue dlq = Queue.Builder.create(this, "DeadLetterQueue")
