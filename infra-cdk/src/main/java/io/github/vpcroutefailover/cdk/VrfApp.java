@@ -61,9 +61,10 @@ public final class VrfApp {
         if (!agentConfigs.isEmpty()) {
             AgentCrossCheck.require(config, settings.configPath().toString(), agentConfigs.stream().map(AgentCrossCheck::read).toList());
         }
-        VrfStackProps props = VrfStackProps.builder().settings(settings).env(env).config(config)
+        VpcRouteFailoverProps failover = VpcRouteFailoverProps.builder().settings(settings).config(config)
                 .functionJar(settings.functionJar() != null ? settings.functionJar() : FunctionArtifacts.defaultJar())
                 .build();
+        VrfStackProps props = VrfStackProps.builder().env(env).stackName(settings.stackName()).failover(failover).build();
         return new VrfStack(app, settings.stackName(), props);
     }
 

@@ -61,7 +61,7 @@ final class DeployedStack {
     /** Resource types moto 5.2.5's CloudFormation does not create (checked against moto's model map in the test). */
     static final Set<String> SKIPPED_TYPES = Set.of("AWS::AutoScaling::LifecycleHook", "AWS::CloudWatch::Alarm",
             "AWS::EC2::SecurityGroupEgress", "AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy",
-            "AWS::SQS::QueuePolicy");
+            "AWS::SQS::QueuePolicy", "AWS::EventSchemas::Registry", "AWS::EventSchemas::Schema", "AWS::Logs::QueryDefinition");
 
     final String stackName;
     final JsonNode template;
@@ -82,7 +82,12 @@ final class DeployedStack {
 
     /** Synthesizes the app for {@code context} (CDK context keys as on the command line) into {@code outDir}. */
     static CloudAssembly synth(Map<String, Object> context, String region, Path outDir) {
-        App app = App.Builder.create().outdir(outDir.toString()).context(context).build();
+        // cdk.json's context (feature flags) first, as the CDK CLI passes it, then the deploy's -c options.
+        Map<String, Object> all = new LinkedHashMap<>();
+        JsonNode cdkJson = read(Path.of(System.getProperty("vrf.repoRoot", "..")).resolve("infra-cdk/cdk.json")).path("context");
+        cdkJson.fields().forEachRemaining(e -> all.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class)));
+        all.putAll(context);
+        App app = App.Builder.create().outdir(outDir.toString()).context(all).build();
         VrfApp.build(app, AppSettings.fromContext(context::get), Environment.builder().account(ACCOUNT).region(region).build(),
                 VrfApp.agentConfigs(context::get));
         return app.synth();
