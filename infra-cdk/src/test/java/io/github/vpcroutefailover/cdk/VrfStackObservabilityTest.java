@@ -71,7 +71,7 @@ class VrfStackObservabilityTest {
             }
             assertThat(body).contains("\\\"Failovers\\\"", "\\\"ReconcileErrors\\\"", "\\\"ReconcileDurationMs\\\"",
                     "\\\"ProbeResult\\\",\\\"Check\\\",\\\"nat-tcp\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_A + "\\\"",
-                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
+                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress-https\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
                     "\\\"AWS/Lambda\\\",\\\"Errors\\\"", "\\\"AWS/Lambda\\\",\\\"Duration\\\"", "\\\"AWS/Lambda\\\",\\\"Throttles\\\"",
                     "ApproximateNumberOfMessagesVisible");
         }
