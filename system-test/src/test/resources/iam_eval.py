@@ -4,10 +4,11 @@ stdin:  {"policies": [<policy document>, ...], "calls": [{"action", "resource", 
 stdout: [{"allowed": bool, "why": str}, ...], one per call, in order.
 
 moto's IAMPolicyStatement matches Action/NotAction and Resource patterns and evaluates StringEquals conditions.
-Three corrections bring it to IAM's semantics, and each is a refusal rather than a guess:
+Corrections bring it to IAM's semantics:
   1. an Allow statement whose condition is not met does not apply (moto answers DENIED for it);
   2. a condition key absent from the request makes a StringEquals condition false (moto skips it);
-  3. a condition operator moto does not implement is an error (moto ignores it, which would allow anything).
+  3. StringNotEquals, ArnEquals, ArnLike, StringLike and Bool (which moto ignores, allowing anything) are evaluated
+     here with IAM's documented semantics; any other operator is an error rather than a silent pass.
 A Deny statement denies only when its action, resource and conditions all match.
 """
 import json
@@ -17,15 +18,43 @@ from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.iam.policy_conditions import CONDITION_OPERATIONS
 
 
+def _like(pattern, value):
+    return IAMPolicyStatement._match(pattern, value) is not None
+
+
+# Operators beyond moto's StringEquals, with IAM's documented semantics. A negated operator is true when the key is
+# absent (IAM: "If the key is not present, the condition evaluates to true" for the Not* operators).
+EXTRA_OPERATORS = {
+    "StringNotEquals": (True, lambda expected, actual: actual not in expected),
+    "ArnEquals": (False, lambda expected, actual: any(_like(e, actual) for e in expected)),
+    "ArnLike": (False, lambda expected, actual: any(_like(e, actual) for e in expected)),
+    "StringLike": (False, lambda expected, actual: any(_like(e, actual) for e in expected)),
+    "Bool": (False, lambda expected, actual: actual.lower() in [e.lower() for e in expected]),
+}
+
+
 def condition_met(statement, context):
     for operator, pairs in statement.get("Condition", {}).items():
-        if operator not in CONDITION_OPERATIONS:
-            raise SystemExit("condition operator %s (statement %s) is not implemented by moto's evaluator; "
-                             "extend iam_eval.py before relying on it" % (operator, statement.get("Sid")))
-        for key in pairs:
-            if key not in context:
+        if operator in CONDITION_OPERATIONS:
+            for key in pairs:
+                if key not in context:
+                    return False
+            if not IAMPolicyStatement({"Condition": {operator: pairs}})._check_conditions(context):
                 return False
-    return IAMPolicyStatement(statement)._check_conditions(context)
+        elif operator in EXTRA_OPERATORS:
+            negated, test = EXTRA_OPERATORS[operator]
+            for key, expected in pairs.items():
+                expected = expected if isinstance(expected, list) else [expected]
+                if key not in context:
+                    if not negated:
+                        return False
+                    continue
+                if not test([str(e) for e in expected], context[key]):
+                    return False
+        else:
+            raise SystemExit("condition operator %s (statement %s) is not implemented; extend iam_eval.py before relying on it"
+                             % (operator, statement.get("Sid")))
+    return True
 
 
 def applies(statement, action, resource):

@@ -219,9 +219,9 @@ class DeployedStackIT {
         }
         // The agent makes one kind of call, PutMetricData in its config's namespace (its own client, not the SDK's, so
         // the recorder cannot see it); the policy the stack outputs for the agents' instance role must allow it.
-        String agentPolicy = stack.logicalIds("AWS::IAM::ManagedPolicy").stream().filter(id -> id.startsWith("AgentInstancePolicy"))
-                .findFirst().orElseThrow(() -> new AssertionError("the template has no AgentInstancePolicy managed policy"));
-        refused.addAll(IamCoverage.refused(List.of(IamCoverage.managedPolicy(iam, stack, agentPolicy)),
+        String agentPolicy = stack.stack.outputs().stream().filter(o -> o.outputKey().equals("AgentPolicyArn")).findFirst()
+                .orElseThrow(() -> new AssertionError("the stack has no AgentPolicyArn output")).outputValue();
+        refused.addAll(IamCoverage.refused(List.of(IamCoverage.managedPolicyByArn(iam, agentPolicy)),
                 List.of(new CallRecorder.Call("agent", "cloudwatch:PutMetricData", "*", Map.of("cloudwatch:namespace", "VpcRouteFailover"), null, null)),
                 aws.ec2(), aws.region().id()));
         assertThat(recorders.get("controller").calls()).extracting(CallRecorder.Call::action)

@@ -72,6 +72,12 @@ final class IamCoverage {
         return out;
     }
 
+    /** A managed policy as deployed, by its ARN (a stack output). */
+    static JsonNode managedPolicyByArn(IamClient iam, String arn) {
+        String version = iam.getPolicy(r -> r.policyArn(arn)).policy().defaultVersionId();
+        return parse(iam.getPolicyVersion(r -> r.policyArn(arn).versionId(version)).policyVersion().document());
+    }
+
     /** A managed policy as deployed, by its logical id in the template. */
     static JsonNode managedPolicy(IamClient iam, DeployedStack stack, String logicalId) {
         String arn = stack.physicalId(logicalId);
