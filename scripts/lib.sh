@@ -15,6 +15,7 @@ find_jdk() {
     if [[ "${v%%.*}" =~ ^[0-9]+$ ]] && (( ${v%%.*} >= 21 )); then
       export JAVA_HOME="$c"
       export PATH="$JAVA_HOME/bin:$PATH"
+      set_maven_opts "${v%%.*}"
       return 0
     fi
   done
@@ -30,4 +31,22 @@ MVN_FLAGS=(-B -ntp)
 # its end of life; the warning is noise for us, not an action item.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+# The flags Maven's own JVM gets, chosen for the JDK find_jdk picked (never one that JDK refuses: a JVM given an
+# unknown option does not start, so Maven would not run at all).
+# --sun-misc-unsafe-memory-access=allow (JEP 471, JDK 23+): Maven's Guice/Guava call sun.misc.Unsafe, and JDK 24+
+# warns about it on every run. JDK 21 and 22 do not know the option and refuse to start with it, so it is removed
+# there too, in case a caller's MAVEN_OPTS came from a run on a newer JDK. Idempotent: scripts call find_jdk again
+# in child processes that inherit MAVEN_OPTS.
+UNSAFE_MEMORY_FLAG="--sun-misc-unsafe-memory-access=allow"
+set_maven_opts() { # java feature version, e.g. 21
+  local major="$1" opt words=() kept=()
+  # Split on whitespace as mvn does, without glob expansion.
+  read -r -a words <<< "${MAVEN_OPTS:-}"
+  for opt in "${words[@]}"; do
+    [[ "$opt" == "$UNSAFE_MEMORY_FLAG" ]] || kept+=("$opt")
+  done
+  if (( major >= 23 )); then kept+=("$UNSAFE_MEMORY_FLAG"); fi
+  MAVEN_OPTS="${kept[*]:-}"
+  export MAVEN_OPTS
+}

@@ -1,6 +1,8 @@
 #!/bin/bash
 # EC2 user data: install the VPC Route Failover health agent on Amazon Linux 2023.
 # The instance profile needs cloudwatch:PutMetricData (condition cloudwatch:namespace = VpcRouteFailover).
+# The checks below are the ones samples/config/nat-two-az.yaml waits for (validate checks it: function jar
+# 'validate routes.yaml --agent agent.yaml'); put your NAT instances' ids and private IPs in the peer list.
 # Replace AGENT_JAR_URL with where you publish agent-<version>-all.jar (e.g. an S3 bucket via a presigned URL).
 set -euo pipefail
 AGENT_JAR_URL="${AGENT_JAR_URL:-s3://my-artifacts/vpc-route-failover/agent-0.1.0-all.jar}"
@@ -15,6 +17,7 @@ interval: 1s
 checks:
   - {name: ip-forward, type: command, command: ["/bin/sh", "-c", "test \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1"]}
   - {name: egress-https, type: http, url: "https://checkip.amazonaws.com/", interval: 5s, timeout: 2s}
+  - {name: peer, type: peer, probe: icmp, timeout: 500ms, peers: [{id: i-0aaaaaaaaaaaaaaaa, address: 10.0.1.10}, {id: i-0bbbbbbbbbbbbbbbb, address: 10.0.2.10}]}
 YAML
 # The maintenance switch lives next to the config; the agent user only needs to read it.
 chown root:vrf-agent /etc/vpc-route-failover && chmod 0750 /etc/vpc-route-failover

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.ConfigProblem;
+import io.github.vpcroutefailover.config.RegistrationCoverage;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.plan.CandidateChoice;
 import io.github.vpcroutefailover.domain.plan.RouteStatus.CandidateHealth;
 import io.github.vpcroutefailover.domain.plan.RouteStatus;
 import io.github.vpcroutefailover.ports.ClaimLostException;
@@ -163,8 +166,16 @@ public final class ManualActions {
         }
         // Choose for every route first: nothing is written unless every route has somewhere to go.
         Map<RouteStatus, Candidate> choice = new LinkedHashMap<>();
+        Map<String, Integer> load = new java.util.HashMap<>();
+        for (RouteStatus r : view.plan().routes()) {
+            io.github.vpcroutefailover.domain.model.RouteTarget hop = r.desired() != null ? r.desired() : r.current();
+            if (hop != null) {
+                load.merge(hop.key(), 1, Integer::sum);
+            }
+        }
         for (RouteStatus s : selected) {
-            choice.put(s, choose(s, to, force));
+            RoutePolicy policy = config.route(s.routeName()).map(RouteSpec::policy).orElse(RoutePolicy.defaults());
+            choice.put(s, choose(s, to, force, policy, load));
         }
         String why = "manual failover" + (reason == null ? "" : ": " + reason);
         Instant now = controller.now();
@@ -192,7 +203,12 @@ public final class ManualActions {
         return out;
     }
 
-    private static Candidate choose(RouteStatus s, String to, boolean force) {
+    /**
+     * Where a manual failover moves a route: with {@code to}, that target (healthy, unless forced); without, where the
+     * planner itself would put the route if its current target were gone ({@link CandidateChoice}: same zone, then
+     * least loaded; a fallback only when no regular candidate is healthy and the route's policy is to fall back).
+     */
+    private static Candidate choose(RouteStatus s, String to, boolean force, RoutePolicy policy, Map<String, Integer> load) {
         List<CandidateHealth> options = s.candidates().stream()
                 .filter(c -> s.current() == null || !c.candidate().target().sameHopAs(s.current()))
                 .filter(c -> to == null || c.candidate().targetName().equals(to))
@@ -203,14 +219,24 @@ public final class ManualActions {
                     : to + " is not a candidate of route " + s.routeName() + "; its targets: "
                     + s.candidates().stream().map(c -> c.candidate().targetName()).distinct().toList());
         }
-        Optional<CandidateHealth> healthy = options.stream().filter(c -> c.health() == Health.HEALTHY && !c.drained())
-                .filter(c -> s.zone() == null || c.candidate().zone() == null || c.candidate().zone().equals(s.zone())).findFirst()
-                .or(() -> options.stream().filter(c -> c.health() == Health.HEALTHY && !c.drained()).findFirst());
-        if (healthy.isPresent()) {
-            return healthy.get().candidate();
+        List<Candidate> eligible = options.stream().filter(c -> c.health() == Health.HEALTHY && !c.drained())
+                .map(CandidateHealth::candidate).toList();
+        java.util.function.ToIntFunction<Candidate> loadOf = c -> load.getOrDefault(c.key(), 0);
+        Optional<Candidate> chosen;
+        if (to != null) {
+            chosen = CandidateChoice.best(eligible, s.zone(), policy.zoneAffinity(), loadOf).map(CandidateChoice.Pick::candidate);
+        } else {
+            chosen = CandidateChoice.best(eligible.stream().filter(c -> !c.fallback()).toList(), s.zone(), policy.zoneAffinity(), loadOf)
+                    .map(CandidateChoice.Pick::candidate)
+                    .or(() -> policy.whenNoneHealthy() == RoutePolicy.WhenNoneHealthy.FALLBACK
+                            ? eligible.stream().filter(Candidate::fallback).findFirst() : Optional.empty());
+        }
+        if (chosen.isPresent()) {
+            return chosen.get();
         }
         if (force && !options.isEmpty()) {
-            return options.get(0).candidate();
+            return options.stream().map(CandidateHealth::candidate).filter(c -> !c.fallback()).findFirst()
+                    .orElse(options.get(0).candidate());
         }
         throw new InvalidRequestException(to == null ? "route" : "to", (to == null ? "no other healthy candidate for " : to + " is not healthy for ")
                 + s.routeName() + " in " + s.key().routeTableId() + " (" + options.stream().map(c -> c.candidate().targetName() + "="
@@ -362,6 +388,13 @@ public final class ManualActions {
             ConfigProblem first = e.problems().get(0);
             throw new InvalidRequestException("route" + (first.path().isEmpty() ? "" : "." + first.path()),
                     e.problems().stream().map(p -> (p.path().isEmpty() ? "" : p.path() + ": ") + p.message()).reduce((a, b) -> a + "; " + b).orElse(e.getMessage()));
+        }
+        // IAM is computed from the config file at synth: a registered route may only use tables that policy covers,
+        // or its changes would be refused with AccessDenied (RegistrationCoverage, docs/deploy.md).
+        List<ConfigProblem> uncovered = RegistrationCoverage.problems(route, base);
+        if (!uncovered.isEmpty()) {
+            throw new InvalidRequestException("route." + uncovered.get(0).path(),
+                    uncovered.stream().map(p -> p.path() + ": " + p.message()).reduce((a, b) -> a + "; " + b).orElseThrow());
         }
         controller.registry().put(new RouteRegistry.Registered(route.name(), spec.toString(), caller, controller.now()));
         Map<String, Object> out = new LinkedHashMap<>();

@@ -149,6 +149,7 @@ public final class Reconciler {
         PlanInput input = new PlanInput(config, world.tables(), world.instances(), world.enis(), states, owners,
                 now, options.claimLease());
         Plan plan = planner.plan(input);
+        requireSomeTableMatched(config, plan);
         notes.addAll(0, plan.notes());
         gathered.failures().forEach(f -> notes.add(new PlanNote(PlanNote.Level.WARN, null, null, f)));
         for (PlanNote n : plan.notes()) {
@@ -193,6 +194,21 @@ public final class Reconciler {
                 .addKeyValue("lostRaces", lost.get()).addKeyValue("statesSaved", saved.get()).log("reconcile done");
         return new ReconcileResult(now, options.caller(), options.dryRun(), plan, ordered, new ArrayList<>(notes), lost.get(),
                 saved.get(), false);
+    }
+
+    /**
+     * A config with required selectors that manages no route at all does not fit this VPC (a copied config, tags
+     * never applied): that is an error to fix, not a converged state.
+     */
+    private static void requireSomeTableMatched(FailoverConfig config, Plan plan) {
+        boolean required = config.routes().stream().anyMatch(r -> r.routeTables().stream().anyMatch(t -> !t.optional()));
+        if (!required || !plan.routes().isEmpty() || !plan.actions().isEmpty()) {
+            return;
+        }
+        String why = plan.notes().stream().filter(n -> n.level() == PlanNote.Level.ERROR).map(PlanNote::message)
+                .collect(java.util.stream.Collectors.joining("; "));
+        throw new WorldMismatchException("routes", "no route of the config matched a route table in " + config.vpcId()
+                + (why.isEmpty() ? "" : ": " + why));
     }
 
     /**
@@ -259,7 +275,13 @@ public final class Reconciler {
                 observed = observed.stream().map(i -> impaired.contains(i.instanceId())
                         ? new ObservedInstance(i.instanceId(), i.state(), i.zone(), i.launchTime(), i.tags(), i.enis(), true) : i).toList();
             }
-            return new World(enrich(get(tables), observed, enis), observed, enis, get(owners), get(states));
+            List<ObservedRouteTable> vpcTables = get(tables);
+            if (vpcTables.isEmpty()) {
+                // Every VPC has a main route table, so none means the VPC is not there (wrong id, account or region).
+                throw new WorldMismatchException("vpc", "vpc " + config.vpcId() + " has no route tables: it does not exist in this account and "
+                        + "region (every VPC has a main route table). Fix 'vpc' in the config, or deploy to the VPC's account and region");
+            }
+            return new World(enrich(vpcTables, observed, enis), observed, enis, get(owners), get(states));
         }
     }
 

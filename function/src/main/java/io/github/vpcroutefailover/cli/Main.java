@@ -2,6 +2,7 @@ package io.github.vpcroutefailover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vpcroutefailover.config.AgentCrossCheck;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.ConfigProblem;
@@ -9,8 +10,11 @@ import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.handler.LocalInvoker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
@@ -65,10 +69,16 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", description = "the config file (YAML)")
         Path config;
 
+        @Option(names = "--agent", paramLabel = "AGENT_YAML", description = "an agent config that runs on the targets (repeatable): "
+                + "every agent check the route config waits for must be published by one of them")
+        List<Path> agents = new ArrayList<>();
+
         @Override
         public Integer call() {
             try {
                 FailoverConfig c = ConfigLoader.load(config);
+                // Cross-check against the agents (AgentCrossCheck): kept apart from the file's own validation.
+                AgentCrossCheck.require(c, config.toString(), agents.stream().map(AgentCrossCheck::read).toList());
                 System.out.println(config + ": OK (" + c.checks().size() + " checks, " + c.targets().size() + " targets, "
                         + c.routes().size() + " routes)");
                 return 0;

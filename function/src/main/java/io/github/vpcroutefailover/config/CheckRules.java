@@ -33,7 +33,7 @@ final class CheckRules extends ConfigFields {
     static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
     private static final List<String> CHECK_TYPES = List.of("agent", "tcp", "http", "ec2-status", "alarm");
     private static final Map<String, List<String>> CHECK_KEYS = Map.of(
-            "agent", List.of("type", "agentCheck", "staleAfter", "rise", "fall"),
+            "agent", List.of("type", "agentCheck", "reportedBy", "staleAfter", "rise", "fall"),
             "tcp", List.of("type", "port", "timeout", "interval", "rise", "fall"),
             "http", List.of("type", "scheme", "port", "path", "expectStatus", "bodyContains", "timeout", "interval", "rise", "fall"),
             "ec2-status", List.of("type", "statusChecks", "rise", "fall"),
@@ -75,7 +75,12 @@ final class CheckRules extends ConfigFields {
                     problem(YamlTree.child(path, "agentCheck"), "agentCheck is empty; name the check the agent publishes (the metric's Check dimension), or omit it to use '" + name + "'");
                 }
                 Duration stale = duration(n, path, "staleAfter", DEFAULT_STALE_AFTER);
-                yield new CheckSpec.Agent(name, agentCheck, stale, rise, fall);
+                String reportedBy = string(n, path, "reportedBy", "self");
+                if (reportedBy != null && !List.of("self", "peers").contains(reportedBy)) {
+                    problem(YamlTree.child(path, "reportedBy"), "reportedBy must be 'self' (the target's own agent publishes the check, "
+                            + "the default) or 'peers' (the other targets' agents probe this one with a peer check); got '" + reportedBy + "'");
+                }
+                yield new CheckSpec.Agent(name, agentCheck, stale, rise, fall, "peers".equals(reportedBy));
             }
             case "tcp" -> {
                 int port = port(n, path, "port", null);

@@ -114,9 +114,17 @@ public final class Components {
 
     /** Production wiring: real clients, settings from the environment, the config file loaded once and kept. */
     public static Components fromEnvironment() {
-        Settings settings = Settings.fromEnvironment(System.getenv());
+        return fromEnvironment(System.getenv(), Clients.fromEnvironment());
+    }
+
+    /**
+     * As Lambda builds it, from a function's environment variables (the ones the stack sets) and the given clients;
+     * the system test runs the deployed functions' environments through here.
+     */
+    public static Components fromEnvironment(Map<String, String> env, Clients clients) {
+        Settings settings = Settings.fromEnvironment(env);
         FailoverConfig config = ConfigLoader.load(settings.configPath());
-        return new Components(Clients.fromEnvironment(), settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
+        return new Components(clients, settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
     }
 
     public Clients clients() {

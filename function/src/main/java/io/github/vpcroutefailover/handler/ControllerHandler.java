@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.app.Controller;
+import io.github.vpcroutefailover.app.WorldMismatchException;
 import io.github.vpcroutefailover.app.ManualActions.InvalidRequestException;
 import io.github.vpcroutefailover.app.ManualActions;
 import io.github.vpcroutefailover.app.ReconcileOptions;
@@ -55,6 +56,11 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     public ControllerHandler() {
         this(Components.fromEnvironment(), Clock.systemUTC());
         Core.getGlobalContext().register(this);
+    }
+
+    /** The handler Lambda would build from a function's environment variables, with the given clients. */
+    public static ControllerHandler fromEnvironment(Map<String, String> env, Components.Clients clients) {
+        return new ControllerHandler(Components.fromEnvironment(env, clients), Clock.systemUTC());
     }
 
     ControllerHandler(Components components, Clock clock) {
@@ -108,6 +114,9 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         } catch (BadRequestException e) {
             return error(e.field(), messageOf(e, e.field()));
         } catch (InvalidRequestException e) {
+            return error(e.field(), messageOf(e, e.field()));
+        } catch (WorldMismatchException e) {
+            LOG.atError().addKeyValue("event", "config-does-not-fit").addKeyValue("field", e.field()).log(e.getMessage());
             return error(e.field(), messageOf(e, e.field()));
         } catch (RuntimeException | StackOverflowError e) {
             return internalError(e, root, context);

@@ -54,8 +54,13 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
 
     /** Lambda's constructor: real clients, built once per execution environment (init phase). */
     public ProbeHandler() {
-        this(Factory.fromEnvironment(System.getenv()));
+        this(Factory.fromEnvironment(System.getenv(), null));
         Core.getGlobalContext().register(this);
+    }
+
+    /** The handler Lambda would build from a function's environment variables, with the given clients. */
+    public static ProbeHandler fromEnvironment(Map<String, String> env, Components.Clients clients) {
+        return new ProbeHandler(Factory.fromEnvironment(env, Components.fromEnvironment(env, clients)));
     }
 
     private ProbeHandler(Factory.Parts p) {
@@ -135,13 +140,14 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
                      Clock clock, String probeAz) {
         }
 
-        static Parts fromEnvironment(Map<String, String> env) {
+        /** @param given the components to use; null builds them from the process environment (Lambda) */
+        static Parts fromEnvironment(Map<String, String> env, Components given) {
             String probeAz = env.get(ENV_PROBE_AZ);
             if (probeAz == null || probeAz.isBlank()) {
                 throw new IllegalStateException("environment variable " + ENV_PROBE_AZ + " is not set; the probe function needs "
                         + ENV_CONFIG_PATH + ", " + ENV_TABLE_NAME + " and " + ENV_PROBE_AZ + " (the infrastructure stack sets them)");
             }
-            Components components = Components.fromEnvironment();
+            Components components = given != null ? given : Components.fromEnvironment();
             Clock clock = Clock.systemUTC();
             CheckProber prober = new CheckProber();
             ProbeSettings settings = ProbeSettings.defaults();

@@ -33,8 +33,10 @@ class ConfigLoaderTest {
     void loadsTheSampleWithEveryValue() {
         FailoverConfig c = sample();
         assertThat(c.vpcId()).isEqualTo("vpc-0123456789abcdef0");
-        assertThat(c.checks()).containsOnlyKeys("nat-agent", "nat-tcp", "ec2", "dns-http");
-        assertThat(c.checks().get("nat-agent")).isEqualTo(new CheckSpec.Agent("nat-agent", "egress", Duration.ofSeconds(30), 2, 3));
+        assertThat(c.checks()).containsOnlyKeys("nat-agent", "nat-forward", "nat-peer", "nat-tcp", "ec2", "dns-http");
+        assertThat(c.checks().get("nat-agent")).isEqualTo(new CheckSpec.Agent("nat-agent", "egress-https", Duration.ofSeconds(30), 2, 3));
+        assertThat(c.checks().get("nat-forward")).isEqualTo(new CheckSpec.Agent("nat-forward", "ip-forward", Duration.ofSeconds(30), 2, 3));
+        assertThat(c.checks().get("nat-peer")).isEqualTo(new CheckSpec.Agent("nat-peer", "peer", Duration.ofSeconds(30), 2, 3, true));
         assertThat(c.checks().get("nat-tcp")).isEqualTo(new CheckSpec.Tcp("nat-tcp", 22, Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 2));
         assertThat(c.checks().get("ec2")).isEqualTo(new CheckSpec.Ec2Status("ec2", true, 2, 3));
         assertThat(c.checks().get("dns-http")).isEqualTo(new CheckSpec.Http("dns-http", "http", 8080, "/healthz", 200, "ok",
@@ -42,7 +44,7 @@ class ConfigLoaderTest {
 
         assertThat(c.targets().keySet()).containsExactly("nat-a", "nat-b", "nat-gw", "dns-fleet");
         assertThat(c.targets().get("nat-a")).isEqualTo(new TargetSpec.Instance("nat-a", "i-0aaaaaaaaaaaaaaaa", Map.of(), 0,
-                List.of("ec2", "nat-agent", "nat-tcp"), TargetSpec.SourceDestCheck.FIX));
+                List.of("ec2", "nat-agent", "nat-forward", "nat-peer", "nat-tcp"), TargetSpec.SourceDestCheck.FIX));
         assertThat(c.targets().get("nat-gw")).isEqualTo(new TargetSpec.Gateway("nat-gw", TargetKind.NAT_GATEWAY, "nat-0cccccccccccccccc", List.of()));
         TargetSpec.Instance fleet = (TargetSpec.Instance) c.targets().get("dns-fleet");
         assertThat(fleet.byTags()).isTrue();

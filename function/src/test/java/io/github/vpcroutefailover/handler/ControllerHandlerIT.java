@@ -331,6 +331,19 @@ class ControllerHandlerIT {
     }
 
     @Test
+    void registrationIsRefusedForTablesTheDeployedIamPolicyDoesNotCover(LocalAws aws) {
+        HandlerWorld w = established(aws);
+        aws.calls().reset();
+        JsonNode reg = w.invokeJson("{\"action\":\"register\",\"route\":{\"name\":\"extra\",\"destination\":\"10.255.0.54/32\","
+                + "\"routeTables\":[{\"tags\":{\"tier\":\"private\"}},{\"id\":\"" + w.rtbA + "\"}],\"targets\":[\"nat-a\"]}}");
+        assertThat(reg.path("ok").asBoolean()).as(reg.toString()).isFalse();
+        assertThat(reg.path("error").path("field").asText()).isEqualTo("route.routeTables[0].tags");
+        assertThat(reg.path("error").path("message").asText()).contains("vrf-registrable: \"true\"")
+                .contains("routeTables[1].id: " + w.rtbA + " is not in the deployed IAM policy");
+        assertThat(aws.calls().mutations()).as("nothing stored, no route changed").isEmpty();
+    }
+
+    @Test
     void registerAndDeregisterARouteAtRuntime(LocalAws aws) {
         HandlerWorld w = established(aws);
         JsonNode reg = w.invoke("manual-register.json");

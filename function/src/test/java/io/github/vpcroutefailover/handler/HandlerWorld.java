@@ -60,8 +60,9 @@ final class HandlerWorld {
         this.net = TestNetwork.create(aws, 2);
         this.natA = net.instance(0, "role=nat");
         this.natB = net.instance(1, "role=nat");
-        this.rtbA = net.routeTable(0, "tier=private");
-        this.rtbB = net.routeTable(1, "tier=private");
+        // Tagged vrf-registrable=true: the tables IAM lets the controller change for routes registered at run time.
+        this.rtbA = net.routeTable(0, "tier=private", "vrf-registrable=true");
+        this.rtbB = net.routeTable(1, "tier=private", "vrf-registrable=true");
         this.table = aws.uniqueName("ownership");
         DynamoDbClient ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD).build();
         OwnershipTable.create(ddb, table);

@@ -108,7 +108,9 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                         instanceIds.add(instance.instanceId());
                         for (String checkName : instance.checks()) {
                             CheckSpec check = config.checks().get(checkName);
-                            if (check instanceof CheckSpec.Agent agent) {
+                            // A peer-reported check has no series under the target's own id (its peers publish
+                            // <check>:<target id>); the controller reads those every reconcile, no alarm watches them.
+                            if (check instanceof CheckSpec.Agent agent && !agent.reportedByPeers()) {
                                 agentAlarms.add(new AgentAlarm(instance.name(), checkName, instance.instanceId(),
                                         agent.agentCheck(), evaluationPeriods(agent)));
                             } else if (check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http) {

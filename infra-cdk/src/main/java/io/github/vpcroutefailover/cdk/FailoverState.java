@@ -1,7 +1,10 @@
 package io.github.vpcroutefailover.cdk;
 
 import software.amazon.awscdk.RemovalPolicy;
+import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
@@ -26,6 +29,13 @@ public final class FailoverState extends Construct {
                 // Ownership fences and failover history outlive the stack; docs/deploy.md says how to delete it.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        // The sparse listing index every reconcile queries (aws.dynamodb.OwnershipTable, README "Ownership table").
+        // Without it the deployed controller fails on its first read; only the system test against the deployed
+        // template showed it (the emulator ITs create the table with OwnershipTable.create).
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(OwnershipTable.GSI1)
+                .partitionKey(Attribute.builder().name(OwnershipTable.GSI1_PK).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(OwnershipTable.GSI1_SK).type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
     }
 
     public Table table() {

@@ -1,9 +1,14 @@
 package io.github.vpcroutefailover.cdk;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.vpcroutefailover.config.AgentCrossCheck;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
@@ -23,7 +28,8 @@ public final class VrfApp {
             Aspects.of(app).add(AwsSolutionsChecks.Builder.create().build());
         }
         try {
-            build(app, AppSettings.fromContext(app.getNode()::tryGetContext), defaultEnvironment());
+            build(app, AppSettings.fromContext(app.getNode()::tryGetContext), defaultEnvironment(),
+                    agentConfigs(app.getNode()::tryGetContext));
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
@@ -43,12 +49,42 @@ public final class VrfApp {
      * @throws IllegalArgumentException when context contradicts the config
      */
     public static VrfStack build(App app, AppSettings settings, Environment env) {
+        return build(app, settings, env, List.of());
+    }
+
+    /**
+     * As {@link #build(App, AppSettings, Environment)}, and the config is checked against the agent configs that will
+     * run on its targets: an agent check no agent publishes stops the synth ({@link AgentCrossCheck}).
+     */
+    public static VrfStack build(App app, AppSettings settings, Environment env, List<Path> agentConfigs) {
         FailoverConfig config = validateConfig(settings);
+        if (!agentConfigs.isEmpty()) {
+            AgentCrossCheck.require(config, settings.configPath().toString(), agentConfigs.stream().map(AgentCrossCheck::read).toList());
+        }
         VpcRouteFailoverProps failover = VpcRouteFailoverProps.builder().settings(settings).config(config)
                 .functionJar(settings.functionJar() != null ? settings.functionJar() : FunctionArtifacts.defaultJar())
                 .build();
         VrfStackProps props = VrfStackProps.builder().env(env).stackName(settings.stackName()).failover(failover).build();
         return new VrfStack(app, settings.stackName(), props);
+    }
+
+    /**
+     * Context key {@code agentConfigs}: agent config files (comma-separated, or a JSON array in cdk.json) to check the
+     * route config against; none by default.
+     */
+    public static List<Path> agentConfigs(Function<String, Object> context) {
+        Object value = context.apply("agentConfigs");
+        List<Path> out = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            list.forEach(v -> out.add(Path.of(String.valueOf(v).trim())));
+        } else if (value != null && !String.valueOf(value).isBlank()) {
+            for (String part : String.valueOf(value).split(",")) {
+                if (!part.isBlank()) {
+                    out.add(Path.of(part.trim()));
+                }
+            }
+        }
+        return out;
     }
 
     /** The one synth-time validation call: the function's parser, plus the context's VPC guard. */

@@ -26,8 +26,11 @@ class ConfigFactsTest {
         assertThat(facts.instancesFullyKnown()).isFalse();
         assertThat(facts.fixesSourceDestCheck()).isTrue();
         assertThat(facts.agentAlarms()).containsExactly(
-                new ConfigFacts.AgentAlarm("nat-a", "nat-agent", SampleConfigs.NAT_A, "egress", 3),
-                new ConfigFacts.AgentAlarm("nat-b", "nat-agent", SampleConfigs.NAT_B, "egress", 3));
+                new ConfigFacts.AgentAlarm("nat-a", "nat-agent", SampleConfigs.NAT_A, "egress-https", 3),
+                new ConfigFacts.AgentAlarm("nat-a", "nat-forward", SampleConfigs.NAT_A, "ip-forward", 3),
+                new ConfigFacts.AgentAlarm("nat-b", "nat-agent", SampleConfigs.NAT_B, "egress-https", 3),
+                new ConfigFacts.AgentAlarm("nat-b", "nat-forward", SampleConfigs.NAT_B, "ip-forward", 3));
+        // nat-peer is reportedBy: peers: its series are the peers' (peer:<id>), no alarm on the target's own id.
         assertThat(facts.probePorts()).containsExactly(22, 8080);
         assertThat(facts.probedChecks()).containsExactly(
                 new ConfigFacts.ProbedCheck("nat-a", SampleConfigs.NAT_A, "nat-tcp"),

@@ -191,8 +191,8 @@ class EventRuleMatchingTest {
         }
         // The Draining and Heartbeat alarms reach it too: that is what moves routes within seconds of an agent's
         // SIGTERM drain (issue #12), instead of at the next schedule.
-        assertThat(reaching).containsExactlyInAnyOrder("vrf-nat-a-nat-agent", "vrf-nat-b-nat-agent",
-                "vrf-nat-a--draining", "vrf-nat-b--draining", "vrf-nat-a--heartbeat", "vrf-nat-b--heartbeat");
+        assertThat(reaching).containsExactlyInAnyOrder("vrf-nat-a-nat-agent", "vrf-nat-b-nat-agent", "vrf-nat-a-nat-forward",
+                "vrf-nat-b-nat-forward", "vrf-nat-a--draining", "vrf-nat-b--draining", "vrf-nat-a--heartbeat", "vrf-nat-b--heartbeat");
         assertThat(notReaching).isNotEmpty().allMatch(n -> n.startsWith("VrfTest-ops-"));
     }
 }

@@ -38,17 +38,21 @@ final class SampleConfigs {
     /** nat-two-az.yaml as the parser must read it (defaults: rise 2, fall 3). */
     static FailoverConfig natTwoAz() {
         Map<String, CheckSpec> checks = new LinkedHashMap<>();
-        checks.put("nat-agent", new CheckSpec.Agent("nat-agent", "egress", Duration.ofSeconds(30), 2, 3));
+        checks.put("nat-agent", new CheckSpec.Agent("nat-agent", "egress-https", Duration.ofSeconds(30), 2, 3));
+        checks.put("nat-forward", new CheckSpec.Agent("nat-forward", "ip-forward", Duration.ofSeconds(30), CheckSpec.DEFAULT_RISE,
+                CheckSpec.DEFAULT_FALL));
+        checks.put("nat-peer", new CheckSpec.Agent("nat-peer", "peer", Duration.ofSeconds(30), CheckSpec.DEFAULT_RISE,
+                CheckSpec.DEFAULT_FALL, true));
         checks.put("nat-tcp", new CheckSpec.Tcp("nat-tcp", 22, Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 2));
         checks.put("ec2", new CheckSpec.Ec2Status("ec2", true, CheckSpec.DEFAULT_RISE, CheckSpec.DEFAULT_FALL));
         checks.put("dns-http", new CheckSpec.Http("dns-http", "http", 8080, "/healthz", 200, "ok", Duration.ofSeconds(1),
                 Duration.ofSeconds(2), CheckSpec.DEFAULT_RISE, CheckSpec.DEFAULT_FALL));
 
         Map<String, TargetSpec> targets = new LinkedHashMap<>();
-        targets.put("nat-a", new TargetSpec.Instance("nat-a", NAT_A, Map.of(), 0, List.of("ec2", "nat-agent", "nat-tcp"),
-                TargetSpec.SourceDestCheck.FIX));
-        targets.put("nat-b", new TargetSpec.Instance("nat-b", NAT_B, Map.of(), 0, List.of("ec2", "nat-agent", "nat-tcp"),
-                TargetSpec.SourceDestCheck.FIX));
+        targets.put("nat-a", new TargetSpec.Instance("nat-a", NAT_A, Map.of(), 0,
+                List.of("ec2", "nat-agent", "nat-forward", "nat-peer", "nat-tcp"), TargetSpec.SourceDestCheck.FIX));
+        targets.put("nat-b", new TargetSpec.Instance("nat-b", NAT_B, Map.of(), 0,
+                List.of("ec2", "nat-agent", "nat-forward", "nat-peer", "nat-tcp"), TargetSpec.SourceDestCheck.FIX));
         targets.put("nat-gw", new TargetSpec.Gateway("nat-gw", TargetKind.NAT_GATEWAY, "nat-0ccccccccccccccccc", List.of()));
         targets.put("dns-fleet", new TargetSpec.Instance("dns-fleet", null, Map.of("role", "dns"), 0, List.of("ec2", "dns-http"),
                 TargetSpec.SourceDestCheck.VERIFY));

@@ -31,14 +31,15 @@ class VrfStackObservabilityTest {
                 full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.ofEntries(
                         Map.entry("AlarmName", "vrf-" + target + "-nat-agent"),
                         Map.entry("Namespace", "VpcRouteFailover"), Map.entry("MetricName", "CheckResult"),
-                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "egress"),
+                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "egress-https"),
                                 Map.of("Name", "InstanceId", "Value", target.equals("nat-a") ? SampleConfigs.NAT_A : SampleConfigs.NAT_B))),
                         Map.entry("Period", 10), Map.entry("Statistic", "Minimum"), Map.entry("Threshold", 1),
                         Map.entry("ComparisonOperator", "LessThanThreshold"), Map.entry("EvaluationPeriods", 3),
                         Map.entry("DatapointsToAlarm", 3), Map.entry("TreatMissingData", "breaching"),
                         Map.entry("AlarmActions", Match.absent())));
             }
-            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "CheckResult"), 2);
+            // nat-agent and nat-forward on each NAT; nat-peer (reportedBy: peers) has no series under the target's id.
+            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "CheckResult"), 4);
         }
 
         @Test
@@ -70,7 +71,7 @@ class VrfStackObservabilityTest {
             }
             assertThat(body).contains("\\\"Failovers\\\"", "\\\"ReconcileErrors\\\"", "\\\"ReconcileDurationMs\\\"",
                     "\\\"ProbeResult\\\",\\\"Check\\\",\\\"nat-tcp\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_A + "\\\"",
-                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
+                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress-https\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
                     "\\\"AWS/Lambda\\\",\\\"Errors\\\"", "\\\"AWS/Lambda\\\",\\\"Duration\\\"", "\\\"AWS/Lambda\\\",\\\"Throttles\\\"",
                     "ApproximateNumberOfMessagesVisible");
         }

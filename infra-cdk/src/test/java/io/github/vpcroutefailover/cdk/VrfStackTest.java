@@ -86,7 +86,8 @@ class VrfStackTest {
                     "DeletionPolicy", "Retain",
                     "Properties", Match.objectLike(Map.of(
                             "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
-                            "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"), Map.of("AttributeName", "sk", "AttributeType", "S")),
+                            "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"), Map.of("AttributeName", "sk", "AttributeType", "S"),
+                                    Map.of("AttributeName", "gsi1pk", "AttributeType", "S"), Map.of("AttributeName", "gsi1sk", "AttributeType", "S")),
                             "BillingMode", "PAY_PER_REQUEST",
                             "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                             "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),

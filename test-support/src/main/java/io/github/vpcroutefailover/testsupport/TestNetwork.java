@@ -117,6 +117,15 @@ public final class TestNetwork implements AutoCloseable {
         ec2.startInstances(r -> r.instanceIds(id));
     }
 
+    /**
+     * A VPC with the given /16 and one /24 per zone ({@code <a.b>.<zone>.0/24}). A {@code 127.x.0.0/16} VPC gives
+     * instances loopback private IPs, so a probe or agent connecting to a target's private IP reaches a listener the
+     * test opened on that address (moto does not restrict VPC ranges the way EC2 does).
+     */
+    public static TestNetwork create(LocalAws aws, String cidr, int zones) {
+        return new TestNetwork(aws, cidr, zones);
+    }
+
     private String image() {
         if (imageId == null) {
             List<Image> images = ec2.describeImages(r -> r.owners("amazon").filters(

@@ -50,10 +50,21 @@ public final class AgentMetricHealthSource implements HealthSource {
         this.checks = Map.copyOf(checks);
     }
 
-    /** A series we read: one agent check on one instance, or the instance's draining flag. */
-    private record Series(String queryId, String instanceId, String checkName, String agentCheck, Duration staleAfter) {
+    /**
+     * A series we read: one agent check on one instance, or the instance's draining flag. For a peer-reported check,
+     * {@code instanceId} is the reporting peer and {@code subject} the target the result is about (else equal).
+     */
+    private record Series(String queryId, String instanceId, String checkName, String agentCheck, Duration staleAfter, String subject) {
+        Series(String queryId, String instanceId, String checkName, String agentCheck, Duration staleAfter) {
+            this(queryId, instanceId, checkName, agentCheck, staleAfter, instanceId);
+        }
+
         boolean draining() {
             return checkName == null;
+        }
+
+        boolean peer() {
+            return !subject.equals(instanceId);
         }
     }
 
@@ -61,6 +72,7 @@ public final class AgentMetricHealthSource implements HealthSource {
     public List<Observation> observe(Collection<Candidate> candidates, Instant now) {
         Map<String, Series> byQuery = new LinkedHashMap<>();
         Map<String, List<String>> agentChecksByInstance = new LinkedHashMap<>();
+        List<String[]> peerChecks = new ArrayList<>(); // {subject instance, check name}
         Duration window = Duration.ZERO;
         for (Candidate c : candidates) {
             String instanceId = c.target().instanceId();
@@ -71,9 +83,13 @@ public final class AgentMetricHealthSource implements HealthSource {
             for (String name : c.checks()) {
                 if (checks.get(name) instanceof CheckSpec.Agent agent) {
                     names.add(name);
+                    window = max(window, agent.staleAfter());
+                    if (agent.reportedByPeers()) {
+                        peerChecks.add(new String[] {instanceId, name});
+                        continue;
+                    }
                     String id = "q" + byQuery.size();
                     byQuery.put(id, new Series(id, instanceId, name, agent.agentCheck(), agent.staleAfter()));
-                    window = max(window, agent.staleAfter());
                 }
             }
             if (!names.isEmpty()) {
@@ -81,6 +97,20 @@ public final class AgentMetricHealthSource implements HealthSource {
                 String id = "q" + byQuery.size();
                 byQuery.put(id, new Series(id, instanceId, null, AGENT_CHECK, null));
             }
+        }
+        // The peers of a target are the other instances that list the same peer check: their agents probe it.
+        Map<String, List<String>> reportersOf = new LinkedHashMap<>();
+        for (String[] pc : peerChecks) {
+            CheckSpec.Agent agent = (CheckSpec.Agent) checks.get(pc[1]);
+            List<String> reporters = new ArrayList<>();
+            agentChecksByInstance.forEach((other, names) -> {
+                if (!other.equals(pc[0]) && names.contains(pc[1])) {
+                    reporters.add(other);
+                    String id = "q" + byQuery.size();
+                    byQuery.put(id, new Series(id, other, pc[1], agent.agentCheck() + ":" + pc[0], agent.staleAfter(), pc[0]));
+                }
+            });
+            reportersOf.put(pc[0] + "|" + pc[1], reporters);
         }
         if (byQuery.isEmpty()) {
             return List.of();
@@ -96,8 +126,9 @@ public final class AgentMetricHealthSource implements HealthSource {
                 drainingSince.put(s.instanceId(), r.timestamps().get(0));
             }
         }
+        out.addAll(peerObservations(byQuery.values(), results, reportersOf, drainingSince, now));
         for (Series s : byQuery.values()) {
-            if (s.draining()) {
+            if (s.draining() || s.peer()) {
                 continue;
             }
             MetricDataResult r = results.get(s.queryId());
@@ -125,6 +156,59 @@ public final class AgentMetricHealthSource implements HealthSource {
                         "agent reports draining (shutdown or maintenance switch)"));
             }
         }
+        return out;
+    }
+
+    /**
+     * Peer-reported checks: per second, the target passes if any peer that reported that second reached it, and fails
+     * only when every peer that reported failed to (one peer's own network trouble must not take a healthy target out
+     * when another peer still reaches it). Silent peers (stopped, or no other candidate) give no evidence either way,
+     * so the check passes with a note: a dead peer must not fail the target that outlived it.
+     */
+    private static List<Observation> peerObservations(java.util.Collection<Series> series, Map<String, MetricDataResult> results,
+            Map<String, List<String>> reportersOf, Map<String, Instant> drainingSince, Instant now) {
+        List<Observation> out = new ArrayList<>();
+        reportersOf.forEach((key, reporters) -> {
+            String subject = key.substring(0, key.indexOf('|'));
+            String check = key.substring(key.indexOf('|') + 1);
+            java.util.TreeMap<Instant, List<String>> passedBy = new java.util.TreeMap<>();
+            java.util.TreeMap<Instant, List<String>> failedBy = new java.util.TreeMap<>();
+            String agentCheck = null;
+            Duration stale = null;
+            for (Series s : series) {
+                if (!s.peer() || !s.subject().equals(subject) || !s.checkName().equals(check)) {
+                    continue;
+                }
+                agentCheck = s.agentCheck();
+                stale = s.staleAfter();
+                MetricDataResult r = results.get(s.queryId());
+                for (int i = 0; r != null && i < r.timestamps().size(); i++) {
+                    Instant at = r.timestamps().get(i);
+                    if (!at.isBefore(now.minus(s.staleAfter()))) {
+                        (r.values().get(i) >= 1.0 ? passedBy : failedBy).computeIfAbsent(at, k -> new ArrayList<>()).add(s.instanceId());
+                    }
+                }
+            }
+            java.util.TreeSet<Instant> seconds = new java.util.TreeSet<>(passedBy.keySet());
+            seconds.addAll(failedBy.keySet());
+            for (Instant at : seconds) {
+                boolean passed = passedBy.containsKey(at);
+                out.add(new Observation(subject, check, passed, false, at, "agent-metric", passed
+                        ? "peer check " + agentCheck + " passed from " + passedBy.get(at)
+                        : "peer check " + agentCheck + " failed from every peer that reported " + failedBy.get(at)));
+            }
+            if (seconds.isEmpty()) {
+                out.add(new Observation(subject, check, true, false, now, "agent-metric", reporters.isEmpty()
+                        ? "no peer lists this check, so no peer probes " + subject + "; not held against it"
+                        : "no peer reported " + (agentCheck == null ? check : agentCheck) + " in the last "
+                                + (stale == null ? "?" : stale.toSeconds()) + " s (peers " + reporters + " silent); not held against " + subject));
+            }
+            Instant draining = drainingSince.get(subject);
+            if (draining != null) {
+                out.add(new Observation(subject, check, false, true, draining, "agent-metric",
+                        "agent reports draining (shutdown or maintenance switch)"));
+            }
+        });
         return out;
     }
 

@@ -20,8 +20,17 @@ public sealed interface CheckSpec permits CheckSpec.Agent, CheckSpec.Tcp, CheckS
     /**
      * Results the on-instance agent publishes as the CloudWatch metric {@code CheckResult} with dimensions
      * {@code InstanceId} and {@code Check=agentCheck}. No datapoint for {@code staleAfter} counts as a failure.
+     *
+     * @param reportedByPeers {@code reportedBy: peers}: the result comes from the OTHER targets that list this check,
+     *                        whose agents probe this one with a peer check and publish {@code Check=<agentCheck>:<this
+     *                        instance id>} under their own InstanceId. The target fails only when every peer that
+     *                        reported failed to reach it; silent peers are not held against it.
      */
-    record Agent(String name, String agentCheck, Duration staleAfter, int rise, int fall) implements CheckSpec {
+    record Agent(String name, String agentCheck, Duration staleAfter, int rise, int fall, boolean reportedByPeers) implements CheckSpec {
+        /** A check the target's own agent publishes ({@code reportedBy: self}, the default). */
+        public Agent(String name, String agentCheck, Duration staleAfter, int rise, int fall) {
+            this(name, agentCheck, staleAfter, rise, fall, false);
+        }
     }
 
     /** TCP connect from the in-VPC probe function to the target's private IP. */

@@ -372,32 +372,20 @@ public final class Planner {
         private record Pick(Candidate candidate, String why, boolean defer) {
         }
 
+        /** {@link CandidateChoice}, deferring the least-loaded step to phase 2 (when every same-zone table is placed). */
         private Pick best(List<Candidate> regular, String zone, RoutePolicy policy, boolean phase2) {
             List<Candidate> eligible = regular.stream().filter(c -> eval(c).eligible()).toList();
             if (eligible.isEmpty()) {
                 return new Pick(null, null, false);
             }
-            if (!policy.zoneAffinity()) {
-                return new Pick(eligible.get(0), "first healthy in preference order", false);
-            }
-            if (zone != null) {
-                for (Candidate c : eligible) {
-                    if (zone.equals(c.zone())) {
-                        return new Pick(c, "same zone preferred", false);
-                    }
-                }
-            }
-            if (!phase2) {
+            java.util.Optional<CandidateChoice.Pick> pick = policy.zoneAffinity() ? CandidateChoice.sameZone(eligible, zone)
+                    : CandidateChoice.inOrder(eligible);
+            if (pick.isEmpty() && !phase2) {
                 return new Pick(null, null, true);
             }
-            Candidate least = eligible.get(0);
-            for (Candidate c : eligible) {
-                if (load.getOrDefault(c.key(), 0) < load.getOrDefault(least.key(), 0)) {
-                    least = c;
-                }
-            }
-            return new Pick(least, (zone == null ? "table has no single zone" : "no healthy candidate in " + zone)
-                    + "; least loaded: " + load.getOrDefault(least.key(), 0) + " other table(s)", false);
+            CandidateChoice.Pick chosen = pick.or(() -> CandidateChoice.leastLoaded(eligible, zone, c -> load.getOrDefault(c.key(), 0)))
+                    .orElseThrow();
+            return new Pick(chosen.candidate(), chosen.why(), false);
         }
 
         private String where(Pick p) {
