@@ -32,6 +32,13 @@ class SamplesTest {
         assertThat(userData).doesNotContain("[Service]");
     }
 
+    /** What 'vrf import awsnycast' writes for the agent (function's AwsnycastImporterTest keeps the file equal to it). */
+    @Test
+    void theAgentChecksImportedFromAwsnycastLoad() throws Exception {
+        var config = ConfigLoader.load(Path.of("..", "function", "src", "test", "resources", "import", "awsnycast", "expected-agent.yaml"));
+        assertThat(config.checks()).hasSize(2);
+    }
+
     @Test
     void sampleConfigsLoad() throws Exception {
         ConfigLoader.load(SAMPLES.resolve("agent.yaml"));

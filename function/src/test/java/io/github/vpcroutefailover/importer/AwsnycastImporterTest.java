@@ -95,6 +95,12 @@ class AwsnycastImporterTest {
         assertThat(tcp.path("interval").asText()).isEqualTo("30s");
     }
 
+    /** The agent module's SamplesTest loads this file with the agent's own config loader: the output is a valid agent config. */
+    @Test
+    void theAgentConfigIsTheOneTheAgentModuleValidates() {
+        assertThat(twoNats().agentYaml()).isEqualTo(resource("awsnycast/expected-agent.yaml"));
+    }
+
     @Test
     void theReportAccountsForEverySettingWithAReason() {
         ImportReport report = twoNats().report();
