@@ -1,12 +1,8 @@
 package io.github.vpcroutefailover.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -341,9 +337,6 @@ final class Actions {
     @Command(name = "register", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Manage a new route at run time: FILE holds one route (YAML or JSON, the same keys as a route in the config file).")
     static final class Register extends ActionCommand {
-        private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
@@ -356,9 +349,9 @@ final class Actions {
             }
             JsonNode spec;
             try {
-                spec = YAML.readTree(file.toFile());
-            } catch (IOException e) {
-                throw CliException.usage("route file " + file + " is not valid YAML/JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                spec = io.github.vpcroutefailover.importer.Yaml.readYaml(ImportCommand.read(file), file.toString());
+            } catch (io.github.vpcroutefailover.importer.ImportException e) {
+                throw CliException.usage("route file " + e.getMessage());
             }
             if (spec == null || !spec.isObject()) {
                 throw CliException.usage("route file " + file + " must hold one route as a map (name, destination, routeTables, targets, ...)");

@@ -19,13 +19,17 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 
 /**
- * The deployed controller, found through the stack's outputs ({@code ControllerAliasArn}, {@code StateTableName}: the
+ * The deployed controller, found through the stack's outputs ({@code OperatorAliasArn}, the operator function that
+ * serves manual actions, or {@code ControllerAliasArn} on stacks from before it existed; {@code StateTableName}: the
  * CDK app's {@code CfnOutput}s) and called with Lambda Invoke, exactly what {@code aws lambda invoke} does.
  * Invokes are never retried by the SDK: a failover whose answer was lost may have run, and a retried one without
  * {@code --to} would move the route a second time.
  */
 public final class StackBackend implements Backend {
-    public static final String ALIAS_OUTPUT = "ControllerAliasArn";
+    /** Manual actions go to the operator function (its own alias and invoke permission: the stack's OperatorPolicyArn). */
+    public static final String ALIAS_OUTPUT = "OperatorAliasArn";
+    /** Stacks deployed before the operator function existed served manual actions on the controller alias. */
+    public static final String LEGACY_ALIAS_OUTPUT = "ControllerAliasArn";
     public static final String TABLE_OUTPUT = "StateTableName";
     /** Longer than the controller's own timeout, so a slow reconcile is answered rather than cut off here. */
     static final Duration INVOKE_TIMEOUT = Duration.ofMinutes(5);
@@ -71,7 +75,7 @@ public final class StackBackend implements Backend {
                     + "AWS_PROFILE/--profile, AWS_REGION/--region)");
         }
         Map<String, String> outputs = stack.outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
-        String alias = outputs.get(ALIAS_OUTPUT);
+        String alias = outputs.getOrDefault(ALIAS_OUTPUT, outputs.get(LEGACY_ALIAS_OUTPUT));
         if (alias == null) {
             lambda.close();
             throw CliException.failed("stack " + stackName + " has no output " + ALIAS_OUTPUT + " (outputs: " + outputs.keySet()
@@ -97,7 +101,7 @@ public final class StackBackend implements Backend {
         } catch (LambdaException e) {
             String m = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
             String fix = e.statusCode() == 404 ? " (the stack's alias is gone: redeploy the stack)"
-                    : e.statusCode() == 403 ? " (the caller needs lambda:InvokeFunction on " + aliasArn + ")"
+                    : e.statusCode() == 403 ? " (the caller needs lambda:InvokeFunction on " + aliasArn + ": attach the stack's OperatorPolicyArn)"
                     : e.statusCode() == 429 ? " (throttled: nothing ran; try again in a moment)"
                     : " (the request may or may not have run: check 'vrf status' and 'vrf history' before repeating a change)";
             throw CliException.failed("invoke of " + aliasArn + " failed: " + m + fix);

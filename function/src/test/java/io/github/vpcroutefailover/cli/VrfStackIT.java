@@ -65,7 +65,9 @@ class VrfStackIT {
 
     private static String stack(LocalAws aws, String alias, boolean withAliasOutput) {
         String name = aws.uniqueName("stack");
-        String outputs = (withAliasOutput ? "\"ControllerAliasArn\": {\"Value\": \"" + alias + "\"}, " : "")
+        // The controller alias is the event path; manual actions must go to the operator alias.
+        String outputs = (withAliasOutput ? "\"OperatorAliasArn\": {\"Value\": \"" + alias + "\"}, " : "")
+                + "\"ControllerAliasArn\": {\"Value\": \"arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-controller:live\"}, "
                 + "\"StateTableName\": {\"Value\": \"" + name + "-state\"}";
         String template = "{\"Resources\": {\"Dlq\": {\"Type\": \"AWS::SQS::Queue\"}}, \"Outputs\": {" + outputs + "}}";
         try (CloudFormationClient cfn = aws.configure(CloudFormationClient.builder(), "CloudFormation").build()) {
@@ -76,7 +78,7 @@ class VrfStackIT {
 
     @Test
     void statusFindsTheAliasInTheStackOutputsAndInvokesIt(LocalAws aws) throws Exception {
-        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-controller:live";
+        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-operator:operator";
         String stack = stack(aws, alias, true);
 
         CliRun.Result r = vrf(aws).piped("status", "default-egress", "--stack", stack);
@@ -97,7 +99,7 @@ class VrfStackIT {
 
     @Test
     void changesSendTheirFlagsAsTheManualRequestAndAreNeverRetried(LocalAws aws) throws Exception {
-        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-controller:live";
+        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-operator:operator";
         String stack = stack(aws, alias, true);
 
         CliRun.Result r = vrf(aws).piped("failover", "default-egress", "--to", "nat-b", "--route-table", "rtb-0aaaaaaaaaaaaaaaa", "--force",
@@ -128,7 +130,7 @@ class VrfStackIT {
 
     @Test
     void anInvokeThatCannotConnectIsTriedOnceAndSaysItMayHaveRun(LocalAws aws) throws Exception {
-        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-controller:live";
+        String alias = "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:vrf-it-operator:operator";
         String stack = stack(aws, alias, true);
         // A closed port on this machine: connection refused, which the SDK's standard strategy would retry twice.
         URI closed;
@@ -144,19 +146,30 @@ class VrfStackIT {
     }
 
     @Test
+    void aStackFromBeforeTheOperatorFunctionIsServedOnTheControllerAlias(LocalAws aws) throws Exception {
+        String stack = stack(aws, "unused", false);
+        vrf(aws).piped("plan", "--stack", stack);
+        assertThat(sent).singleElement().satisfies(r -> assertThat(r.functionName()).endsWith(":function:vrf-it-controller:live"));
+    }
+
+    @Test
     void aMissingStackOrOutputIsACleanError(LocalAws aws) {
         CliRun.Result none = vrf(aws).piped("status", "--stack", aws.uniqueName("absent"));
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).contains("does not exist").contains("--region");
         assertThat(sent).isEmpty();
 
-        String stack = stack(aws, "unused", false);
-        CliRun.Result noOutput = vrf(aws).piped("status", "--stack", stack);
+        String other = aws.uniqueName("other");
+        try (CloudFormationClient cfn = aws.configure(CloudFormationClient.builder(), "CloudFormation").build()) {
+            cfn.createStack(r -> r.stackName(other).templateBody("{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}, "
+                    + "\"Outputs\": {\"QueueName\": {\"Value\": \"q\"}}}"));
+        }
+        CliRun.Result noOutput = vrf(aws).piped("status", "--stack", other);
         assertThat(noOutput.exit()).isEqualTo(1);
-        assertThat(noOutput.err()).contains("has no output ControllerAliasArn").contains("StateTableName");
+        assertThat(noOutput.err()).contains("has no output OperatorAliasArn").contains("QueueName");
         assertThat(sent).isEmpty();
 
-        CliRun.Result fromEnv = vrf(aws).env("VRF_STACK", stack).piped("status");
-        assertThat(fromEnv.err()).as("VRF_STACK names the stack").contains("stack " + stack + " has no output");
+        CliRun.Result fromEnv = vrf(aws).env("VRF_STACK", other).piped("status");
+        assertThat(fromEnv.err()).as("VRF_STACK names the stack").contains("stack " + other + " has no output");
     }
 }

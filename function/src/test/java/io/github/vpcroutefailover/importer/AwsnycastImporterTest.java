@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
@@ -79,7 +77,7 @@ class AwsnycastImporterTest {
 
     @Test
     void theHealthChecksBecomeAgentChecksOfTheSameKind() throws IOException {
-        JsonNode agent = new ObjectMapper(new YAMLFactory()).readTree(twoNats().agentYaml());
+        JsonNode agent = Yaml.readYaml(twoNats().agentYaml(), "agent.yaml");
         assertThat(agent.path("checks")).hasSize(2);
         JsonNode ping = agent.path("checks").get(0);
         assertThat(ping.path("name").asText()).isEqualTo("public");
@@ -147,7 +145,7 @@ class AwsnycastImporterTest {
         assertThatThrownBy(() -> AwsnycastImporter.convert(VPC, List.of(new AwsnycastImporter.Host("x", A, "dup.yaml",
                 "healthchecks: {}\nhealthchecks: {}\nroutetables: {}\n")))).hasMessageContaining("dup.yaml").hasMessageContaining("Duplicate");
         assertThatThrownBy(() -> AwsnycastImporter.convert(VPC, List.of(new AwsnycastImporter.Host("x", A, "two.yaml",
-                ok + "\n---\npoll_time: 1\n")))).hasMessageContaining("two.yaml");
+                ok + "\n---\npoll_time: 1\n")))).hasMessageContaining("two.yaml").hasMessageContaining("second YAML document");
         assertThatThrownBy(() -> AwsnycastImporter.convert(VPC, List.of(new AwsnycastImporter.Host("x", A, "dangling.yaml", """
                 routetables:
                   t:
