@@ -22,11 +22,21 @@ class SamplesTest {
     }
 
     @Test
-    void userDataInstallsExactlyTheSampleUnit() throws Exception {
+    void userDataInstallsTheReleaseTarballAfterCheckingItsChecksum() throws Exception {
         String userData = Files.readString(SAMPLES.resolve("user-data.sh"));
-        String start = "cat > /etc/systemd/system/vpc-route-failover-agent.service <<'UNIT'\n";
-        String embedded = userData.substring(userData.indexOf(start) + start.length(), userData.indexOf("UNIT\nsystemctl daemon-reload"));
-        assertThat(embedded).isEqualTo(Files.readString(SAMPLES.resolve("vpc-route-failover-agent.service")));
+        // The unit, jar and install steps come from the tarball (scripts/package-agent puts this unit file in it).
+        assertThat(userData).contains("TARBALL=\"vpc-route-failover-agent-$VERSION.tar.gz\"").contains("sha256sum -c -")
+                .contains("tar -xzf \"$TARBALL\"").contains("/install.sh\"");
+        assertThat(userData.indexOf("sha256sum -c")).as("checksum before unpacking").isLessThan(userData.indexOf("tar -xzf"));
+        assertThat(userData.indexOf("<<'YAML'")).as("config before install.sh, which keeps an existing one").isLessThan(userData.indexOf("/install.sh"));
+        assertThat(userData).doesNotContain("[Service]");
+    }
+
+    /** What 'vrf import awsnycast' writes for the agent (function's AwsnycastImporterTest keeps the file equal to it). */
+    @Test
+    void theAgentChecksImportedFromAwsnycastLoad() throws Exception {
+        var config = ConfigLoader.load(Path.of("..", "function", "src", "test", "resources", "import", "awsnycast", "expected-agent.yaml"));
+        assertThat(config.checks()).hasSize(2);
     }
 
     @Test

@@ -123,6 +123,38 @@ public final class ManualActions {
         return out;
     }
 
+    /**
+     * The audit trail newest first: every history entry at or after {@code since} of every managed route (or one),
+     * at most {@code limit}. Reads DynamoDB only (the ownership records, then one query per route and table).
+     * Routes that were deregistered or removed from the config keep their records, so their history shows too.
+     */
+    public Map<String, Object> history(String routeFilter, Instant since, int limit) {
+        Map<RouteKey, Ownership> owners = controller.ownership().loadAll();
+        List<RouteKey> keys = owners.values().stream().filter(o -> routeFilter == null || routeFilter.equals(o.routeName()))
+                .map(Ownership::key).sorted(java.util.Comparator.comparing(RouteKey::id)).toList();
+        if (routeFilter != null && keys.isEmpty()) {
+            requireRoute(controller.effectiveConfig(), routeFilter, "route");
+        }
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (RouteKey k : keys) {
+            entries.addAll(controller.ownership().history(k, since, limit));
+        }
+        entries.sort(java.util.Comparator.comparing(HistoryEntry::at).thenComparing(HistoryEntry::version).reversed());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("since", since.toString());
+        out.put("truncated", entries.size() > limit);
+        out.put("entries", entries.stream().limit(limit).map(h -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("route", h.routeName());
+            m.put("routeTableId", h.key().routeTableId());
+            m.put("destination", h.key().destination().toString());
+            m.putAll(history(h));
+            m.put("error", h.error());
+            return m;
+        }).toList());
+        return out;
+    }
+
     // ---- failover / pin -------------------------------------------------------------------------------------------
 
     /**

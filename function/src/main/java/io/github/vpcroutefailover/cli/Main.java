@@ -1,13 +1,10 @@
 package io.github.vpcroutefailover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.config.AgentCrossCheck;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.ConfigProblem;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
-import io.github.vpcroutefailover.handler.LocalInvoker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,53 +15,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** The operator CLI in the Lambda jar: {@code java -jar function-<v>-lambda.jar <command>}. */
-@Command(name = "vpc-route-failover", mixinStandardHelpOptions = true,
-        description = "VPC Route Failover: local invoke of the Lambda handler, config validation, the local sandbox.",
-        subcommands = {Main.Invoke.class, Main.Validate.class, Main.SandboxStory.class})
-public final class Main implements Callable<Integer> {
+/**
+ * The jar's entry point ({@code java -jar function-<v>-lambda.jar}, normally through the {@code vrf} launcher):
+ * runs {@link Vrf}. Also holds the {@code validate} and {@code sandbox} commands.
+ */
+public final class Main {
+
+    private Main() {
+    }
 
     public static void main(String[] args) {
+        // Before the first logger exists: an operator sees warnings, not the handler's INFO lines (VRF_LOG_LEVEL=INFO shows them, on stderr).
+        if (System.getenv("VRF_LOG_LEVEL") == null && System.getProperty("VRF_LOG_LEVEL") == null) {
+            System.setProperty("VRF_LOG_LEVEL", "WARN");
+        }
         System.exit(run(args));
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return Vrf.run(Io.system(), Wiring.aws(), args);
     }
 
-    @Override
-    public Integer call() {
-        CommandLine.usage(this, System.out);
-        return 2;
-    }
-
-    @Command(name = "invoke", description = "Run the controller handler on one JSON file (an EventBridge event or a manual request) "
-            + "against the endpoints the environment points at (AWS_ENDPOINT_URL_*, AWS_REGION, VRF_TABLE_NAME, VRF_CONFIG_PATH, ...). "
-            + "Prints the JSON response; exit 1 when it is an error.")
-    static final class Invoke implements Callable<Integer> {
-        @Parameters(index = "0", description = "the payload file, e.g. events/aws.events-scheduled.json")
-        Path payload;
-
-        @Override
-        public Integer call() throws Exception {
-            ObjectMapper json = new ObjectMapper();
-            JsonNode response;
-            try {
-                response = LocalInvoker.fromEnvironment().invoke(Files.readAllBytes(payload));
-            } catch (RuntimeException e) {
-                // EventBridge triggers fail by exception (as in Lambda); print it as the same error shape.
-                String field = e instanceof io.github.vpcroutefailover.handler.event.BadRequestException bad ? bad.field() : "$";
-                var err = json.createObjectNode().put("ok", false);
-                err.putObject("error").put("field", field).put("message", String.valueOf(e.getMessage()));
-                System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(err));
-                return 1;
-            }
-            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(response));
-            return response.path("ok").asBoolean(false) ? 0 : 1;
-        }
-    }
-
-    @Command(name = "validate", description = "Validate a route config file; prints every problem with its line. Exit 2 when invalid.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
+            description = "Validate a route config file; prints every problem with its line. Exit 2 when invalid.")
     static final class Validate implements Callable<Integer> {
         @Parameters(index = "0", description = "the config file (YAML)")
         Path config;
@@ -72,27 +45,34 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--agent", paramLabel = "AGENT_YAML", description = "an agent config that runs on the targets (repeatable): "
                 + "every agent check the route config waits for must be published by one of them")
         List<Path> agents = new ArrayList<>();
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isRegularFile(config)) {
+                throw CliException.usage("config file " + config + (Files.exists(config) ? " is not a regular file" : " does not exist")
+                        + "; give the path of your route config (YAML), e.g. samples/config/nat-two-az.yaml");
+            }
             try {
                 FailoverConfig c = ConfigLoader.load(config);
                 // Cross-check against the agents (AgentCrossCheck): kept apart from the file's own validation.
                 AgentCrossCheck.require(c, config.toString(), agents.stream().map(AgentCrossCheck::read).toList());
-                System.out.println(config + ": OK (" + c.checks().size() + " checks, " + c.targets().size() + " targets, "
+                out.println(config + ": OK (" + c.checks().size() + " checks, " + c.targets().size() + " targets, "
                         + c.routes().size() + " routes)");
                 return 0;
             } catch (ConfigException e) {
                 for (ConfigProblem p : e.problems()) {
-                    System.out.println(config + ":" + p.line() + ": " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
+                    out.println(config + ":" + p.line() + ": " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
                 }
-                System.out.println(e.problems().size() + " problem(s)");
+                out.println(e.problems().size() + " problem(s)");
                 return 2;
             }
         }
     }
 
-    @Command(name = "sandbox", description = "Build a two-AZ NAT setup in the local emulators and walk the reconciler through "
+    @Command(name = "sandbox", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class, description = "Build a two-AZ NAT setup in the local emulators and walk the reconciler through "
             + "failover, fail-back and the NAT gateway fallback, checking each step. Refuses non-loopback endpoints. "
             + "Normally run through scripts/sandbox, which starts the emulators.")
     static final class SandboxStory implements Callable<Integer> {

@@ -172,6 +172,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         Map<String, Object> result = switch (request) {
             case ManualRequest.Status s -> m.status(s.route(), caller);
             case ManualRequest.Plan p -> m.plan(p.route(), caller);
+            case ManualRequest.History h -> m.history(h.route(), h.since(), h.limit());
             case ManualRequest.Failover f -> m.failover(f.route(), f.routeTableIds(), f.fromTarget(), f.to(), f.force(), f.reason(), f.dryRun(), caller);
             case ManualRequest.Drain d -> m.drain(d.target(), d.reason(), d.dryRun(), caller);
             case ManualRequest.Undrain u -> m.undrain(u.target(), caller);

@@ -15,6 +15,11 @@ public final class LocalInvoker {
         return new LocalInvoker(new ControllerHandler(Components.fromEnvironment(), Clock.systemUTC()));
     }
 
+    /** The handler on components built by the caller (the CLI's {@code --local}: its own table, config and listener). */
+    public static LocalInvoker of(Components components) {
+        return new LocalInvoker(new ControllerHandler(components, Clock.systemUTC()));
+    }
+
     public JsonNode invoke(byte[] payload) {
         return handler.handle(payload, null);
     }

@@ -56,6 +56,14 @@ public interface OwnershipStore {
     /** Newest first. */
     List<HistoryEntry> history(RouteKey key, int limit);
 
+    /**
+     * Newest first, only entries at or after {@code since}. The default filters {@link #history(RouteKey, int)}, which
+     * is correct because both are newest first; stores override it to let the database do the filtering.
+     */
+    default List<HistoryEntry> history(RouteKey key, Instant since, int limit) {
+        return history(key, limit).stream().filter(h -> !h.at().isBefore(since)).toList();
+    }
+
     default Optional<Ownership> load(RouteKey key) {
         return Optional.ofNullable(load(List.of(key)).get(key));
     }

@@ -90,20 +90,20 @@ class LambdaJarCliIT {
             env.put("VRF_TABLE_NAME", table);
             env.put("VRF_CONFIG_PATH", config.toString());
 
-            Run scheduled = run(env, "invoke", events().resolve("aws.events-scheduled.json").toString());
+            Run scheduled = run(env, "invoke", "--local", events().resolve("aws.events-scheduled.json").toString());
 
             assertThat(scheduled.exit()).as(scheduled.out()).isZero();
             assertThat(hop(aws, net, rtbA, natA)).isTrue();
             assertThat(hop(aws, net, rtbB, natB)).isTrue();
 
-            Run status = run(env, "invoke", events().resolve("manual-status.json").toString());
+            Run status = run(env, "invoke", "--local", events().resolve("manual-status.json").toString());
             assertThat(status.exit()).as(status.out()).isZero();
             // Log lines are JSON too; the pretty-printed response is the document that starts on a line of its own.
             JsonNode body = JSON.readTree(status.out().substring(status.out().startsWith("{\n") ? 0 : status.out().indexOf("\n{\n") + 1));
             assertThat(body.path("ok").asBoolean()).isTrue();
             assertThat(status.out()).contains(rtbA, rtbB, natA, natB);
 
-            Run unknown = run(env, "invoke", events().resolve("manual-unknown-action.json").toString());
+            Run unknown = run(env, "invoke", "--local", events().resolve("manual-unknown-action.json").toString());
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.out()).contains("\"field\" : \"action\"").contains("unknown action");
             assertThat(hop(aws, net, rtbA, natA)).as("a refused request changes nothing").isTrue();

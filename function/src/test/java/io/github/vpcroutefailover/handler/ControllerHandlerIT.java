@@ -303,6 +303,19 @@ class ControllerHandlerIT {
         w.invoke("aws.events-scheduled.json");
         assertThat(w.hop(w.rtbA)).isEqualTo(w.eniB());
 
+        // The audit trail, newest first: the operator's failover, then the placement by the first scheduled run.
+        JsonNode history = w.invoke("manual-history.json");
+        assertThat(history.path("ok").asBoolean()).as(history.toString()).isTrue();
+        JsonNode entries = history.path("entries");
+        assertThat(entries).hasSize(3);
+        assertThat(entries.get(0).path("routeTableId").asText()).isEqualTo(w.rtbA);
+        assertThat(entries.get(0).path("reason").asText()).contains("manual failover");
+        assertThat(entries.get(0).path("by").asText()).contains("requestedBy=alice (self-declared)");
+        assertThat(entries.get(0).path("outcome").asText()).isEqualTo("APPLIED");
+        assertThat(entries.get(2).path("by").asText()).startsWith("event:Scheduled");
+        assertThat(entries.get(2).path("from").isNull()).isTrue();
+        assertThat(w.invokeJson("{\"action\":\"history\",\"since\":\"30s\"}").path("entries")).as("only the last 30 s").isEmpty();
+
         assertThat(w.invoke("manual-unpin.json").path("ok").asBoolean()).isTrue();
         JsonNode pin = w.invokeJson("{\"action\":\"pin\",\"route\":\"default-egress\",\"target\":\"nat-b\",\"for\":\"2h\",\"requestedBy\":\"bob\"}");
         assertThat(pin.path("ok").asBoolean()).as(pin.toString()).isTrue();

@@ -427,14 +427,25 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
 
     @Override
     public List<HistoryEntry> history(RouteKey key, int limit) {
+        return query(key, "#pk = :pk AND begins_with(#sk, :h)", Map.of(":pk", s(pk(key)), ":h", s(HISTORY_SK_PREFIX)), limit);
+    }
+
+    /** The sort key starts with the fixed-width time, so "since" is a key condition: older items are never read. */
+    @Override
+    public List<HistoryEntry> history(RouteKey key, Instant since, int limit) {
+        return query(key, "#pk = :pk AND #sk BETWEEN :from AND :to", Map.of(":pk", s(pk(key)),
+                ":from", s(HISTORY_SK_PREFIX + OwnershipTable.sortable(since)), ":to", s(HISTORY_SK_PREFIX + "~")), limit);
+    }
+
+    private List<HistoryEntry> query(RouteKey key, String condition, Map<String, AttributeValue> values, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         List<HistoryEntry> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : ddb.queryPaginator(r -> r.tableName(table).consistentRead(true)
-                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)")
+                        .keyConditionExpression(condition)
                         .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                        .expressionAttributeValues(Map.of(":pk", s(pk(key)), ":h", s(HISTORY_SK_PREFIX)))
+                        .expressionAttributeValues(values)
                         .scanIndexForward(false).limit(Math.min(limit, 100)))
                 .items()) {
             out.add(new HistoryEntry(key, str(item, "routeName"), num(item, "version", 0), instant(item, "at"), str(item, "by"),

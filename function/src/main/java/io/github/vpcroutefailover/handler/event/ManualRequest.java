@@ -28,6 +28,18 @@ public sealed interface ManualRequest {
     }
 
     /**
+     * The audit trail, newest first: route changes at or after {@code since}, at most {@code limit}.
+     *
+     * @param route null for every route
+     */
+    record History(String route, Instant since, int limit, String requestedBy) implements ManualRequest {
+        @Override
+        public String action() {
+            return "history";
+        }
+    }
+
+    /**
      * Move one route ({@code route}, optionally only in {@code routeTableIds}) or every route of {@code fromTarget} to
      * {@code to} (a target name) or to the next best candidate. {@code force} overrides health and is recorded.
      */

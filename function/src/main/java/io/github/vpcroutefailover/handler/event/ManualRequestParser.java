@@ -21,9 +21,16 @@ public final class ManualRequestParser {
     static final Duration MAX_PIN = Duration.ofDays(7);
     private static final Pattern ROUTE_TABLE = Pattern.compile("rtb-[0-9a-f]{8}([0-9a-f]{9})?");
 
+    /** History without {@code since}: the last day, what an operator looks at first. */
+    static final Duration DEFAULT_HISTORY_WINDOW = Duration.ofHours(24);
+    static final Duration MAX_HISTORY_WINDOW = Duration.ofDays(366);
+    static final int DEFAULT_HISTORY_LIMIT = 100;
+    static final int MAX_HISTORY_LIMIT = 1000;
+
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "status", Set.of("route", "requestedBy"),
             "plan", Set.of("route", "requestedBy"),
+            "history", Set.of("route", "since", "limit", "requestedBy"),
             "failover", Set.of("route", "routeTableIds", "target", "to", "force", "reason", "dryRun", "requestedBy"),
             "drain", Set.of("target", "reason", "dryRun", "requestedBy"),
             "undrain", Set.of("target", "reason", "requestedBy"),
@@ -60,6 +67,7 @@ public final class ManualRequestParser {
         return switch (action) {
             case "status" -> new ManualRequest.Status(optionalName(root, "route"), by);
             case "plan" -> new ManualRequest.Plan(optionalName(root, "route"), by);
+            case "history" -> history(root, now, by);
             case "failover" -> failover(root, by);
             case "drain" -> new ManualRequest.Drain(requiredName(root, "target"), reason(root), bool(root, "dryRun"), by);
             case "undrain" -> new ManualRequest.Undrain(requiredName(root, "target"), reason(root), by);
@@ -76,6 +84,33 @@ public final class ManualRequestParser {
             case "deregister" -> new ManualRequest.Deregister(requiredName(root, "route"), by);
             default -> throw new IllegalStateException(action);
         };
+    }
+
+    private static ManualRequest history(JsonNode root, Instant now, String by) {
+        Instant since = now.minus(DEFAULT_HISTORY_WINDOW);
+        String text = optionalText(root, "since");
+        if (text != null) {
+            InputPolicy.requireClean("since", text, InputPolicy.MAX_TIME_CHARS);
+            if (text.contains("T")) {
+                try {
+                    since = Instant.parse(text);
+                } catch (DateTimeParseException e) {
+                    throw new BadRequestException("since", InputPolicy.quote(text) + " is neither a duration back from now (30m, 24h, 7d) nor an ISO-8601 UTC time like 2026-11-21T18:00:00Z");
+                }
+            } else {
+                // Bounded before any arithmetic, like pin durations; history is kept at most a year.
+                since = now.minus(InputPolicy.duration("since", text, MAX_HISTORY_WINDOW));
+            }
+        }
+        int limit = DEFAULT_HISTORY_LIMIT;
+        JsonNode l = root.get("limit");
+        if (l != null && !l.isNull()) {
+            if (!l.isIntegralNumber() || !l.canConvertToInt() || l.asInt() < 1 || l.asInt() > MAX_HISTORY_LIMIT) {
+                throw new BadRequestException("limit", "must be a whole number from 1 to " + MAX_HISTORY_LIMIT + ", but found " + l);
+            }
+            limit = l.asInt();
+        }
+        return new ManualRequest.History(optionalName(root, "route"), since, limit, by);
     }
 
     private static ManualRequest failover(JsonNode root, String by) {

@@ -151,6 +151,24 @@ class DynamoDbStoresIT {
     }
 
     @Test
+    void historySinceIsAKeyConditionOnTheTimeInTheSortKey() {
+        for (int v = 1; v <= 5; v++) {
+            owners.appendHistory(new HistoryEntry(KEY, "default-egress", v, T0.plusSeconds(v * 60L), "fn", NAT_A, NAT_B, "move " + v, false,
+                    HistoryEntry.Outcome.APPLIED, null));
+        }
+        // Exactly at an entry's time includes it; a nanosecond later excludes it.
+        assertThat(owners.history(KEY, T0.plusSeconds(180), 10)).extracting(HistoryEntry::version).containsExactly(5L, 4L, 3L);
+        assertThat(owners.history(KEY, T0.plusSeconds(180).plusNanos(1), 10)).extracting(HistoryEntry::version).containsExactly(5L, 4L);
+        assertThat(owners.history(KEY, T0, 2)).extracting(HistoryEntry::version).containsExactly(5L, 4L);
+        assertThat(owners.history(KEY, T0.plusSeconds(3600), 10)).isEmpty();
+        // The store reads only the matching items, not the whole history of the route.
+        var page = ddb.query(r -> r.tableName(table).keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ROUTE#" + KEY.id()),
+                        ":a", AttributeValue.fromS("HIST#" + OwnershipTable.sortable(T0.plusSeconds(240))), ":b", AttributeValue.fromS("HIST#~"))));
+        assertThat(page.count()).isEqualTo(2);
+    }
+
+    @Test
     void historyIsNewestFirstAndCarriesTheTtlAttribute() {
         owners.appendHistory(new HistoryEntry(KEY, "default-egress", 1, T0, "fn-1", null, NAT_A, "initial", false,
                 HistoryEntry.Outcome.APPLIED, null));

@@ -30,6 +30,15 @@ class ManualRequestParserTest {
     }
 
     @Test
+    void historyDefaultsToTheLastDayAndAcceptsADurationOrATime() throws Exception {
+        assertThat(parse("{\"action\":\"history\"}")).isEqualTo(new ManualRequest.History(null, NOW.minus(Duration.ofHours(24)), 100, null));
+        assertThat(parse("{\"action\":\"history\",\"route\":\"default-egress\",\"since\":\"7d\",\"limit\":1000}"))
+                .isEqualTo(new ManualRequest.History("default-egress", NOW.minus(Duration.ofDays(7)), 1000, null));
+        assertThat(parse("{\"action\":\"history\",\"since\":\"2026-11-20T00:00:00Z\",\"limit\":1}"))
+                .isEqualTo(new ManualRequest.History(null, Instant.parse("2026-11-20T00:00:00Z"), 1, null));
+    }
+
+    @Test
     void drainAndUndrain() throws Exception {
         assertThat(parse("{\"action\":\"drain\",\"target\":\"nat-a\",\"reason\":\"patching\"}"))
                 .isEqualTo(new ManualRequest.Drain("nat-a", "patching", false, null));
