@@ -1,11 +1,11 @@
 package io.github.vpcroutefailover.app;
 
 import io.github.vpcroutefailover.app.ReconcileResult.ActionOutcome;
-import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
@@ -13,7 +13,11 @@ import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.domain.plan.RouteStatus;
 import io.github.vpcroutefailover.ports.HealthSource;
 import io.github.vpcroutefailover.ports.Instances;
+import io.github.vpcroutefailover.ports.LifecycleActions;
 import io.github.vpcroutefailover.ports.OwnershipStore;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
+import io.github.vpcroutefailover.ports.RoutePlanner;
+import io.github.vpcroutefailover.ports.RouteRegistry;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.ports.TargetStateStore;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package io.github.vpcroutefailover.app;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
 import io.github.vpcroutefailover.domain.plan.CandidateResolver;
-import io.github.vpcroutefailover.probe.FailoverTrigger;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeRun;
 import io.github.vpcroutefailover.probe.ProbeTarget;

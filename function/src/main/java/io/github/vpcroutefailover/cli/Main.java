@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.ConfigProblem;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.handler.LocalInvoker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The operator CLI in the Lambda jar: {@code java -jar function-<v>-lambda.jar <command>}. */
 @Command(name = "vpc-route-failover", mixinStandardHelpOptions = true,

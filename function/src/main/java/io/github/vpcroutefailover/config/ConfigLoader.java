@@ -1,6 +1,8 @@
 package io.github.vpcroutefailover.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,13 @@
 package io.github.vpcroutefailover.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.Durations;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.TargetKind;
 import java.math.BigInteger;

@@ -14,7 +14,7 @@ import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.aws.eventbridge.EventBridgeRouteChangeNotifier;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.ports.HealthSource;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,12 +2,17 @@ package io.github.vpcroutefailover.probe;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
+import io.github.vpcroutefailover.ports.ProbeMetrics;
+import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.ports.ProbeSample;
+import io.github.vpcroutefailover.ports.Prober;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +117,7 @@ public final class ProbeLoop implements AutoCloseable {
         Slot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
             this.target = target;
             this.check = check;
-            this.timeout = TcpProber.timeoutOf(timeoutOf(check));
+            this.timeout = Prober.timeoutOf(timeoutOf(check));
             this.every = every;
             this.state = state;
         }

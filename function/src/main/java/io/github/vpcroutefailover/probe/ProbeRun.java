@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.probe;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.Observation;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
 import java.util.List;
 import java.util.Map;
 

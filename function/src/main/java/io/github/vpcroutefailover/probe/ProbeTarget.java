@@ -1,6 +1,7 @@
 package io.github.vpcroutefailover.probe;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.ports.Prober;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,9 +1,10 @@
 package io.github.vpcroutefailover.probe;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.ports.Prober;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -10,7 +10,7 @@ import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.app;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -6,7 +6,7 @@ import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.aws.cloudwatch.AgentMetricHealthSource;
 import io.github.vpcroutefailover.aws.cloudwatch.AlarmHealthSource;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Duration;

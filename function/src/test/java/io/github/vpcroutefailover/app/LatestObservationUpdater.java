@@ -1,10 +1,11 @@
 package io.github.vpcroutefailover.app;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
+import io.github.vpcroutefailover.ports.TargetStateUpdater;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -2,17 +2,17 @@ package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.Health;
-import io.github.vpcroutefailover.probe.CheckProber;
+import io.github.vpcroutefailover.net.CheckProber;
+import io.github.vpcroutefailover.ports.ProbeMetrics;
+import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.ports.Prober;
 import io.github.vpcroutefailover.probe.ProbeLoop;
-import io.github.vpcroutefailover.probe.ProbeMetrics;
-import io.github.vpcroutefailover.probe.ProbeResult;
 import io.github.vpcroutefailover.probe.ProbeSettings;
 import io.github.vpcroutefailover.probe.ProbeTarget;
-import io.github.vpcroutefailover.probe.Prober;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Duration;

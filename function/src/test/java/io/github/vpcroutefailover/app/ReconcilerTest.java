@@ -3,12 +3,12 @@ package io.github.vpcroutefailover.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.app.ReconcileResult.Status;
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.RoutePolicy;
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TableSelector;
-import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.TargetState;

@@ -8,7 +8,7 @@ import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.aws.ec2.UnmanagedRoutes;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;

@@ -2,7 +2,7 @@ package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;

@@ -1,7 +1,7 @@
 package io.github.vpcroutefailover.app;
 
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
@@ -12,6 +12,7 @@ import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
 import io.github.vpcroutefailover.domain.plan.RouteAction;
+import io.github.vpcroutefailover.ports.RoutePlanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

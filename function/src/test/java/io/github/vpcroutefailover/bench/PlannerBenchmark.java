@@ -1,7 +1,7 @@
 package io.github.vpcroutefailover.bench;
 
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.TargetState;

@@ -1,13 +1,13 @@
 package io.github.vpcroutefailover.handler;
 
-import io.github.vpcroutefailover.app.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vpcroutefailover.app.MutableClock;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.probe;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,18 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /** Fakes and real 127.0.0.1 listeners shared by the probe tests. */
-final class ProbeFixtures {
-    static final String LOOPBACK = "127.0.0.1";
-    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+public final class ProbeFixtures {
+    public static final String LOOPBACK = "127.0.0.1";
+    public static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
     private ProbeFixtures() {
     }
 
-    static CheckSpec.Tcp tcp(String name, int port, long timeoutMs, long intervalMs, int rise, int fall) {
+    public static CheckSpec.Tcp tcp(String name, int port, long timeoutMs, long intervalMs, int rise, int fall) {
         return new CheckSpec.Tcp(name, port, Duration.ofMillis(timeoutMs), Duration.ofMillis(intervalMs), rise, fall);
     }
 
-    static CheckSpec.Http http(String name, String scheme, int port, String path, int status, String body, long timeoutMs) {
+    public static CheckSpec.Http http(String name, String scheme, int port, String path, int status, String body, long timeoutMs) {
         return new CheckSpec.Http(name, scheme, port, path, status, body, Duration.ofMillis(timeoutMs), Duration.ofSeconds(2), 2, 3);
     }
 
@@ -38,7 +38,7 @@ final class ProbeFixtures {
      * A clock that moves only when told to (by {@link FakeSleeper}), plus, optionally, real elapsed time: tests of
      * concurrency need the real duration of probes to count against the schedule, while waiting stays fake.
      */
-    static final class FakeClock extends Clock {
+    public static final class FakeClock extends Clock {
         private final AtomicLong offsetNanos = new AtomicLong();
         private final boolean withRealTime;
         private final long realStart = System.nanoTime();
@@ -47,15 +47,15 @@ final class ProbeFixtures {
             this.withRealTime = withRealTime;
         }
 
-        static FakeClock fixed() {
+        public static FakeClock fixed() {
             return new FakeClock(false);
         }
 
-        static FakeClock plusRealTime() {
+        public static FakeClock plusRealTime() {
             return new FakeClock(true);
         }
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             offsetNanos.addAndGet(d.toNanos());
         }
 
@@ -77,16 +77,16 @@ final class ProbeFixtures {
     }
 
     /** Advances the fake clock instead of sleeping; {@code beforeRound} sees how many sleeps (= rounds done) so far. */
-    static final class FakeSleeper implements Sleeper {
+    public static final class FakeSleeper implements Sleeper {
         private final FakeClock clock;
         private final AtomicInteger sleeps = new AtomicInteger();
         private final IntConsumer beforeRound;
 
-        FakeSleeper(FakeClock clock) {
+        public FakeSleeper(FakeClock clock) {
             this(clock, n -> { });
         }
 
-        FakeSleeper(FakeClock clock, IntConsumer beforeRound) {
+        public FakeSleeper(FakeClock clock, IntConsumer beforeRound) {
             this.clock = clock;
             this.beforeRound = beforeRound;
         }
@@ -97,13 +97,13 @@ final class ProbeFixtures {
             beforeRound.accept(sleeps.incrementAndGet());
         }
 
-        int sleeps() {
+        public int sleeps() {
             return sleeps.get();
         }
     }
 
     /** A TCP listener on 127.0.0.1 that accepts and closes connections; can be killed and brought back on its port. */
-    static final class TcpListener implements AutoCloseable {
+    public static final class TcpListener implements AutoCloseable {
         private int port;
         private ServerSocket server;
         private final AtomicInteger accepted = new AtomicInteger();
@@ -113,20 +113,20 @@ final class ProbeFixtures {
             start();
         }
 
-        static TcpListener start(int port) throws IOException {
+        public static TcpListener start(int port) throws IOException {
             return new TcpListener(port);
         }
 
-        static TcpListener open() throws IOException {
+        public static TcpListener open() throws IOException {
             return new TcpListener(0);
         }
 
-        synchronized int port() {
+        public synchronized int port() {
             return port;
         }
 
         /** (Re)starts listening on the same port. */
-        synchronized void start() throws IOException {
+        public synchronized void start() throws IOException {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
@@ -146,7 +146,7 @@ final class ProbeFixtures {
         }
 
         /** Kills the listener: connects are refused until {@link #start()}. */
-        synchronized void kill() {
+        public synchronized void kill() {
             try {
                 server.close();
             } catch (IOException e) {
@@ -154,7 +154,7 @@ final class ProbeFixtures {
             }
         }
 
-        int accepted() {
+        public int accepted() {
             return accepted.get();
         }
 
@@ -168,11 +168,11 @@ final class ProbeFixtures {
      * A listener whose accept queue is full and which never accepts: Linux then drops further SYNs, so a connect to
      * it hangs until the client's timeout. Everything stays on 127.0.0.1.
      */
-    static final class HangingListener implements AutoCloseable {
+    public static final class HangingListener implements AutoCloseable {
         private final ServerSocket server;
         private final List<Socket> fillers = new ArrayList<>();
 
-        HangingListener() throws IOException {
+        public HangingListener() throws IOException {
             server = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
             for (int i = 0; i < 64; i++) {
                 Socket s = new Socket();
@@ -188,7 +188,7 @@ final class ProbeFixtures {
             throw new IllegalStateException("accept queue never filled up; cannot build a hanging listener");
         }
 
-        int port() {
+        public int port() {
             return server.getLocalPort();
         }
 

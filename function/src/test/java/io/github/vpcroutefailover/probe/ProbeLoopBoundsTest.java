@@ -4,6 +4,8 @@ import static io.github.vpcroutefailover.probe.ProbeFixtures.T0;
 import static io.github.vpcroutefailover.probe.ProbeFixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.ports.Prober;
 import io.github.vpcroutefailover.probe.ProbeFixtures.FakeClock;
 import io.github.vpcroutefailover.probe.ProbeFixtures.FakeSleeper;
 import java.time.Duration;

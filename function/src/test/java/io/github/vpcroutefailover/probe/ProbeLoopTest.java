@@ -7,11 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
+import io.github.vpcroutefailover.net.CheckProber;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
+import io.github.vpcroutefailover.ports.ProbeMetrics;
+import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.ports.ProbeSample;
+import io.github.vpcroutefailover.ports.Prober;
 import io.github.vpcroutefailover.probe.ProbeFixtures.FakeClock;
 import io.github.vpcroutefailover.probe.ProbeFixtures.FakeSleeper;
 import io.github.vpcroutefailover.probe.ProbeFixtures.HangingListener;

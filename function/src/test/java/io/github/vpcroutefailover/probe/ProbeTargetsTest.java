@@ -3,7 +3,7 @@ package io.github.vpcroutefailover.probe;
 import static io.github.vpcroutefailover.probe.ProbeFixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.RouteTarget;

@@ -1,6 +1,7 @@
 package io.github.vpcroutefailover.probe;
 
 import io.github.vpcroutefailover.domain.health.Observation;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;

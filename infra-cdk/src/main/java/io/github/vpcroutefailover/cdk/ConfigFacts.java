@@ -1,9 +1,9 @@
 package io.github.vpcroutefailover.cdk;
 
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.TableSelector;
-import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.cdk;
 
-import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TableSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

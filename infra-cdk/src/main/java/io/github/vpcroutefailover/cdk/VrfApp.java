@@ -1,9 +1,9 @@
 package io.github.vpcroutefailover.cdk;
 
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;

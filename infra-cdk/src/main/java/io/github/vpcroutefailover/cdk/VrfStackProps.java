@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.cdk;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package io.github.vpcroutefailover.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

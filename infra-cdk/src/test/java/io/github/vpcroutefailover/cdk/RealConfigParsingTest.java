@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

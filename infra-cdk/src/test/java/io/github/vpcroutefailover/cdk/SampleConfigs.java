@@ -1,11 +1,11 @@
 package io.github.vpcroutefailover.cdk;
 
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.RoutePolicy;
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TableSelector;
-import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.TargetKind;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.aws.autoscaling;
 
-import io.github.vpcroutefailover.app.LifecycleActions;
+import io.github.vpcroutefailover.ports.LifecycleActions;
 import java.util.Objects;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 

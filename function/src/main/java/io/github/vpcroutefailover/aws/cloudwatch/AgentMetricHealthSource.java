@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.aws.cloudwatch;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.ports.HealthSource;

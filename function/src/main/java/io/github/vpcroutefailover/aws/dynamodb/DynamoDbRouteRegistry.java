@@ -9,7 +9,7 @@ import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.STATE_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.TYPE_REGISTERED;
 
-import io.github.vpcroutefailover.app.RouteRegistry;
+import io.github.vpcroutefailover.ports.RouteRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.github.vpcroutefailover.aws.eventbridge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.vpcroutefailover.app.RouteChangeNotifier;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;

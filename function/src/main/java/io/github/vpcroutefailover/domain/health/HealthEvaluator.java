@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.domain.health;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;

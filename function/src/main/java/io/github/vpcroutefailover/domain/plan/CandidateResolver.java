@@ -1,8 +1,8 @@
 package io.github.vpcroutefailover.domain.plan;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TargetSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;

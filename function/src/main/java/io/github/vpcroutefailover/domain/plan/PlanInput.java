@@ -1,6 +1,6 @@
 package io.github.vpcroutefailover.domain.plan;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;

@@ -1,9 +1,10 @@
 package io.github.vpcroutefailover.domain.plan;
 
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.RoutePolicy;
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.Durations;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
@@ -15,7 +16,6 @@ import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
-import io.github.vpcroutefailover.config.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

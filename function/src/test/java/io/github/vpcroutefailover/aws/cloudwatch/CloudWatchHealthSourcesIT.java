@@ -2,7 +2,7 @@ package io.github.vpcroutefailover.aws.cloudwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.RouteTarget;

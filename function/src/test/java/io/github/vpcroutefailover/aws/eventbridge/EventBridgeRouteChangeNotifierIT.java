@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.vpcroutefailover.app.RouteChangeNotifier.RouteChange;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.github.vpcroutefailover.domain.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

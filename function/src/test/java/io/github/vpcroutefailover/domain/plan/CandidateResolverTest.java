@@ -2,12 +2,12 @@ package io.github.vpcroutefailover.domain.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.FailoverConfig;
-import io.github.vpcroutefailover.config.RoutePolicy;
-import io.github.vpcroutefailover.config.RouteSpec;
-import io.github.vpcroutefailover.config.TableSelector;
-import io.github.vpcroutefailover.config.TargetSpec;
-import io.github.vpcroutefailover.config.TargetSpec.SourceDestCheck;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec.SourceDestCheck;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedEni;

@@ -2,9 +2,9 @@ package io.github.vpcroutefailover.domain.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
-import io.github.vpcroutefailover.config.RoutePolicy;
-import io.github.vpcroutefailover.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;

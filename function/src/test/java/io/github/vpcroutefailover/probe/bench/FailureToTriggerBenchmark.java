@@ -2,13 +2,13 @@ package io.github.vpcroutefailover.probe.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vpcroutefailover.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
-import io.github.vpcroutefailover.probe.CheckProber;
-import io.github.vpcroutefailover.probe.FailoverTrigger;
+import io.github.vpcroutefailover.net.CheckProber;
+import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
 import io.github.vpcroutefailover.probe.ProbeTarget;

@@ -1,7 +1,0 @@
-package io.github.vpcroutefailover.probe;
-
-import java.time.Instant;
-
-/** One probe as published to metrics. {@code address} is null when the target's IP could not be resolved. */
-public record ProbeSample(String targetKey, String check, String address, Instant at, ProbeResult result) {
-}

@@ -1,0 +1,254 @@
+package io.github.vpcroutefailover.net;
+
+import static io.github.vpcroutefailover.probe.ProbeFixtures.LOOPBACK;
+import static io.github.vpcroutefailover.probe.ProbeFixtures.http;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.ports.ProbeResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HttpProberTest {
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    private static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
+    private static ExecutorService executor;
+    private static HttpServer server;
+    private static HttpsServer tlsServer;
+    private static KeyStore keyStore;
+
+    @TempDir
+    static Path tmp;
+
+    private final HttpProber prober = new HttpProber();
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        executor = Executors.newCachedThreadPool();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 16);
+        server.createContext("/ok", ex -> reply(ex, 200, "status: ok"));
+        server.createContext("/down", ex -> reply(ex, 503, "maintenance"));
+        server.createContext("/degraded", ex -> reply(ex, 200, "status: degraded"));
+        server.createContext("/nocontent", ex -> reply(ex, 204, null));
+        server.createContext("/moved", ex -> {
+            ex.getResponseHeaders().add("Location", "/ok");
+            reply(ex, 302, "");
+        });
+        server.createContext("/big", ex -> reply(ex, 200, "x".repeat(HttpProber.MAX_BODY_BYTES + 10) + "status: ok"));
+        server.createContext("/slow", ex -> {
+            try {
+                RELEASE_SLOW.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            reply(ex, 200, "status: ok");
+        });
+        server.setExecutor(executor);
+        server.start();
+
+        keyStore = selfSignedKeyStore(tmp.resolve("appliance.p12"));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        tlsServer = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 16);
+        tlsServer.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+        tlsServer.createContext("/ok", ex -> reply(ex, 200, "status: ok"));
+        tlsServer.setExecutor(executor);
+        tlsServer.start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        RELEASE_SLOW.countDown();
+        server.stop(0);
+        tlsServer.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** A self-signed certificate for 127.0.0.1, made by the JDK's keytool as an operator would. */
+    private static KeyStore selfSignedKeyStore(Path file) throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "appliance", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=appliance.test", "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("keytool: %s", output).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, PASSWORD);
+        }
+        return ks;
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        try (ex) {
+            if (body == null) {
+                ex.sendResponseHeaders(status, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    private static int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static CheckSpec.Http check(String path, int status, String body) {
+        return http("web", "http", port(), path, status, body, 1000);
+    }
+
+    @Test
+    void warmsUpAgainstItsOwnLoopbackListener() {
+        ProbeResult result = prober.warmUp();
+
+        assertThat(result.passed()).as(result.detail()).isTrue();
+        assertThat(result.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void passesOnExpectedStatusAndBody() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/ok", 200, "ok"));
+
+        assertThat(result.passed()).isTrue();
+        assertThat(result.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void passesOnStatusAloneWhenNoBodyIsExpected() {
+        assertThat(prober.probe(LOOPBACK, check("/nocontent", 204, null)).passed()).isTrue();
+    }
+
+    @Test
+    void failsOnUnexpectedStatus() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/down", 200, "ok"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).isEqualTo("HTTP 503, expected 200");
+    }
+
+    @Test
+    void failsWhenTheBodyLacksTheExpectedText() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/degraded", 200, "status: ok"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).isEqualTo("HTTP 200 but body does not contain 'status: ok': 'status: degraded'");
+    }
+
+    @Test
+    void readsOnlyTheFirst64KibOfTheBody() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/big", 200, "status: ok"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).startsWith("HTTP 200 but first 65536 bytes of body does not contain 'status: ok'");
+    }
+
+    @Test
+    void timesOutOnASlowResponse() {
+        CheckSpec.Http slow = http("web", "http", port(), "/slow", 200, "ok", 300);
+
+        ProbeResult result = prober.probe(LOOPBACK, slow);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).isEqualTo("timed out after 300 ms waiting for GET http://127.0.0.1:" + port() + "/slow");
+        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void failsWithConnectionRefusedWhenNothingListens() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            closed = s.getLocalPort();
+        }
+
+        ProbeResult result = prober.probe(LOOPBACK, http("web", "http", closed, "/ok", 200, null, 1000));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).isEqualTo("connection refused by 127.0.0.1:" + closed);
+    }
+
+    @Test
+    void doesNotFollowRedirectsByDefault() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/moved", 200, "ok"));
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).isEqualTo("HTTP 302, expected 200 (redirect to /ok not followed)");
+    }
+
+    @Test
+    void followsRedirectsWhenConfigured() {
+        ProbeResult result = prober.probe(LOOPBACK, check("/moved", 200, "ok"), HttpProber.HttpOptions.defaults().following());
+
+        assertThat(result.passed()).isTrue();
+    }
+
+    @Test
+    void verifiesTlsByDefaultSoASelfSignedCertificateFails() {
+        CheckSpec.Http https = http("web", "https", tlsServer.getAddress().getPort(), "/ok", 200, "ok", 2000);
+
+        ProbeResult result = prober.probe(LOOPBACK, https);
+
+        assertThat(result.passed()).isFalse();
+        assertThat(result.detail()).startsWith("TLS handshake with 127.0.0.1:" + tlsServer.getAddress().getPort() + " failed: ");
+    }
+
+    @Test
+    void acceptsASelfSignedCertificateWhenVerificationIsOff() {
+        CheckSpec.Http https = http("web", "https", tlsServer.getAddress().getPort(), "/ok", 200, "ok", 2000);
+
+        ProbeResult result = prober.probe(LOOPBACK, https, HttpProber.HttpOptions.defaults().insecure());
+
+        assertThat(result.passed()).as(result.detail()).isTrue();
+        assertThat(result.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void verifiesAgainstAGivenTrustStore() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("appliance", keyStore.getCertificate("appliance"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        CheckSpec.Http https = http("web", "https", tlsServer.getAddress().getPort(), "/ok", 200, "ok", 2000);
+
+        ProbeResult result = prober.probe(LOOPBACK, https, HttpProber.HttpOptions.defaults().trusting(context));
+
+        assertThat(result.passed()).as(result.detail()).isTrue();
+    }
+}
