@@ -137,6 +137,10 @@ class ColdStartBenchmark {
                     policy: {zoneAffinity: true, failBack: {after: 5m}}
                 """.formatted(net.vpcId(), natA, natB), StandardCharsets.UTF_8);
         Map<String, String> env = new LinkedHashMap<>(aws.environment());
+        // The emulators' (dummy) credentials the test itself uses; the runtime's environment is otherwise clean.
+        var creds = aws.credentials().resolveCredentials();
+        env.put("AWS_ACCESS_KEY_ID", creds.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey());
         env.put("VRF_TABLE_NAME", table);
         env.put("VRF_CONFIG_PATH", config.toString());
         env.put("VRF_METRIC_NAMESPACE", "VpcRouteFailover");

@@ -173,6 +173,11 @@ public final class LambdaJavaRuntime {
         cmd.add("-Djava.net.preferIPv4Stack=true");
         cmd.add("-XX:+ErrorFileToStderr");
         cmd.add("-D" + JNI_PROPERTY + "=" + jniLibrary);
+        // Diagnostics for a profiling run, e.g. -Dvrf.coldstart.jvmArgs="-Xlog:class+load:file=/tmp/cl-%p.txt:uptime"
+        String extra = System.getProperty("vrf.coldstart.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-classpath");
         cmd.add(String.join(java.io.File.pathSeparator, runtimeClassPath.stream().map(Path::toString).toList()));
         cmd.add(MAIN);
