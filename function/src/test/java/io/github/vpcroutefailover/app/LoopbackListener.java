@@ -10,6 +10,7 @@ import java.net.Socket;
 final class LoopbackListener implements AutoCloseable {
     private final int port;
     private volatile ServerSocket socket;
+    private final java.util.List<Socket> fillers = new java.util.ArrayList<>();
 
     private LoopbackListener(ServerSocket socket) {
         this.socket = socket;
@@ -33,8 +34,36 @@ final class LoopbackListener implements AutoCloseable {
         socket.close();
     }
 
+    /**
+     * Stops answering without refusing, as a dead NAT does: the port listens with an accept queue of one that nobody
+     * drains, filled up, so the kernel drops every further SYN and a connect times out.
+     */
+    void drop() throws IOException {
+        socket.close();
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        socket = s;
+        for (int i = 0; i < 64; i++) {
+            Socket f = new Socket();
+            try {
+                f.connect(s.getLocalSocketAddress(), 200);
+                fillers.add(f);
+            } catch (java.net.SocketTimeoutException full) {
+                f.close();
+                return;
+            }
+        }
+        throw new IllegalStateException("accept queue of port " + port + " never filled up; cannot drop SYNs");
+    }
+
     /** Listens on the same port again. */
     void revive() throws IOException {
+        for (Socket f : fillers) {
+            f.close();
+        }
+        fillers.clear();
+        socket.close();
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
