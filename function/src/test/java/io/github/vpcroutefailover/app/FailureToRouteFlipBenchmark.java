@@ -117,12 +117,13 @@ class FailureToRouteFlipBenchmark {
                     // A random phase relative to the probe schedule.
                     Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
                     flips.clear();
+                    long killedAt;
                     if (FAILURE.equals("dropped")) {
-                        victim.drop();
+                        killedAt = victim.drop();
                     } else {
                         victim.kill();
+                        killedAt = System.nanoTime();
                     }
-                    long killedAt = System.nanoTime();
                     Flip flip = awaitFlip(flips, s.rtbA, to, 15);
                     if (i > 0) { // run 0 warms up the JIT on the failover path; not counted
                         millis.add((flip.at() - killedAt) / 1e6);
