@@ -49,9 +49,43 @@ class AgentLoggingTest {
         Map<String, Object> event = (Map<String, Object>) new Load(LoadSettings.builder().setSchema(new JsonSchema()).build()).loadFromString(lines.get(0));
         assertThat(event.get("level")).isEqualTo("WARN");
         assertThat(event.get("message")).isEqualTo("instance is draining");
-        assertThat(event.get("loggerName")).isEqualTo("io.github.vpcroutefailover.agent.HealthAgent");
-        assertThat((List<Object>) event.get("kvpList")).containsExactly(Map.of("reason", "kernel \"upgrade\""), Map.of("cycles", "3"));
-        assertThat(event).doesNotContainKeys("mdc", "context", "sequenceNumber");
+        assertThat(event.get("logger_name")).isEqualTo("io.github.vpcroutefailover.agent.HealthAgent");
+        assertThat(event.get("thread_name")).isEqualTo(Thread.currentThread().getName());
+        // Flat key-value pairs, as in the function's lines; numbers stay numbers.
+        assertThat(event.get("reason")).isEqualTo("kernel \"upgrade\"");
+        assertThat(event.get("cycles")).isEqualTo(3);
+        assertThat(java.time.Instant.parse((String) event.get("time"))).isNotNull();
+        assertThat(event).doesNotContainKeys("kvpList", "mdc", "context", "sequenceNumber", "loggerName", "timestamp");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void hostileValuesStayOneLineOfValidJsonWithoutDuplicateKeys() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            AgentLogging logging = new AgentLogging();
+            logging.setContext(context);
+            logging.configure(context);
+            context.getLogger("io.github.vpcroutefailover.agent.X").atWarn().addKeyValue("message", "shadow")
+                    .addKeyValue("detail", "line1\nline2\u0000\"\\").addKeyValue("ratio", Double.NaN)
+                    .setCause(new IllegalStateException("boom")).log("failed");
+        } finally {
+            System.setOut(original);
+            context.stop();
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        LoadSettings strict = LoadSettings.builder().setSchema(new JsonSchema()).setAllowDuplicateKeys(false).build();
+        Map<String, Object> event = (Map<String, Object>) new Load(strict).loadFromString(lines.get(0));
+        assertThat(event.get("message")).isEqualTo("failed");
+        assertThat(event.get("kv_message")).isEqualTo("shadow");
+        assertThat(event.get("detail")).isEqualTo("line1\nline2\u0000\"\\");
+        assertThat(event.get("ratio")).isEqualTo("NaN");
+        assertThat((String) event.get("stack_trace")).contains("IllegalStateException: boom");
     }
 
     @Test

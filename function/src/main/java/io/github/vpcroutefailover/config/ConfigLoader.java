@@ -3,9 +3,6 @@ package io.github.vpcroutefailover.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,13 +16,7 @@ public final class ConfigLoader {
 
     /** @throws ConfigException listing every problem found (an unreadable file is one problem) */
     public static FailoverConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", 0, "cannot read the file: " + e)));
-        }
-        return parse(text, file.toString());
+        return parse(YamlTree.parseFile(file), file.toString());
     }
 
     /**
@@ -33,7 +24,10 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem found
      */
     public static FailoverConfig parse(String yaml, String sourceName) {
-        YamlTree tree = YamlTree.parse(yaml);
+        return parse(YamlTree.parse(yaml), sourceName);
+    }
+
+    private static FailoverConfig parse(YamlTree tree, String sourceName) {
         if (tree.root == null && !tree.problems.isEmpty()) {
             throw new ConfigException(sourceName, tree.problems);
         }

@@ -1,26 +1,26 @@
 package io.github.vpcroutefailover.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
+import io.github.vpcroutefailover.yaml.YamlException;
+import io.github.vpcroutefailover.yaml.YamlNode;
+import io.github.vpcroutefailover.yaml.YamlReader;
+import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML document read into a Jackson tree, remembering the 1-based line of every path ("routes[1].destination"),
- * so that validation errors can point at the line to fix. Built by streaming the parser rather than
- * {@code readTree} because the tree alone forgets token locations.
+ * A YAML document (read by the shared {@link YamlReader}: YAML 1.2 core schema, bounded size and depth) turned into
+ * the Jackson tree the validator walks, remembering the 1-based line of every path ("routes[1].destination") so that
+ * validation errors can point at the line to fix. Duplicate keys and a second document become problems here, so they
+ * are reported together with everything else.
  */
 final class YamlTree {
-    private static final YAMLFactory YAML = YAMLFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     final JsonNode root;
@@ -40,30 +40,47 @@ final class YamlTree {
 
     /** Never throws: syntax errors come back as problems (with a null root when nothing could be read). */
     static YamlTree parse(String text) {
-        Map<String, Integer> lines = new HashMap<>();
-        List<ConfigProblem> problems = new ArrayList<>();
-        try (JsonParser p = YAML.createParser(text)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                return new YamlTree(null, lines, problems);
-            }
-            JsonNode root = read(p, "", lines, problems);
-            if (p.nextToken() != null) {
-                problems.add(new ConfigProblem("", line(p), "the file holds more than one YAML document; keep the whole config in one document (remove the extra '---')"));
-            }
-            return new YamlTree(root, lines, problems);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            problems.add(new ConfigProblem("", Math.max(line, 0), "not valid YAML: " + e.getOriginalMessage()));
-            return new YamlTree(null, lines, problems);
-        } catch (IOException e) {
-            problems.add(new ConfigProblem("", 0, "could not read the YAML: " + e.getMessage()));
-            return new YamlTree(null, lines, problems);
-        }
+        return from(() -> YamlReader.read(text));
     }
 
-    private static int line(JsonParser p) {
-        return Math.max(p.currentTokenLocation().getLineNr(), 0);
+    /** As {@link #parse(String)}, from a file: refused by size before it is read, and unless it is UTF-8. */
+    static YamlTree parseFile(Path file) {
+        return from(() -> YamlReader.readFile(file));
+    }
+
+    private interface Reading {
+        YamlReader.Document read() throws YamlException;
+    }
+
+    private static YamlTree from(Reading reading) {
+        Map<String, Integer> lines = new HashMap<>();
+        List<ConfigProblem> problems = new ArrayList<>();
+        YamlReader.Document document;
+        try {
+            document = reading.read();
+        } catch (YamlException e) {
+            problems.add(new ConfigProblem("", e.line(), describe(e)));
+            return new YamlTree(null, lines, problems);
+        }
+        if (document.root() == null) {
+            return new YamlTree(null, lines, problems);
+        }
+        JsonNode root = convert(document.root(), "", lines, problems);
+        if (document.extraDocument() != null) {
+            problems.add(new ConfigProblem("", document.extraDocument().line(),
+                    "the file holds more than one YAML document; keep the whole config in one document (remove the extra '---')"));
+        }
+        return new YamlTree(root, lines, problems);
+    }
+
+    private static String describe(YamlException e) {
+        return switch (e.kind()) {
+            case SYNTAX, ENCODING -> "not valid YAML: " + e.problem()
+                    + (e.context() == null || e.context().isBlank() ? "" : " (" + e.context()
+                    + (e.contextPosition() == null ? "" : " at " + e.contextPosition()) + ")");
+            case IO -> e.problem();
+            case TOO_LARGE, TOO_DEEP, TOO_MANY_VALUES -> "refused: " + e.problem();
+        };
     }
 
     static String child(String parent, String key) {
@@ -74,56 +91,53 @@ final class YamlTree {
         return parent + "[" + i + "]";
     }
 
-    private static JsonNode read(JsonParser p, String path, Map<String, Integer> lines, List<ConfigProblem> problems) throws IOException {
-        JsonToken t = p.currentToken();
-        lines.putIfAbsent(path, line(p));
-        switch (t) {
-            case START_OBJECT: {
+    // Recursion is bounded by YamlReader.MAX_DEPTH, and the node count (aliases expanded) by MAX_VALUES.
+    private static JsonNode convert(YamlNode node, String path, Map<String, Integer> lines, List<ConfigProblem> problems) {
+        lines.putIfAbsent(path, node.at().line());
+        return switch (node) {
+            case YamlNode.Mapping m -> {
                 ObjectNode obj = NODES.objectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
+                for (YamlNode.Entry entry : m.entries()) {
+                    int keyLine = entry.key().at().line();
+                    if (!(entry.key() instanceof YamlNode.Scalar keyScalar)) {
+                        problems.add(new ConfigProblem(path, keyLine, "a key must be a name, not a "
+                                + (entry.key() instanceof YamlNode.Sequence ? "list" : "mapping") + "; write 'name: value'"));
+                        continue;
+                    }
+                    String key = keyScalar.text();
                     String childPath = child(path, key);
-                    int keyLine = line(p);
-                    p.nextToken();
-                    boolean duplicate = obj.has(key);
-                    if (duplicate) {
+                    if (obj.has(key)) {
                         problems.add(new ConfigProblem(childPath, keyLine, "key '" + key + "' appears twice in the same map (first at line "
                                 + lines.getOrDefault(childPath, 0) + "); remove one"));
-                        read(p, childPath + "#dup", new HashMap<>(), problems);
                         continue;
                     }
                     lines.put(childPath, keyLine);
-                    obj.set(key, read(p, childPath, lines, problems));
+                    obj.set(key, convert(entry.value(), childPath, lines, problems));
                 }
-                return obj;
+                yield obj;
             }
-            case START_ARRAY: {
+            case YamlNode.Sequence s -> {
                 ArrayNode arr = NODES.arrayNode();
                 int i = 0;
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    arr.add(read(p, index(path, i++), lines, problems));
+                for (YamlNode item : s.items()) {
+                    arr.add(convert(item, index(path, i++), lines, problems));
                 }
-                return arr;
+                yield arr;
             }
-            case VALUE_STRING:
-                return NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT:
-                return switch (p.getNumberType()) {
-                    case INT -> NODES.numberNode(p.getIntValue());
-                    case LONG -> NODES.numberNode(p.getLongValue());
-                    default -> NODES.numberNode(p.getBigIntegerValue());
-                };
-            case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(p.getDoubleValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            default:
-                // Embedded binary (!!binary) and the like: keep as text so validation reports a type error.
-                return NODES.textNode(p.getText());
-        }
+            case YamlNode.Scalar s -> scalar(s.value());
+        };
+    }
+
+    private static JsonNode scalar(Object value) {
+        return switch (value) {
+            case null -> NODES.nullNode();
+            case String t -> NODES.textNode(t);
+            case Boolean b -> NODES.booleanNode(b);
+            case Integer i -> NODES.numberNode(i);
+            case Long l -> NODES.numberNode(l);
+            case BigInteger b -> NODES.numberNode(b);
+            case Double d -> NODES.numberNode(d);
+            default -> NODES.textNode(String.valueOf(value));
+        };
     }
 }

@@ -57,8 +57,13 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode response = handle(input.readAllBytes(), context);
-        output.write(JSON.writeValueAsBytes(response));
+        Invocation.begin(context);
+        try {
+            JsonNode response = handle(input.readAllBytes(), context);
+            output.write(JSON.writeValueAsBytes(response));
+        } finally {
+            Invocation.end();
+        }
     }
 
     /** @throws BadRequestException for a malformed EventBridge event (manual invokes get an error response instead) */

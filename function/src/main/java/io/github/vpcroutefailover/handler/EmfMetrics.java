@@ -1,14 +1,13 @@
 package io.github.vpcroutefailover.handler;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.app.ReconcileResult;
 import io.github.vpcroutefailover.app.ReconcileResult.ActionOutcome;
+import io.github.vpcroutefailover.metrics.EmfWriter;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,16 +17,16 @@ import java.util.function.Consumer;
  * CloudWatch Embedded Metric Format lines for the dashboard (docs/events.md "Metrics"): {@code RouteChanges} by
  * {@code RouteName}, and {@code Failovers}, {@code ReconcileErrors}, {@code ReconcileDurationMs} with an explicitly
  * empty dimension set ({@code [[]]}), so nothing adds service or log-group dimensions the dashboard does not query.
- * Twenty lines of JSON: an EMF library would bring default dimensions we would have to switch off again.
+ * Written by the function's one EMF writer ({@link EmfWriter}), one line at a time.
  */
 public final class EmfMetrics implements ReconcileListener {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final String namespace;
+    private final EmfWriter writer;
     private final Consumer<String> out;
     private final Clock clock;
 
     public EmfMetrics(String namespace, Consumer<String> out, Clock clock) {
-        this.namespace = namespace;
+        this.writer = new EmfWriter(namespace, text -> {
+        });
         this.out = out;
         this.clock = clock;
     }
@@ -65,16 +64,8 @@ public final class EmfMetrics implements ReconcileListener {
     }
 
     String line(List<String> dimensionKeys, Map<String, String> dimensions, String metric, long value, String unit) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", clock.millis());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", namespace);
-        ArrayNode dims = directive.putArray("Dimensions").addArray();
-        dimensionKeys.forEach(dims::add);
-        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", unit);
-        dimensions.forEach(root::put);
-        root.put(metric, value);
-        return root.toString();
+        Map<String, String> ordered = new LinkedHashMap<>();
+        dimensionKeys.forEach(k -> ordered.put(k, dimensions.get(k)));
+        return writer.line(clock.instant(), ordered, List.of(new EmfWriter.Metric(metric, value, unit)), Map.of());
     }
 }

@@ -81,11 +81,16 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        input.readAllBytes(); // the scheduled event carries nothing we need
-        Duration remaining = Duration.ofMillis(context == null ? 60_000 : context.getRemainingTimeInMillis());
-        String requestId = context == null ? "local" : context.getAwsRequestId();
-        Map<String, Object> summary = invoke(remaining, requestId);
-        JSON.writeValue(output, summary);
+        Invocation.begin(context);
+        try {
+            input.readAllBytes(); // the scheduled event carries nothing we need
+            Duration remaining = Duration.ofMillis(context == null ? 60_000 : context.getRemainingTimeInMillis());
+            String requestId = context == null ? "local" : context.getAwsRequestId();
+            Map<String, Object> summary = invoke(remaining, requestId);
+            JSON.writeValue(output, summary);
+        } finally {
+            Invocation.end();
+        }
     }
 
     /** One invocation with {@code remaining} time budget; returns the summary the handler writes. */

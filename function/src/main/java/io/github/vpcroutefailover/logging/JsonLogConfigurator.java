@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import io.github.vpcroutefailover.handler.InvocationJsonProvider;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
 
@@ -19,7 +20,7 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  *
  * <p>Why not logback.xml: reading it costs a cold JVM an XML parser and logback's Joran configuration framework,
  * about 270 classes and a few hundred milliseconds of CPU before the first line is logged (BENCHMARKS.md "Cold
- * controller"). The output is the same as the XML's was: same encoder, same field names.
+ * controller"). The output is the same as the XML's was: same encoder, same field names, plus the invocation fields.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class JsonLogConfigurator extends ContextAwareBase implements Configurator {
@@ -36,6 +37,8 @@ public final class JsonLogConfigurator extends ContextAwareBase implements Confi
         names.setTimestamp("time");
         names.setVersion("[ignore]");
         names.setLevelValue("[ignore]");
+        // requestId and coldStart on every line of an invocation (handler.Invocation).
+        encoder.addProvider(new InvocationJsonProvider());
         encoder.start();
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

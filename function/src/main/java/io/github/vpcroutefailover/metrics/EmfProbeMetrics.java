@@ -1,13 +1,13 @@
 package io.github.vpcroutefailover.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.ports.ProbeMetrics;
 import io.github.vpcroutefailover.ports.ProbeResult;
 import io.github.vpcroutefailover.ports.ProbeSample;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,10 +31,7 @@ public final class EmfProbeMetrics implements ProbeMetrics {
     public static final String RESULT_METRIC = "ProbeResult";
     public static final String LATENCY_METRIC = "ProbeLatency";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final PrintStream out;
-    private final String namespace;
+    private final EmfWriter writer;
     private final String probeAz;
 
     /**
@@ -42,8 +39,14 @@ public final class EmfProbeMetrics implements ProbeMetrics {
      * @param probeAz the AZ this probe runs in; null leaves the {@code ProbeAz} dimension out
      */
     public EmfProbeMetrics(PrintStream out, String namespace, String probeAz) {
-        this.out = Objects.requireNonNull(out, "out");
-        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(out, "out");
+        this.writer = new EmfWriter(namespace, text -> {
+            // One write per round so the lines of concurrent writers cannot interleave mid-line.
+            synchronized (out) {
+                out.print(text);
+                out.flush();
+            }
+        });
         this.probeAz = probeAz;
     }
 
@@ -53,47 +56,28 @@ public final class EmfProbeMetrics implements ProbeMetrics {
 
     @Override
     public void publish(List<ProbeSample> samples) {
-        if (samples.isEmpty()) {
-            return;
-        }
-        StringBuilder lines = new StringBuilder(samples.size() * 400);
+        List<String> lines = new ArrayList<>(samples.size());
         for (ProbeSample sample : samples) {
-            lines.append(line(sample)).append('\n');
+            lines.add(line(sample));
         }
-        // One write per round so the lines of concurrent writers cannot interleave mid-line.
-        synchronized (out) {
-            out.print(lines);
-            out.flush();
-        }
+        writer.write(lines);
     }
 
     String line(ProbeSample sample) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", sample.at().toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", namespace);
-        ArrayNode dimensions = directive.putArray("Dimensions").addArray();
-        dimensions.add("Target").add("Check");
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("Target", sample.targetKey());
+        dimensions.put("Check", sample.check());
         if (probeAz != null) {
-            dimensions.add("ProbeAz");
+            dimensions.put("ProbeAz", probeAz);
         }
-        ArrayNode metrics = directive.putArray("Metrics");
-        metrics.addObject().put("Name", RESULT_METRIC).put("Unit", "None");
-        root.put("Target", sample.targetKey());
-        root.put("Check", sample.check());
-        if (probeAz != null) {
-            root.put("ProbeAz", probeAz);
-        }
-        root.put(RESULT_METRIC, sample.result().passed() ? 1 : 0);
+        List<EmfWriter.Metric> metrics = new ArrayList<>(2);
+        metrics.add(new EmfWriter.Metric(RESULT_METRIC, sample.result().passed() ? 1 : 0, "None"));
         if (sample.result().passed()) {
-            metrics.addObject().put("Name", LATENCY_METRIC).put("Unit", "Milliseconds");
-            root.put(LATENCY_METRIC, sample.result().latency().toNanos() / 1_000_000.0);
+            metrics.add(new EmfWriter.Metric(LATENCY_METRIC, sample.result().latency().toNanos() / 1_000_000.0, "Milliseconds"));
         }
-        if (sample.address() != null) {
-            root.put("Address", sample.address());
-        }
-        root.put("Detail", sample.result().detail());
-        return root.toString();
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("Address", sample.address());
+        properties.put("Detail", sample.result().detail());
+        return writer.line(sample.at(), dimensions, metrics, properties);
     }
 }

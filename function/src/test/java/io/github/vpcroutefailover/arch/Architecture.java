@@ -4,6 +4,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +41,13 @@ final class Architecture {
                 .allowEmptyShould(true));
         rules.put("domain knows nothing above it", noClasses().that().resideInAPackage(domain).should()
                 .dependOnClassesThat().resideInAnyPackage(aboveDomain).allowEmptyShould(true));
+        // The config-yaml module's Durations (the config's duration syntax, pure Java) is the one thing of ours from
+        // outside the domain that the domain may use: its messages write durations the way configs do.
+        rules.put("domain uses only itself and Durations from our code", classes().that().resideInAPackage(domain).should()
+                .onlyDependOnClassesThat(DescribedPredicate.describe("outside " + root + " or in the domain or yaml.Durations",
+                        (JavaClass c) -> !c.getPackageName().startsWith(root + ".") || c.getPackageName().startsWith(root + ".domain")
+                                || c.getName().equals(root + ".yaml.Durations")))
+                .allowEmptyShould(true));
         rules.put("ports know only the domain", classes().that().resideInAPackage(ports).should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", domain, ports).allowEmptyShould(true));
         rules.put("config parsing is not imported below app", noClasses().that()

@@ -72,6 +72,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theDomainUsingAnyOtherOfOurPackagesFails() {
+        EvaluationResult result = evaluate(FIXTURES + ".bad", "domain uses only itself and Durations from our code");
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().toString()).contains("bad.config.Parser");
+    }
+
+    @Test
     void theBrokenFixtureAlsoHasACycle() {
         // bad.config -> bad.domain -> bad.config: the cycle rule sees it too.
         assertThat(evaluate(FIXTURES + ".bad", "no package cycles").hasViolation()).isTrue();

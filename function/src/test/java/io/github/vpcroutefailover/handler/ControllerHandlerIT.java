@@ -213,6 +213,27 @@ class ControllerHandlerIT {
     }
 
     @Test
+    void theStacksDrainingAndHeartbeatAlarmsReachTheControllerAsManagedAlarms(LocalAws aws) {
+        // The stack names them <prefix><target>--draining / --heartbeat on metrics Draining / Heartbeat with
+        // Check=agent (infra-cdk AgentAlarms). The controller must take them as alarms about nat-a (InstanceId
+        // dimension), never ignore them, and never read "-draining" as a check name; it then reconciles on the
+        // metrics it reads itself (AgentMetricHealthSource fails every agent check of a draining instance).
+        HandlerWorld w = established(aws);
+        aws.calls().reset();
+        for (String[] kind : List.of(new String[] {"--draining", "Draining"}, new String[] {"--heartbeat", "Heartbeat"})) {
+            String event = new String(w.event("aws.cloudwatch-alarm-state-change-alarm.json"), StandardCharsets.UTF_8)
+                    .replace("vrf-nat-a-nat-agent", "vrf-nat-a" + kind[0])
+                    .replace("\"name\": \"CheckResult\"", "\"name\": \"" + kind[1] + "\"")
+                    .replace("\"Check\": \"egress\"", "\"Check\": \"agent\"");
+            JsonNode r = w.invokeJson(event);
+            assertThat(r.path("managed").asBoolean()).as(kind[0] + ": " + r).isTrue();
+        }
+        // Nothing is draining here (no Draining datum): the re-observation changes nothing.
+        assertThat(w.hop(w.rtbA)).isEqualTo(w.eniA());
+        assertThat(aws.calls().mutations()).isEmpty();
+    }
+
+    @Test
     void badPayloadTableThroughTheRealHandlerMakesNoMutation(LocalAws aws) throws Exception {
         HandlerWorld w = established(aws);
         aws.calls().reset();

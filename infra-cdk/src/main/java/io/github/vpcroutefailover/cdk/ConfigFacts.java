@@ -154,6 +154,23 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         return (int) Math.max(1, Math.max(agent.fall(), stale));
     }
 
+    /**
+     * Tag exclusions that hold for EVERY table the config can select by a non-id selector: each (key, value) that
+     * all tag selectors exclude, when no subnet or main-table selector exists (those could select a table carrying
+     * the tag). IAM can then deny route changes on any table with that tag, except tables named by id. Empty when
+     * nothing is common, which is the usual case: an exclusion of one route does not bind another route's tables.
+     */
+    public Map<String, String> commonExclusions() {
+        if (vpcWideSelection || tagSelectors.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> common = new java.util.TreeMap<>(tagSelectors.get(0).exclude());
+        for (TableSelector.ByTags selector : tagSelectors) {
+            common.entrySet().removeIf(e -> !e.getValue().equals(selector.exclude().get(e.getKey())));
+        }
+        return common;
+    }
+
     /** Tag conditions of a selector, as IAM condition blocks keyed by operator. */
     static Map<String, Map<String, Object>> tagConditions(TableSelector.ByTags selector) {
         Map<String, Map<String, Object>> conditions = new LinkedHashMap<>();

@@ -29,6 +29,8 @@ public final class Contract {
     public static final String METRIC_CHECK_RESULT = "CheckResult";
     public static final String METRIC_HEARTBEAT = "Heartbeat";
     public static final String METRIC_DRAINING = "Draining";
+    /** The Check dimension value of the agent's own metrics (Heartbeat, Draining). */
+    public static final String AGENT_CHECK = "agent";
     /** Function metrics (EMF). RouteChanges has dimension RouteName; ProbeResult InstanceId and Check; the rest none. */
     public static final String METRIC_ROUTE_CHANGES = "RouteChanges";
     public static final String METRIC_FAILOVERS = "Failovers";
@@ -36,10 +38,12 @@ public final class Contract {
     public static final String METRIC_PROBE_RESULT = "ProbeResult";
     public static final String METRIC_RECONCILE_DURATION = "ReconcileDurationMs";
 
-    /** Our custom event, emitted on every route change. Schema: docs/events.md. */
+    /** Our custom event, emitted on every route change. Schema: schemas/route-failover-event.json, docs/events.md. */
     public static final String EVENT_SOURCE = "vpc-route-failover";
     public static final String EVENT_DETAIL_TYPE = "Route Failover";
     public static final String EVENT_BUS = "default";
+    /** The event's JSON Schema (draft-04, what EventBridge's schema registry accepts), on the app's classpath. */
+    public static final String EVENT_SCHEMA_RESOURCE = "/schemas/route-failover-event.json";
 
     /** The DynamoDB table's single-table keys and TTL attribute. */
     public static final String TABLE_PARTITION_KEY = "pk";

@@ -22,6 +22,15 @@ public final class ControllerPermissions {
 
     static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
 
+    /**
+     * The opt-in tag that makes a route table writable for routes registered at run time (docs/deploy.md "IAM and
+     * registered routes"). IAM is fixed at deploy time, so registration can only use tables IAM already covers:
+     * those the config file names by id, or tables carrying this tag (a registered route's tags selector must
+     * include it). A tag, not a wider VPC grant, so nothing becomes writable until someone tags a table.
+     */
+    public static final String REGISTRABLE_TAG_KEY = "vrf-registrable";
+    public static final String REGISTRABLE_TAG_VALUE = "true";
+
     /** Read-only EC2 calls the core observes the VPC with. EC2 Describe* calls have no resource-level permissions. */
     static final List<String> EC2_DESCRIBE = List.of("ec2:DescribeRouteTables", "ec2:DescribeInstances",
             "ec2:DescribeInstanceStatus", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeNatGateways");
@@ -60,7 +69,30 @@ public final class ControllerPermissions {
             out.add(statement("RoutesInConfiguredVpc", ROUTE_MUTATIONS, List.of(ec2Arn(stack, "route-table", "*")),
                     Map.of("StringEquals", Map.of("ec2:Vpc", vpcArn))));
         }
+        // Routes registered at run time: only tables their owner opted in by tag, in the configured VPC.
+        out.add(statement("RoutesInRegistrableTables", ROUTE_MUTATIONS, List.of(ec2Arn(stack, "route-table", "*")),
+                Map.of("StringEquals", Map.of("aws:ResourceTag/" + REGISTRABLE_TAG_KEY, REGISTRABLE_TAG_VALUE, "ec2:Vpc", vpcArn))));
+        int d = 0;
+        for (Map.Entry<String, String> exclusion : facts.commonExclusions().entrySet()) {
+            // Every selector that could reach a table by its tags excludes this tag, so no route (file or registered)
+            // may ever change a table carrying it; the Deny makes that hold even if the code were wrong. Tables the
+            // config names by id are exempt: naming a table is an explicit choice that beats tag exclusions.
+            String operator = "*".equals(exclusion.getValue()) ? "StringLike" : "StringEquals";
+            PolicyStatement.Builder deny = PolicyStatement.Builder.create().sid("DenyExcludedTables" + (d++ == 0 ? "" : String.valueOf(d)))
+                    .effect(Effect.DENY).actions(ROUTE_MUTATIONS)
+                    .conditions(Map.of(operator, Map.of("aws:ResourceTag/" + exclusion.getKey(), exclusion.getValue())));
+            if (facts.routeTableIds().isEmpty()) {
+                deny.resources(List.of(ec2Arn(stack, "route-table", "*")));
+            } else {
+                deny.notResources(facts.routeTableIds().stream().map(id -> ec2Arn(stack, "route-table", id)).toList());
+            }
+            out.add(deny.build());
+        }
         if (facts.fixesSourceDestCheck()) {
+            // IAM cannot limit this call to the SourceDestCheck attribute: we found no condition key for
+            // ModifyNetworkInterfaceAttribute that names the attribute and is verified present at evaluation (the
+            // ec2:Attribute keys are documented for other Modify* actions, and reported absent at evaluation there).
+            // The bound is ENIs in the configured VPC; docs/deploy.md "IAM" says so.
             out.add(statement("FixSourceDestCheck", List.of("ec2:ModifyNetworkInterfaceAttribute"),
                     List.of(ec2Arn(stack, "network-interface", "*")), Map.of("StringEquals", Map.of("ec2:Vpc", vpcArn))));
         }
@@ -88,6 +120,19 @@ public final class ControllerPermissions {
                     asgNames.stream().map(name -> asgArn(stack, name)).toList(), Map.of()));
         }
         return out;
+    }
+
+    /**
+     * The operator managed policy: invoke the operator alias (manual actions) and read the stack's outputs (how the
+     * operator CLI finds the alias and table). Nothing on the event path: the event function's alias is not granted.
+     */
+    public static List<PolicyStatement> operatorStatements(Stack stack, String operatorAliasArn) {
+        return List.of(
+                statement("InvokeOperatorAlias", List.of("lambda:InvokeFunction"), List.of(operatorAliasArn), Map.of()),
+                statement("ReadStackOutputs", List.of("cloudformation:DescribeStacks"),
+                        List.of(stack.formatArn(ArnComponents.builder().service("cloudformation").resource("stack")
+                                .resourceName(stack.getStackName() + "/*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())),
+                        Map.of()));
     }
 
     static String ec2Arn(Stack stack, String resource, String id) {

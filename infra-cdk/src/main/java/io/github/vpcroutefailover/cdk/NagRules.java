@@ -35,22 +35,30 @@ final class NagRules {
                                 + "permissions (AWS requires Resource *); PutMetricData is bounded by the cloudwatch:namespace condition.")
                         .appliesTo(List.of("Resource::*")).build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .reason("Route tables selected by tags, subnet or as the main table have no id known at synth time; "
-                                + "each route-table/* statement carries aws:ResourceTag and/or ec2:Vpc conditions.")
-                        .appliesTo(List.of(regex("/^Resource::arn:<AWS::Partition>:ec2:[^:]*:[^:]*:route-table\\/\\*$/"))).build(),
+                        .reason("Route tables selected by tags, subnet or as the main table (and tables opted in for registered "
+                                + "routes by the vrf-registrable tag) have no id known at synth time; each route-table/* "
+                                + "statement carries aws:ResourceTag and/or ec2:Vpc conditions.")
+                        .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ec2:[^:]*:[^:]*:route-table\\/\\*$/"))).build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("Source/dest check fixing targets ENIs discovered at run time; bounded by the ec2:Vpc condition.")
-                        .appliesTo(List.of(regex("/^Resource::arn:<AWS::Partition>:ec2:[^:]*:[^:]*:network-interface\\/\\*$/"))).build(),
+                        .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):ec2:[^:]*:[^:]*:network-interface\\/\\*$/"))).build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("Queries on the state table's indexes; the wildcard covers only indexes of our own table.")
-                        .appliesTo(List.of(regex("/^Resource::<StateTable[0-9A-F]+\\.Arn>\\/index\\/\\*$/"))).build(),
+                        .appliesTo(List.of(regex("/^Resource::<[A-Za-z0-9]*StateTable[0-9A-F]+\\.Arn>\\/index\\/\\*$/"))).build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("Our agent alarms are named with the stack's alarm prefix; the wildcard is that prefix.")
-                        .appliesTo(List.of(regex("/^Resource::arn:<AWS::Partition>:cloudwatch:[^:]*:[^:]*:alarm:.+\\*$/"))).build(),
+                        .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):cloudwatch:[^:]*:[^:]*:alarm:.+\\*$/"))).build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("An Auto Scaling group ARN contains a UUID that changes when the group is recreated; the "
                                 + "group name after the wildcard pins the configured group.")
-                        .appliesTo(List.of(regex("/^Resource::arn:<AWS::Partition>:autoscaling:[^:]*:[^:]*:autoScalingGroup:\\*:autoScalingGroupName\\/.+$/"))).build()));
+                        .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):autoscaling:[^:]*:[^:]*:autoScalingGroup:\\*:autoScalingGroupName\\/.+$/"))).build()));
+    }
+
+    static void operatorPolicy(IConstruct policy) {
+        NagSuppressions.addResourceSuppressions(policy, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .reason("A stack ARN ends in a UUID that changes when the stack is recreated; the stack name before the "
+                        + "wildcard pins this stack. The operator CLI reads the stack's outputs with DescribeStacks.")
+                .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):cloudformation:[^:]*:[^:]*:stack\\/[^*]+\\/\\*$/"))).build()));
     }
 
     static void probeRole(IConstruct role) {

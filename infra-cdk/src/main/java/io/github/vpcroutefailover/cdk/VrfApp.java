@@ -44,9 +44,10 @@ public final class VrfApp {
      */
     public static VrfStack build(App app, AppSettings settings, Environment env) {
         FailoverConfig config = validateConfig(settings);
-        VrfStackProps props = VrfStackProps.builder().settings(settings).env(env).config(config)
+        VpcRouteFailoverProps failover = VpcRouteFailoverProps.builder().settings(settings).config(config)
                 .functionJar(settings.functionJar() != null ? settings.functionJar() : FunctionArtifacts.defaultJar())
                 .build();
+        VrfStackProps props = VrfStackProps.builder().env(env).stackName(settings.stackName()).failover(failover).build();
         return new VrfStack(app, settings.stackName(), props);
     }
 

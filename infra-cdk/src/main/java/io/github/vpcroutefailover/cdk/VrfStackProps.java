@@ -1,94 +1,37 @@
 package io.github.vpcroutefailover.cdk;
 
-import io.github.vpcroutefailover.domain.config.FailoverConfig;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import software.amazon.awscdk.Environment;
 
 /**
- * Everything {@link VrfStack} depends on, passed in through its constructor (no context reads inside the stack,
- * so tests build it with exactly the inputs they mean).
+ * The thin stack's own inputs (where and under which name) plus the construct's.
  *
- * @param config        the validated route config
- * @param configFile    the YAML it came from; shipped unchanged in the config layer
- * @param functionJar   the shaded function jar
- * @param vpcCidr       the VPC's IPv4 CIDR (needed with probes)
- * @param dynamodbPrefixListId the region's DynamoDB prefix list (pl-...), to bound the probes' HTTPS egress to the
- *                      gateway endpoint; null allows HTTPS to anywhere (with a synth warning)
+ * @param env       account and region (null: environment-agnostic)
+ * @param stackName the CloudFormation stack name; also names the deployment (alarms, hook, dashboard)
+ * @param failover  the {@link VpcRouteFailover} construct's props
  */
-public record VrfStackProps(Environment env, String stackName, FailoverConfig config, Path configFile, Path functionJar,
-                            String vpcCidr, List<ProbeSubnet> probeSubnets, int scheduleMinutes, boolean vpcEndpoints,
-                            String notificationTopic, List<String> asgNames, boolean tableDeletionProtection,
-                            boolean reservedConcurrency, int logRetentionDays, String alarmPrefix, String logLevel,
-                            String dynamodbPrefixListId) {
+public record VrfStackProps(Environment env, String stackName, VpcRouteFailoverProps failover) {
 
     public VrfStackProps {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(configFile, "configFile");
-        Objects.requireNonNull(functionJar, "functionJar");
-        Objects.requireNonNull(alarmPrefix, "alarmPrefix");
-        probeSubnets = List.copyOf(probeSubnets);
-        asgNames = List.copyOf(asgNames);
+        Objects.requireNonNull(stackName, "stackName");
+        Objects.requireNonNull(failover, "failover");
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Defaults match the app's context defaults (docs/deploy.md). */
     public static final class Builder {
         private Environment env;
         private String stackName = AppSettings.DEFAULT_STACK_NAME;
-        private FailoverConfig config;
-        private Path configFile;
-        private Path functionJar;
-        private String vpcCidr;
-        private List<ProbeSubnet> probeSubnets = List.of();
-        private int scheduleMinutes = 1;
-        private boolean vpcEndpoints = true;
-        private String notificationTopic;
-        private List<String> asgNames = List.of();
-        private boolean tableDeletionProtection = true;
-        private boolean reservedConcurrency = true;
-        private int logRetentionDays = 30;
-        private String alarmPrefix;
-        private String logLevel = "INFO";
-        private String dynamodbPrefixListId;
+        private VpcRouteFailoverProps failover;
 
         public Builder env(Environment v) { env = v; return this; }
         public Builder stackName(String v) { stackName = v; return this; }
-        public Builder config(FailoverConfig v) { config = v; return this; }
-        public Builder configFile(Path v) { configFile = v; return this; }
-        public Builder functionJar(Path v) { functionJar = v; return this; }
-        public Builder vpcCidr(String v) { vpcCidr = v; return this; }
-        public Builder probeSubnets(List<ProbeSubnet> v) { probeSubnets = v; return this; }
-        public Builder scheduleMinutes(int v) { scheduleMinutes = v; return this; }
-        public Builder vpcEndpoints(boolean v) { vpcEndpoints = v; return this; }
-        public Builder notificationTopic(String v) { notificationTopic = v; return this; }
-        public Builder asgNames(List<String> v) { asgNames = v; return this; }
-        public Builder tableDeletionProtection(boolean v) { tableDeletionProtection = v; return this; }
-        public Builder reservedConcurrency(boolean v) { reservedConcurrency = v; return this; }
-        public Builder logRetentionDays(int v) { logRetentionDays = v; return this; }
-        public Builder alarmPrefix(String v) { alarmPrefix = v; return this; }
-        public Builder logLevel(String v) { logLevel = v; return this; }
-        public Builder dynamodbPrefixListId(String v) { dynamodbPrefixListId = v; return this; }
-
-        /** Starts from the app's settings; the config must already be validated. */
-        public Builder settings(AppSettings s) {
-            return stackName(s.stackName()).configFile(s.configPath()).vpcCidr(s.vpcCidr()).probeSubnets(s.probeSubnets())
-                    .scheduleMinutes(s.scheduleMinutes()).vpcEndpoints(s.vpcEndpoints())
-                    .notificationTopic(s.notificationTopic()).asgNames(s.asgNames())
-                    .tableDeletionProtection(s.tableDeletionProtection()).reservedConcurrency(s.reservedConcurrency())
-                    .logRetentionDays(s.logRetentionDays()).alarmPrefix(s.alarmPrefix()).logLevel(s.logLevel())
-                    .dynamodbPrefixListId(s.dynamodbPrefixListId());
-        }
+        public Builder failover(VpcRouteFailoverProps v) { failover = v; return this; }
 
         public VrfStackProps build() {
-            return new VrfStackProps(env, stackName, config, configFile, functionJar, vpcCidr, probeSubnets,
-                    scheduleMinutes, vpcEndpoints, notificationTopic, asgNames, tableDeletionProtection,
-                    reservedConcurrency, logRetentionDays, alarmPrefix == null ? "vrf-" + stackName + "-" : alarmPrefix,
-                    logLevel, dynamodbPrefixListId);
+            return new VrfStackProps(env, stackName, failover);
         }
     }
 }

@@ -32,14 +32,9 @@ class RealConfigParsingTest {
     @Test
     void parsedSampleBuildsTheSameStackAsTheFixture() throws Exception {
         FailoverConfig parsed = VrfApp.validateConfig(settings(SampleConfigs.natTwoAzYaml()));
-        VrfStackProps props = VrfStackProps.builder().env(TestStacks.ENV).stackName("VrfTest").config(parsed)
-                .configFile(SampleConfigs.natTwoAzYaml()).functionJar(FunctionArtifacts.defaultJar())
-                .vpcCidr("10.0.0.0/16")
-                .probeSubnets(java.util.List.of(ProbeSubnet.parse("subnet-0aaaaaaaaaaaaaaaa:eu-west-1a:rtb-0aaaaaaaaaaaaaaaa"),
-                        ProbeSubnet.parse("subnet-0bbbbbbbbbbbbbbbb:eu-west-1b:rtb-0bbbbbbbbbbbbbbbb")))
-                .vpcEndpoints(true).dynamodbPrefixListId(TestStacks.DYNAMODB_PREFIX_LIST)
-                .asgNames(java.util.List.of("nat-asg")).notificationTopic("create").alarmPrefix(TestStacks.ALARM_PREFIX).build();
-        App app = new App();
+        VrfStackProps props = VrfStackProps.builder().env(TestStacks.ENV).stackName("VrfTest")
+                .failover(TestStacks.fullProps().name("VrfTest").config(parsed).build()).build();
+        App app = TestStacks.app();
         Template fromParser = Template.fromStack(new VrfStack(app, "VrfTest", props));
         assertThat(ConfigFacts.of(parsed)).isEqualTo(ConfigFacts.of(SampleConfigs.natTwoAz()));
         // cdk-nag metadata is only on the fixture stack (TestStacks adds the aspect); compare everything else.
@@ -91,7 +86,7 @@ class RealConfigParsingTest {
 
     @Test
     void theAppBuildsFromContextAlone() {
-        App app = new App();
+        App app = TestStacks.app();
         VrfStack stack = VrfApp.build(app, settings(SampleConfigs.natTwoAzYaml(), "vpcEndpoints", "false"), TestStacks.ENV);
         Template.fromStack(stack).resourceCountIs("AWS::Lambda::LayerVersion", 1);
     }

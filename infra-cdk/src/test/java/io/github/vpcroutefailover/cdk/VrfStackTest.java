@@ -3,7 +3,6 @@ package io.github.vpcroutefailover.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -17,7 +16,7 @@ import software.amazon.awscdk.assertions.Template;
  * assertion says why it exists: they pin behaviour a user or the function relies on, not CDK defaults.
  */
 class VrfStackTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static Template full() {
         return TestStacks.full().template();
@@ -27,24 +26,45 @@ class VrfStackTest {
         return TestStacks.minimal().template();
     }
 
-    /** An ARN in the test account and region, as CDK renders it (partition stays a pseudo parameter). */
-    static Map<String, Object> arn(String afterPartition) {
-        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), afterPartition)));
+    /**
+     * An ARN in the test account and region, as CDK renders it: with the feature flag
+     * {@code @aws-cdk/core:enablePartitionLiterals} (cdk.json) the partition of a known region is a literal.
+     */
+    static Object arn(String afterPartition) {
+        return "arn:aws" + afterPartition;
     }
 
-    static final Map<String, Object> VPC_ARN = arn(":ec2:eu-west-1:111111111111:vpc/" + SampleConfigs.VPC);
+    static final Object VPC_ARN = arn(":ec2:eu-west-1:111111111111:vpc/" + SampleConfigs.VPC);
     static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
 
     static Map<String, Object> stmt(String sid, Object actions, Object resource) {
-        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource);
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", sorted(actions), "Resource", sorted(resource));
     }
 
     static Map<String, Object> stmt(String sid, Object actions, Object resource, Map<String, Object> condition) {
-        return Map.of("Sid", sid, "Effect", "Allow", "Action", actions, "Resource", resource, "Condition", condition);
+        return Map.of("Sid", sid, "Effect", "Allow", "Action", sorted(actions), "Resource", sorted(resource), "Condition", condition);
     }
 
-    static String logicalId(Template t, String type, String prefix) {
-        return t.findResources(type).keySet().stream().filter(k -> k.startsWith(prefix)).findFirst().orElseThrow();
+    /**
+     * With the feature flag {@code @aws-cdk/aws-iam:minimizePolicies} (cdk.json) the CDK sorts a statement's
+     * actions and string resources; it never merges our statements, because each has its own Sid.
+     */
+    static Object sorted(Object actionsOrResources) {
+        if (actionsOrResources instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).sorted().toList();
+        }
+        return actionsOrResources;
+    }
+
+    /**
+     * The logical id of the one resource of {@code type} at construct path {@code Failover/<path...>}: CDK joins the
+     * path's ids and appends a hash, so {@code "ControllerLogs"} is Failover/Controller/Logs.
+     */
+    static String logicalId(Template t, String type, String path) {
+        List<String> ids = t.findResources(type).keySet().stream()
+                .filter(k -> k.matches(VrfStack.FAILOVER_ID + path + "[0-9A-F]{8}")).toList();
+        assertThat(ids).as(type + " at " + path).hasSize(1);
+        return ids.get(0);
     }
 
     static String json(Object o) {
@@ -91,19 +111,17 @@ class VrfStackTest {
                     "Runtime", "java21",
                     "Architectures", List.of("arm64"),
                     "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                    "ReservedConcurrentExecutions", VrfStack.CONTROLLER_RESERVED_CONCURRENCY,
-                    "Layers", List.of(Map.of("Ref", logicalId(full(), "AWS::Lambda::LayerVersion", "ConfigLayer"))),
+                    "ReservedConcurrentExecutions", ControllerFunctions.CONTROLLER_RESERVED_CONCURRENCY,
+                    "Layers", List.of(Map.of("Ref", logicalId(full(), "AWS::Lambda::LayerVersion", "AssetsConfigLayer"))),
                     "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"))),
                     "Environment", Map.of("Variables", Match.objectEquals(Map.of(
-                            "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateTable")),
+                            "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateStateTable")),
                             "VRF_CONFIG_PATH", "/opt/vrf/config.yaml",
                             "VRF_METRIC_NAMESPACE", "VpcRouteFailover",
                             "VRF_ALARM_PREFIX", "vrf-",
                             "VRF_EVENT_BUS", "default",
                             // Only our own hook's lifecycle actions are completed, never a co-tenant hook's on the same group.
                             "VRF_LIFECYCLE_HOOK", "VrfTest-drain-routes",
-                            "POWERTOOLS_SERVICE_NAME", "vpc-route-failover",
-                            "POWERTOOLS_LOG_LEVEL", "INFO",
                             "VRF_LOG_LEVEL", "INFO",
                             "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
         }
@@ -113,14 +131,14 @@ class VrfStackTest {
             // Why: async invokes (all EventBridge deliveries) that still fail after retries must not vanish.
             String alias = logicalId(full(), "AWS::Lambda::Alias", "ControllerLive");
             full().hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live",
-                    "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ControllerCurrentVersion.*"), "Version"))));
+                    "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailoverControllerFunctionCurrentVersion.*"), "Version"))));
             full().hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")),
+                    "FunctionName", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "ControllerFunction")),
                     "Qualifier", Map.of("Fn::Select", List.of(7, Map.of("Fn::Split", List.of(":", Map.of("Ref", alias))))),
                     "MaximumRetryAttempts", 2,
                     "MaximumEventAgeInSeconds", 3600,
                     "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
-                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))));
+                            Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))))));
         }
 
         @Test
@@ -152,7 +170,7 @@ class VrfStackTest {
             full().hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                     Map.of("Action", "sqs:*", "Effect", "Deny", "Principal", Map.of("AWS", "*"),
                             "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")),
-                            "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
+                            "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))))))));
         }
     }
 
@@ -164,9 +182,9 @@ class VrfStackTest {
             for (String az : List.of("a", "b")) {
                 full().hasResourceProperties("AWS::Lambda::Function", Map.of(
                         "Handler", Contract.PROBE_HANDLER, "Runtime", "java21", "Architectures", List.of("arm64"),
-                        "ReservedConcurrentExecutions", VrfStack.PROBE_RESERVED_CONCURRENCY,
+                        "ReservedConcurrentExecutions", ProbeFunctions.PROBE_RESERVED_CONCURRENCY,
                         "VpcConfig", Map.of("SubnetIds", List.of("subnet-0" + az.repeat(16)),
-                                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId")))),
+                                "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbesSecurityGroup"), "GroupId")))),
                         "Environment", Map.of("Variables", Match.objectLike(Map.of("VRF_PROBE_AZ", "eu-west-1" + az,
                                 "VRF_CONFIG_PATH", "/opt/vrf/config.yaml")))));
             }
@@ -178,7 +196,7 @@ class VrfStackTest {
         void probesAreStartedEveryMinuteWithoutRetries() {
             // Why: the probe loops for ~1 minute; a retry would overlap the next scheduled loop.
             full().resourcePropertiesCountIs("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
-                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Probeeuwest1.*"), "Arn")),
+                    "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailoverProbesProbeeuwest1.*"), "Arn")),
                             "RetryPolicy", Map.of("MaximumRetryAttempts", 0))))), 2);
             full().resourcePropertiesCountIs("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 60,
                     "Qualifier", "$LATEST"), 2);
@@ -196,13 +214,13 @@ class VrfStackTest {
             Capture destination = new Capture();
             full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
                     "DestinationSecurityGroupId", Map.of("Fn::GetAtt", List.of(destination, "GroupId"))));
-            assertThat(destination.asString()).startsWith("EndpointSecurityGroup");
+            assertThat(destination.asString()).startsWith("FailoverProbesEndpointSecurityGroup");
             full().hasResourceProperties("AWS::EC2::SecurityGroupEgress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
                     "DestinationPrefixListId", TestStacks.DYNAMODB_PREFIX_LIST));
             full().resourceCountIs("AWS::EC2::SecurityGroupEgress", 2);
             // The endpoints accept HTTPS from the probes only.
             full().hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
-                    "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbeSecurityGroup"), "GroupId"))));
+                    "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbesSecurityGroup"), "GroupId"))));
             full().resourceCountIs("AWS::EC2::SecurityGroupIngress", 1);
             assertThat(json(full().findResources("AWS::EC2::SecurityGroup"))).doesNotContain("0.0.0.0/0");
         }
@@ -210,10 +228,10 @@ class VrfStackTest {
         @Test
         void probeRoleHasLambdaVpcNetworkingAndItsOwnLogsOnly() {
             // Why: replaces the AWS managed VPC access policy with the same actions, plus logs on our groups only.
-            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ProbeRole"))),
+            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ProbesRole"))),
                     "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Map.of("Sid", "LambdaVpcNetworking", "Effect", "Allow", "Resource", "*",
-                            "Action", List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-                                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")))))));
+                            "Action", sorted(List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                                    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"))))))));
         }
     }
 
@@ -244,7 +262,7 @@ class VrfStackTest {
     class Rules {
         static Map<String, Object> toController(Template t) {
             return Map.of("Arn", Map.of("Ref", logicalId(t, "AWS::Lambda::Alias", "ControllerLive")),
-                    "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))),
+                    "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(t, "AWS::SQS::Queue", "AssetsDeadLetterQueue"), "Arn"))),
                     "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
         }
 
@@ -315,7 +333,7 @@ class VrfStackTest {
             full().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(Map.of(
                     "source", List.of("vpc-route-failover"), "detail-type", List.of("Route Failover"))),
                     "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", topic))))));
-            assertThat(topic.asString()).startsWith("NotificationTopic");
+            assertThat(topic.asString()).startsWith("FailoverRulesNotificationTopic");
             full().hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                     Match.objectLike(Map.of("Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
                     Match.objectLike(Map.of("Action", "sns:Publish", "Effect", "Allow", "Principal", Map.of("Service", "events.amazonaws.com"))))))));
@@ -326,195 +344,14 @@ class VrfStackTest {
         }
     }
 
-    @Nested
-    class Alarms {
-        @Test
-        void oneHighResolutionAgentAlarmPerAgentCheckOnAKnownInstance() {
-            // Why: the agent's 1 s metrics become state changes within seconds; a silent agent must fail the
-            // check (missing = breaching); the name prefix is what the alarm rule and IAM key on.
-            for (String target : List.of("nat-a", "nat-b")) {
-                full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.ofEntries(
-                        Map.entry("AlarmName", "vrf-" + target + "-nat-agent"),
-                        Map.entry("Namespace", "VpcRouteFailover"), Map.entry("MetricName", "CheckResult"),
-                        Map.entry("Dimensions", List.of(Map.of("Name", "Check", "Value", "egress"),
-                                Map.of("Name", "InstanceId", "Value", target.equals("nat-a") ? SampleConfigs.NAT_A : SampleConfigs.NAT_B))),
-                        Map.entry("Period", 10), Map.entry("Statistic", "Minimum"), Map.entry("Threshold", 1),
-                        Map.entry("ComparisonOperator", "LessThanThreshold"), Map.entry("EvaluationPeriods", 3),
-                        Map.entry("DatapointsToAlarm", 3), Map.entry("TreatMissingData", "breaching"),
-                        Map.entry("AlarmActions", Match.absent())));
-            }
-            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "CheckResult"), 2);
-        }
-
-        @Test
-        void controllerErrorsThrottlesAndDeadLettersAreAlarmedToTheTopic() {
-            // Why: a broken controller fails silently otherwise, and routes stop failing over.
-            Capture topic = new Capture();
-            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-errors",
-                    "Namespace", "AWS/Lambda", "MetricName", "Errors",
-                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Function", "Controller")))),
-                    "AlarmActions", List.of(Map.of("Ref", topic))));
-            assertThat(topic.asString()).startsWith("NotificationTopic");
-            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-controller-throttles",
-                    "Namespace", "AWS/Lambda", "MetricName", "Throttles"));
-            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-dead-letters",
-                    "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1));
-            full().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfTest-ops-reconcile-errors",
-                    "Namespace", "VpcRouteFailover", "MetricName", "ReconcileErrors"));
-            full().resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("AlarmName", Match.stringLikeRegexp("VrfTest-ops-probe-errors-.*")), 2);
-            minimal().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "VrfMinimal-ops-controller-errors",
-                    "AlarmActions", List.of(TestStacks.EXISTING_TOPIC)));
-        }
-
-        @Test
-        void dashboardShowsRoutesFailoversHealthHandlersAndProbes() {
-            // Why: the dashboard is the operator's first stop; it must plot the metrics the function publishes.
-            String body = json(full().findResources("AWS::CloudWatch::Dashboard"));
-            for (String route : List.of("default-egress", "dns-anycast", "ipv6-egress")) {
-                assertThat(body).contains("\\\"VpcRouteFailover\\\",\\\"RouteChanges\\\",\\\"RouteName\\\",\\\"" + route + "\\\"");
-            }
-            assertThat(body).contains("\\\"Failovers\\\"", "\\\"ReconcileErrors\\\"", "\\\"ReconcileDurationMs\\\"",
-                    "\\\"ProbeResult\\\",\\\"Check\\\",\\\"nat-tcp\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_A + "\\\"",
-                    "\\\"CheckResult\\\",\\\"Check\\\",\\\"egress\\\",\\\"InstanceId\\\",\\\"" + SampleConfigs.NAT_B + "\\\"",
-                    "\\\"AWS/Lambda\\\",\\\"Errors\\\"", "\\\"AWS/Lambda\\\",\\\"Duration\\\"", "\\\"AWS/Lambda\\\",\\\"Throttles\\\"",
-                    "ApproximateNumberOfMessagesVisible");
-        }
-    }
-
-    @Nested
-    class Iam {
-        static Map<String, Object> corePolicyStatements(Template t) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) t.findResources("AWS::IAM::ManagedPolicy").entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("CorePolicy")).findFirst().orElseThrow().getValue()).get("Properties");
-            return props;
-        }
-
-        private static final Map<String, Object> TABLE_ARN = Map.of("Fn::GetAtt", List.of("StateTable9728C7E5", "Arn"));
-
-        static List<Object> common(String... alarmNames) {
-            List<Object> alarms = new ArrayList<>();
-            alarms.add(arn(":cloudwatch:eu-west-1:111111111111:alarm:vrf-*"));
-            for (String n : alarmNames) {
-                alarms.add(arn(":cloudwatch:eu-west-1:111111111111:alarm:" + n));
-            }
-            return List.of(
-                    stmt("StateTable", ControllerPermissions.DYNAMODB_ACTIONS,
-                            List.of(TABLE_ARN, Map.of("Fn::Join", List.of("", List.of(TABLE_ARN, "/index/*"))))),
-                    stmt("ReadHealthMetrics", "cloudwatch:GetMetricData", "*"),
-                    stmt("PublishOwnMetrics", "cloudwatch:PutMetricData", "*",
-                            Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))),
-                    stmt("ReadCheckAlarms", "cloudwatch:DescribeAlarms", alarms.size() == 1 ? alarms.get(0) : alarms),
-                    stmt("EmitRouteFailoverEvents", "events:PutEvents", arn(":events:eu-west-1:111111111111:event-bus/default"),
-                            Map.of("StringEquals", Map.of("events:source", "vpc-route-failover"))));
-        }
-
-        @Test
-        void corePolicyOfTheSampleConfigIsExactlyThis() {
-            // Why: this is the least-privilege contract. Route mutations only in tables the config selects: by
-            // tags (aws:ResourceTag, incl. the notTags exclusion) within the VPC, and the VPC bound for the
-            // subnet/main selectors; ENI attribute changes only because targets say sourceDestCheck: fix;
-            // PutMetricData only in our namespace; PutEvents only with our source; lifecycle only for nat-asg.
-            // Match.exact: an extra statement or action fails this test.
-            List<Object> statements = new ArrayList<>();
-            statements.add(stmt("ObserveVpc", ControllerPermissions.EC2_DESCRIBE, "*"));
-            Map<String, Object> routeTableAny = arn(":ec2:eu-west-1:111111111111:route-table/*");
-            statements.add(stmt("RoutesInTaggedTables", ROUTE_MUTATIONS, routeTableAny, Map.of(
-                    "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN),
-                    "StringNotEquals", Map.of("aws:ResourceTag/nat", "unmanaged"))));
-            statements.add(stmt("RoutesInTaggedTables2", ROUTE_MUTATIONS, routeTableAny, Map.of(
-                    "StringEquals", Map.of("aws:ResourceTag/tier", "private", "ec2:Vpc", VPC_ARN))));
-            statements.add(stmt("RoutesInConfiguredVpc", ROUTE_MUTATIONS, routeTableAny, Map.of(
-                    "StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
-            statements.add(stmt("FixSourceDestCheck", "ec2:ModifyNetworkInterfaceAttribute",
-                    arn(":ec2:eu-west-1:111111111111:network-interface/*"), Map.of("StringEquals", Map.of("ec2:Vpc", VPC_ARN))));
-            statements.addAll(common());
-            statements.add(stmt("CompleteTerminateLifecycle", "autoscaling:CompleteLifecycleAction",
-                    arn(":autoscaling:eu-west-1:111111111111:autoScalingGroup:*:autoScalingGroupName/nat-asg")));
-            full().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
-                    Map.of("Version", "2012-10-17", "Statement", Match.exact(statements))));
-        }
-
-        @Test
-        void corePolicyOfAnIdOnlyConfigNamesTheTablesAndNothingMore() {
-            // Why: tables known by id get exact ARNs and no VPC-wide statement; no sourceDestCheck: fix means no
-            // ModifyNetworkInterfaceAttribute; no ASG means no lifecycle permission; the alarm check's alarm is readable.
-            List<Object> statements = new ArrayList<>();
-            statements.add(stmt("ObserveVpc", ControllerPermissions.EC2_DESCRIBE, "*"));
-            statements.add(stmt("RoutesInSelectedTables", ROUTE_MUTATIONS, List.of(
-                    arn(":ec2:eu-west-1:111111111111:route-table/rtb-0aaaaaaaaaaaaaaaa"),
-                    arn(":ec2:eu-west-1:111111111111:route-table/rtb-0bbbbbbbbbbbbbbbb"))));
-            statements.addAll(common("team-nat-packet-loss"));
-            minimal().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument",
-                    Map.of("Version", "2012-10-17", "Statement", Match.exact(statements))));
-        }
-
-        @Test
-        void corePolicyIsAttachedToTheControllerAndProbeRolesOnly() {
-            // Why: probes run the failover core in-process and need the same permissions, nothing else does.
-            Capture roles = new Capture();
-            full().hasResourceProperties("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy"))),
-                    "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
-                            "Principal", Map.of("Service", "lambda.amazonaws.com"))), "Version", "2012-10-17")));
-            full().resourcePropertiesCountIs("AWS::IAM::Role", Map.of("ManagedPolicyArns", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "CorePolicy")))), 2);
-            full().resourceCountIs("AWS::IAM::Role", 2);
-            assertThat(roles).isNotNull();
-        }
-
-        @Test
-        void controllerRoleInlinePolicyIsOnlyItsLogsAndTheDeadLetterQueue() {
-            // Why: no AWS managed basic-execution policy (it allows logs on every group in the account).
-            full().hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(Map.of("Ref", logicalId(full(), "AWS::IAM::Role", "ControllerRole"))),
-                    "PolicyDocument", Map.of("Version", "2012-10-17", "Statement", Match.exact(List.of(
-                            Map.of("Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"), "Effect", "Allow",
-                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"), "Arn"))),
-                            Map.of("Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), "Effect", "Allow",
-                                    "Resource", Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::SQS::Queue", "DeadLetterQueue"), "Arn"))))))));
-        }
-
-        @Test
-        void agentPolicyIsExportedAndOnlyPublishesOurNamespace() {
-            // Why: users attach this to NAT instances; it must not let an instance write other metrics.
-            full().hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
-                    "Statement", Match.exact(List.of(stmt("PublishAgentMetrics", "cloudwatch:PutMetricData", "*",
-                            Map.of("StringEquals", Map.of("cloudwatch:namespace", "VpcRouteFailover"))))))));
-            full().hasOutput("AgentPolicyArn", Map.of("Export", Map.of("Name", "VrfTest-AgentPolicyArn"),
-                    "Value", Map.of("Ref", logicalId(full(), "AWS::IAM::ManagedPolicy", "AgentInstancePolicy"))));
-        }
-
-        @Test
-        void noAllowStatementAnywhereUsesAWildcardAction() {
-            // Why: the issue's rule. Resource * appears only where AWS has no resource-level permissions; actions
-            // are always spelled out. (The only wildcard actions are CDK's TLS-only Deny guardrails.)
-            for (Template t : List.of(full(), minimal())) {
-                List<Object> allows = new ArrayList<>();
-                collectAllowActions(t.toJSON(), allows);
-                assertThat(allows).isNotEmpty().allSatisfy(a -> assertThat(String.valueOf(a)).doesNotContain("*"));
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static void collectAllowActions(Object node, List<Object> out) {
-            if (node instanceof Map<?, ?> map) {
-                if ("Allow".equals(map.get("Effect")) && map.containsKey("Action")) {
-                    Object action = map.get("Action");
-                    if (action instanceof List<?> list) {
-                        out.addAll(list);
-                    } else {
-                        out.add(action);
-                    }
-                }
-                map.values().forEach(v -> collectAllowActions(v, out));
-            } else if (node instanceof List<?> list) {
-                list.forEach(v -> collectAllowActions(v, out));
-            }
-        }
-    }
-
     @Test
     void outputsTellUsersWhatTheyNeed() {
         // Why: docs/deploy.md and docs/events.md tell users to use these outputs.
         full().hasOutput("ControllerAliasArn", Map.of("Value", Map.of("Ref", logicalId(full(), "AWS::Lambda::Alias", "ControllerLive"))));
+        full().hasOutput("OperatorAliasArn", Match.anyValue());
+        full().hasOutput("OperatorPolicyArn", Match.anyValue());
+        full().hasOutput("EventSchemaRegistryName", Match.anyValue());
+        full().hasOutput("DashboardName", Match.anyValue());
         full().hasOutput("StateTableName", Match.anyValue());
         full().hasOutput("DeadLetterQueueUrl", Match.anyValue());
         full().hasOutput("NotificationTopicArn", Match.anyValue());

@@ -6,6 +6,7 @@ import io.github.vpcroutefailover.agent.config.CheckSpec.Icmp;
 import io.github.vpcroutefailover.agent.config.CheckSpec.Peer;
 import io.github.vpcroutefailover.agent.config.CheckSpec.PeerAddress;
 import io.github.vpcroutefailover.agent.config.CheckSpec.Tcp;
+import io.github.vpcroutefailover.yaml.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,16 +33,19 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** @throws ConfigException for every file it cannot use: missing, unreadable, too large, not UTF-8, not YAML, invalid */
     public static AgentConfig load(Path file) {
-        String yaml;
+        Object root;
         try {
-            yaml = Files.readString(file);
+            root = YamlTree.parseFile(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), List.of("file not found. Fix: create it (see samples/agent/agent.yaml) or pass --config <path>."));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), List.of("cannot be read (" + e.getMessage() + "). Fix: check its permissions."));
+        } catch (YamlTree.InvalidYamlException e) {
+            throw new ConfigException(file.toString(), List.of(e.getMessage()));
         }
-        return parse(yaml, file.toString());
+        return validated(root, file.toString());
     }
 
     public static AgentConfig parse(String yaml, String source) {
@@ -51,6 +55,25 @@ public final class ConfigLoader {
         } catch (YamlTree.InvalidYamlException e) {
             throw new ConfigException(source, List.of(e.getMessage()));
         }
+        return validated(root, source);
+    }
+
+    /**
+     * Any failure while reading a config is a configuration error (exit 2, which systemd does not restart), never a
+     * crash that would be restarted forever: the reader is bounded, and this is the net under it.
+     */
+    private static AgentConfig validated(Object root, String source) {
+        try {
+            return validate(root, source);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ConfigException(source, List.of("could not be read (" + e.getClass().getSimpleName() + "). Fix: start from"
+                    + " samples/agent/agent.yaml; report this message if the file looks right."));
+        }
+    }
+
+    private static AgentConfig validate(Object root, String source) {
         if (!(root instanceof Map<?, ?> mapping)) {
             throw new ConfigException(source, List.of("must be a YAML mapping with at least 'checks:'. Fix: start from samples/agent/agent.yaml."));
         }

@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.agent.config;
 
+import io.github.vpcroutefailover.yaml.Durations;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,25 +1,23 @@
 package io.github.vpcroutefailover.agent.config;
 
+import io.github.vpcroutefailover.yaml.YamlException;
+import io.github.vpcroutefailover.yaml.YamlNode;
+import io.github.vpcroutefailover.yaml.YamlReader;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.DuplicateKeyException;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.ReaderException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * One YAML 1.2 document as plain Java values: {@code Map}, {@code List}, {@code String}, {@code Integer}/{@code Long}/
- * {@code BigInteger}, {@code Double}, {@code Boolean} and {@code null}. snakeyaml-engine instead of Jackson because the
- * agent's footprint budget has no room for databind's classes.
+ * {@code BigInteger}, {@code Double}, {@code Boolean} and {@code null}, read by the reader the function shares
+ * ({@link YamlReader}: core schema, so yes/no/on/off stay text and 017 is seventeen; size, nesting depth and alias
+ * expansion bounded before anything large is built). No Jackson: the agent's footprint budget has no room for it.
  */
 final class YamlTree {
-    private static final String DUPLICATE_KEY = "found duplicate key ";
 
     private YamlTree() {
     }
@@ -35,21 +33,64 @@ final class YamlTree {
 
     /** The document's root value, or null for an empty document (or one with only comments). */
     static Object parse(String yaml) throws InvalidYamlException {
-        LoadSettings settings = LoadSettings.builder()
-                // The core schema keeps YAML 1.1's surprises out: yes/no/on/off stay text, 017 is seventeen.
-                // (The library's default is the stricter JSON schema, where even ~ and True would be text.)
-                .setSchema(new CoreSchema())
-                // The last of two equal keys would otherwise win silently, hiding one half of an edit.
-                .setAllowDuplicateKeys(false)
-                // Lets a list or mapping used as a key through, so ConfigNode reports it with its path
-                // instead of the library failing without a line number.
-                .setAllowNonScalarKeys(true)
-                .build();
         try {
-            return new Load(settings).loadFromString(yaml);
-        } catch (YamlEngineException e) {
-            throw new InvalidYamlException(describe(e, yaml), e);
+            return plain(YamlReader.read(yaml));
+        } catch (YamlException e) {
+            throw new InvalidYamlException(describe(e), e);
         }
+    }
+
+    /**
+     * As {@link #parse(String)}, from a file: refused by its size before it is read, and unless it is UTF-8.
+     *
+     * @throws IOException when the file cannot be read at all (missing, permissions)
+     */
+    static Object parseFile(Path file) throws InvalidYamlException, IOException {
+        try {
+            return plain(YamlReader.readFile(file));
+        } catch (YamlException e) {
+            if (e.kind() == YamlException.Kind.IO && e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new InvalidYamlException(describe(e), e);
+        }
+    }
+
+    private static Object plain(YamlReader.Document document) throws InvalidYamlException {
+        if (document.extraDocument() != null) {
+            throw new InvalidYamlException("is not valid YAML at " + document.extraDocument() + ": a second document starts here ('---')."
+                    + " Fix: keep the whole configuration in one document.", null);
+        }
+        return document.root() == null ? null : plain(document.root());
+    }
+
+    // Recursion is bounded by YamlReader.MAX_DEPTH, and the node count (aliases expanded) by MAX_VALUES.
+    private static Object plain(YamlNode node) throws InvalidYamlException {
+        return switch (node) {
+            case YamlNode.Scalar s -> s.value();
+            case YamlNode.Sequence s -> {
+                List<Object> list = new ArrayList<>(s.items().size());
+                for (YamlNode item : s.items()) {
+                    list.add(plain(item));
+                }
+                yield list;
+            }
+            case YamlNode.Mapping m -> {
+                Map<Object, Object> map = new LinkedHashMap<>();
+                for (YamlNode.Entry entry : m.entries()) {
+                    Object key = plain(entry.key());
+                    if (entry.key() instanceof YamlNode.Scalar && map.containsKey(key)) {
+                        // The last of two equal keys would otherwise win silently, hiding one half of an edit.
+                        String name = String.valueOf(key);
+                        throw new InvalidYamlException("is not valid YAML at " + entry.key().at() + ": the key '" + name
+                                + "' appears twice in the same mapping (which starts at " + m.at() + "). Fix: keep one '" + name
+                                + ":' and remove the other; the agent does not guess which one you meant.", null);
+                    }
+                    map.put(key, plain(entry.value()));
+                }
+                yield map;
+            }
+        };
     }
 
     /** True for values that are one piece of text, a number, true/false, or null, as opposed to lists and mappings. */
@@ -89,57 +130,15 @@ final class YamlTree {
         return "a value of another type";
     }
 
-    private static String describe(YamlEngineException e, String yaml) {
-        if (e instanceof DuplicateKeyException d && d.getProblem() != null && d.getProblem().startsWith(DUPLICATE_KEY)) {
-            String key = d.getProblem().substring(DUPLICATE_KEY.length());
-            return "is not valid YAML" + at(d.getProblemMark()) + ": the key '" + key + "' appears twice in the same mapping"
-                    + d.getContextMark().map(m -> " (which starts at " + position(m) + ")").orElse("")
-                    + ". Fix: keep one '" + key + ":' and remove the other; the agent does not guess which one you meant.";
-        }
-        String detail;
-        if (e instanceof MarkedYamlEngineException m) {
-            String context = m.getContext() == null || m.getContext().isBlank() ? ""
-                    : " (" + m.getContext() + at(m.getContextMark()) + ")";
-            detail = at(m.getProblemMark()) + ": " + withoutFullStop(m.getProblem()) + context;
-        } else if (e instanceof ReaderException r) {
-            detail = " at " + position(yaml, r.getPosition()) + ": " + r.getMessage() + " (code point U+" + String.format("%04X", r.getCodePoint()) + ")";
-        } else {
-            detail = ": " + withoutFullStop(e.getMessage());
-        }
-        return "is not valid YAML" + detail + ". Fix: correct the YAML syntax (indentation uses spaces, 'key: value').";
-    }
-
-    /** The library's sentences sometimes end in a full stop; ours append ". Fix: ...". */
-    private static String withoutFullStop(String s) {
-        return s != null && s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** " at line L, column C", or "" when the library recorded no position. */
-    private static String at(Optional<Mark> mark) {
-        return mark.map(m -> " at " + position(m)).orElse("");
-    }
-
-    /** 1-based, the way editors count; the library's marks are 0-based. */
-    private static String position(Mark m) {
-        return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
-    }
-
-    /** The reader reports only a code point offset; turn it into the line and column an operator can go to. */
-    private static String position(String yaml, int codePointOffset) {
-        int line = 1;
-        int column = 1;
-        int[] cps = yaml.codePoints().limit(Math.max(0, codePointOffset)).toArray();
-        for (int i = 0; i < cps.length; i++) {
-            if (cps[i] == '\r' && i + 1 < cps.length && cps[i + 1] == '\n') {
-                continue;
-            }
-            if (cps[i] == '\n' || cps[i] == '\r') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return "line " + line + ", column " + column;
+    private static String describe(YamlException e) {
+        return switch (e.kind()) {
+            case SYNTAX, ENCODING -> "is not valid YAML" + (e.position() == null ? "" : " at " + e.position()) + ": " + e.problem()
+                    + (e.context() == null || e.context().isBlank() ? ""
+                    : " (" + e.context() + (e.contextPosition() == null ? "" : " at " + e.contextPosition()) + ")")
+                    + ". Fix: correct the YAML syntax (indentation uses spaces, 'key: value').";
+            case TOO_LARGE, TOO_DEEP, TOO_MANY_VALUES -> "is refused" + (e.position() == null ? "" : " at " + e.position()) + ": "
+                    + e.problem() + ". Fix: point --config at the agent's YAML configuration (see samples/agent/agent.yaml).";
+            case IO -> "cannot be read (" + e.problem() + "). Fix: check its permissions.";
+        };
     }
 }

@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vpcroutefailover.yaml.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package io.github.vpcroutefailover.domain.plan;
 
 import io.github.vpcroutefailover.domain.config.CheckSpec;
-import io.github.vpcroutefailover.domain.config.Durations;
 import io.github.vpcroutefailover.domain.config.RoutePolicy;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
 import io.github.vpcroutefailover.domain.config.TableSelector;
@@ -16,6 +15,7 @@ import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.yaml.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
