@@ -23,11 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * API calls counted through the real handler (the path Lambda runs), not just the reconciler: these are the numbers
@@ -69,11 +67,18 @@ class HandlerCallCountIT {
                     """.formatted(net.vpcId(), natA, natB), StandardCharsets.UTF_8);
             FailoverConfig config = ConfigLoader.load(configFile);
             MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-            var clients = new Components.Clients(
-                    AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build(), ddb,
-                    aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
-                    aws.configure(EventBridgeClient.builder(), "EventBridge").build(),
-                    aws.configure(AutoScalingClient.builder(), "Auto Scaling").build());
+            Ec2Client ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build();
+            // Built on first use: EventBridge when routes change, Auto Scaling never on a scheduled reconcile.
+            java.util.List<String> built = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var clients = new Components.Clients(() -> ec2, () -> ddb, () -> aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
+                    () -> {
+                        built.add("EventBridge");
+                        return aws.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), "EventBridge").build();
+                    },
+                    () -> {
+                        built.add("AutoScaling");
+                        return aws.configure(software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder(), "Auto Scaling").build();
+                    });
             var settings = new Components.Settings(table, configFile, "VpcRouteFailover", "vrf-", null, null);
             ControllerHandler handler = new ControllerHandler(new Components(clients, settings, () -> config, clock, ReconcileListener.none()), clock);
             byte[] scheduled = Files.readAllBytes(HandlerWorld.EVENTS.resolve("aws.events-scheduled.json"));
@@ -88,6 +93,7 @@ class HandlerCallCountIT {
                     "Ec2.DescribeRouteTables", 1L, "Ec2.DescribeSubnets", 1L, "Ec2.DescribeInstances", 1L,
                     "Ec2.DescribeInstanceStatus", 1L, "DynamoDb.Query", 3L));
             assertThat(aws.calls().total()).isEqualTo(7);
+            assertThat(built).as("clients built lazily: EventBridge once, for the first run's route changes").containsExactly("EventBridge");
         }
     }
 
