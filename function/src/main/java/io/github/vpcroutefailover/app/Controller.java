@@ -205,7 +205,7 @@ public final class Controller {
             throw e;
         }
         listener.reconciled(result, Duration.ofNanos(System.nanoTime() - start));
-        if (!result.dryRun() && !result.applied().isEmpty()) {
+        if (!result.dryRun() && !result.announced().isEmpty()) {
             notifier.routesChanged(changes(result));
         }
         return result;
@@ -213,7 +213,7 @@ public final class Controller {
 
     static List<RouteChangeNotifier.RouteChange> changes(ReconcileResult result) {
         List<RouteChangeNotifier.RouteChange> out = new ArrayList<>();
-        for (ActionOutcome o : result.applied()) {
+        for (ActionOutcome o : result.announced()) {
             var a = o.action();
             String fromName = null;
             if (a.from() != null) {

@@ -9,11 +9,25 @@ import java.util.Objects;
  *                             permissions and parameters (EC2 answers DryRunOperation when the call would succeed)
  * @param caller               who runs this reconcile, recorded in ownership and history ("lambda:<request id>", "cli:alice")
  * @param claimLease           how long a PENDING claim blocks other writers before it counts as abandoned
- * @param maxClaimAttempts     claims per route per reconcile; a lost claim re-reads and re-plans that route
+ * @param maxClaimAttempts     claims per route per reconcile; a lost claim re-reads and re-plans that route, a
+ *                             released one (the change did not reach EC2) is retried on fresh state
+ * @param claimBudget          how long one claim may take from claim to settle: the claim's recorded deadline is at
+ *                             most this far ahead, and its calls are bounded by it; a PENDING record past its
+ *                             deadline is abandoned and repaired by the next reconcile
  */
 public record ReconcileOptions(boolean dryRun, boolean validateWithEc2DryRun, String caller, Duration claimLease,
-                               int maxClaimAttempts) {
+                               int maxClaimAttempts, Duration claimBudget) {
+    /** Only for PENDING records written before claims carried a deadline. */
     public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofSeconds(60);
+    /**
+     * Claim, source/dest fix, ReplaceRoute (and a CreateRoute fallback), the settle transaction and, after a failure,
+     * one table read: each a few hundred ms, with room for the SDK's retries of a throttled call.
+     */
+    public static final Duration DEFAULT_CLAIM_BUDGET = Duration.ofSeconds(20);
+
+    public ReconcileOptions(boolean dryRun, boolean validateWithEc2DryRun, String caller, Duration claimLease, int maxClaimAttempts) {
+        this(dryRun, validateWithEc2DryRun, caller, claimLease, maxClaimAttempts, DEFAULT_CLAIM_BUDGET);
+    }
 
     public ReconcileOptions {
         Objects.requireNonNull(caller, "caller");
@@ -22,6 +36,9 @@ public record ReconcileOptions(boolean dryRun, boolean validateWithEc2DryRun, St
         }
         if (maxClaimAttempts < 1) {
             throw new IllegalArgumentException("maxClaimAttempts must be at least 1, was " + maxClaimAttempts);
+        }
+        if (claimBudget == null || claimBudget.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("claimBudget must be at least 1s, was " + claimBudget);
         }
         if (validateWithEc2DryRun && !dryRun) {
             throw new IllegalArgumentException("validateWithEc2DryRun only makes sense with dryRun");
@@ -37,10 +54,14 @@ public record ReconcileOptions(boolean dryRun, boolean validateWithEc2DryRun, St
     }
 
     public ReconcileOptions withEc2DryRun() {
-        return new ReconcileOptions(true, true, caller, claimLease, maxClaimAttempts);
+        return new ReconcileOptions(true, true, caller, claimLease, maxClaimAttempts, claimBudget);
+    }
+
+    public ReconcileOptions withClaimBudget(Duration budget) {
+        return new ReconcileOptions(dryRun, validateWithEc2DryRun, caller, claimLease, maxClaimAttempts, budget);
     }
 
     public ReconcileOptions withClaimLease(Duration lease) {
-        return new ReconcileOptions(dryRun, validateWithEc2DryRun, caller, lease, maxClaimAttempts);
+        return new ReconcileOptions(dryRun, validateWithEc2DryRun, caller, lease, maxClaimAttempts, claimBudget);
     }
 }

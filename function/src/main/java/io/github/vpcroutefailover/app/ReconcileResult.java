@@ -28,6 +28,20 @@ public record ReconcileResult(Instant at, String caller, boolean dryRun, Plan pl
         return actions.stream().filter(a -> a.status() == Status.APPLIED).toList();
     }
 
+    /**
+     * Changes that reached EC2 and were recorded by this reconcile: its own (APPLIED) and abandoned claims it found
+     * in EC2 and confirmed (REPAIRED). Exactly these are announced as Route Failover events.
+     */
+    public List<ActionOutcome> announced() {
+        return actions.stream().filter(a -> a.status() == Status.APPLIED || a.status() == Status.REPAIRED).toList();
+    }
+
+    /** Outcomes an operator should look at: FAILED, UNRECORDED (in EC2, not yet recorded) and UNKNOWN. */
+    public List<ActionOutcome> errors() {
+        return actions.stream().filter(a -> a.status() == Status.FAILED || a.status() == Status.UNRECORDED
+                || a.status() == Status.UNKNOWN).toList();
+    }
+
     public List<ActionOutcome> failed() {
         return actions.stream().filter(a -> a.status() == Status.FAILED).toList();
     }
@@ -47,8 +61,27 @@ public record ReconcileResult(Instant at, String caller, boolean dryRun, Plan pl
         SUPERSEDED,
         /** Lost the claim every time we tried (bounded); the next reconcile picks it up. */
         LOST,
-        /** Claimed but EC2 (or the ENI fix) failed; the claim stays PENDING until its lease runs out. */
-        FAILED
+        /**
+         * Claimed, but the change did not reach EC2 (observed by re-reading the table): the claim was released at once
+         * (FAILED record and history) so the next reconcile, or a bounded retry in this one, can act.
+         */
+        FAILED,
+        /**
+         * The change reached EC2 but could not be recorded (DynamoDB failing): the claim stays PENDING until its
+         * deadline, after which the next reconcile confirms it, writes its history and announces it.
+         */
+        UNRECORDED,
+        /**
+         * The outcome is unknown (EC2 failed ambiguously and the table could not be re-read): the claim stays PENDING
+         * until its deadline; the next reconcile after it observes EC2 and settles the claim either way.
+         */
+        UNKNOWN,
+        /** Not enough time left in the invocation to claim and apply safely; nothing was written. */
+        DEFERRED,
+        /** An abandoned claim (its writer's deadline passed) whose change is in EC2: confirmed, recorded, announced. */
+        REPAIRED,
+        /** An abandoned claim whose change is not in EC2: released (SUPERSEDED, ABANDONED history). */
+        RELEASED
     }
 
     /**

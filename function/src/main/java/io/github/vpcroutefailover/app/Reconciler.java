@@ -31,9 +31,14 @@ import io.github.vpcroutefailover.ports.RoutePlanner;
 import io.github.vpcroutefailover.ports.RouteTables.ApplyOutcome;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.ports.StaleStateException;
+import io.github.vpcroutefailover.ports.CallDeadline;
+import io.github.vpcroutefailover.ports.OutcomeUnknownException;
+import io.github.vpcroutefailover.ports.RouteChangeException;
+import io.github.vpcroutefailover.domain.ownership.RecordMachine;
 import io.github.vpcroutefailover.ports.TargetStateStore;
 import io.github.vpcroutefailover.ports.TargetStateUpdater;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,11 +67,21 @@ import org.slf4j.LoggerFactory;
  * version) before EC2 is touched, so any number of concurrent reconciles change each route at most once per
  * decision. Actions for different route tables run in parallel on a bounded pool.
  *
+ * <p>The apply path is the record state machine of {@link RecordMachine} (docs/ownership-table.md): abandoned claims
+ * are repaired before planning; each action claims with a deadline, changes EC2, and settles the claim together with
+ * its history in one transaction, APPLIED or, when a re-read of the table shows the change did not reach EC2,
+ * FAILED at once (then retried on fresh state when the fault was transient). Every call of a claim is bounded by
+ * its deadline ({@link CallDeadline}), and no claim starts without the time to finish it.
+ *
  * <p>Thread-safe: one instance may serve concurrent reconciles.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final int STATE_SAVE_ATTEMPTS = 3;
+    /** Less time than this left in the invocation: no new claim (claim, EC2 change and settle each need a call). */
+    static final Duration MIN_CLAIM_TIME = Duration.ofSeconds(3);
+    /** Recording an applied change: the SDK retries each attempt; a second attempt covers a transient burst. */
+    private static final int SETTLE_ATTEMPTS = 2;
 
     private final RouteTables routeTables;
     private final Instances instances;
@@ -123,10 +139,17 @@ public final class Reconciler {
         Map<String, TargetState> states = applyObservations(config, candidates, observations, world.targetStates(), now,
                 options.dryRun(), saved);
 
-        PlanInput input = new PlanInput(config, world.tables(), world.instances(), world.enis(), states, world.ownership(),
+        List<PlanNote> notes = Collections.synchronizedList(new ArrayList<>());
+        // Abandoned claims first: the planner must see what EC2 and the record agree on, and a claim is refused
+        // over a PENDING record, so an abandoned one would block its route until it is settled.
+        Map<RouteKey, Ownership> owners = new HashMap<>(world.ownership());
+        List<ActionOutcome> repairs = options.dryRun() ? List.of()
+                : new Repairer(ownership, options, now, candidates, notes).repair(world, owners);
+
+        PlanInput input = new PlanInput(config, world.tables(), world.instances(), world.enis(), states, owners,
                 now, options.claimLease());
         Plan plan = planner.plan(input);
-        List<PlanNote> notes = Collections.synchronizedList(new ArrayList<>(plan.notes()));
+        notes.addAll(0, plan.notes());
         gathered.failures().forEach(f -> notes.add(new PlanNote(PlanNote.Level.WARN, null, null, f)));
         for (PlanNote n : plan.notes()) {
             LOG.atLevel(n.level() == PlanNote.Level.ERROR ? org.slf4j.event.Level.ERROR
@@ -134,7 +157,7 @@ public final class Reconciler {
                     .addKeyValue("event", "plan-note").addKeyValue("route", n.routeName())
                     .addKeyValue("key", n.key() == null ? null : n.key().id()).log(n.message());
         }
-        if (plan.converged()) {
+        if (plan.converged() && repairs.isEmpty()) {
             LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", true).addKeyValue("caller", options.caller())
                     .addKeyValue("routes", plan.routes().size()).addKeyValue("statesSaved", saved.get()).log("converged; nothing to change");
             return new ReconcileResult(now, options.caller(), options.dryRun(), plan, List.of(), notes, 0, saved.get(), true);
@@ -146,15 +169,15 @@ public final class Reconciler {
             byTable.computeIfAbsent(a.key().routeTableId(), k -> new ArrayList<>()).add(a);
         }
         AtomicInteger lost = new AtomicInteger();
-        List<ActionOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        List<ActionOutcome> outcomes = Collections.synchronizedList(new ArrayList<>(repairs));
         Execution exec = new Execution(config, options, input, world, now, notes, lost);
-        if (byTable.size() == 1 || parallelism == 1) {
+        if (byTable.size() <= 1 || parallelism == 1) {
             byTable.values().forEach(actions -> actions.forEach(a -> outcomes.add(exec.run(a))));
         } else {
             try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, byTable.size()), threads())) {
                 List<Future<List<ActionOutcome>>> futures = new ArrayList<>();
                 for (List<RouteAction> actions : byTable.values()) {
-                    futures.add(pool.submit(() -> actions.stream().map(exec::run).toList()));
+                    futures.add(pool.submit(CallDeadline.propagate(() -> actions.stream().map(exec::run).toList())));
                 }
                 for (Future<List<ActionOutcome>> f : futures) {
                     outcomes.addAll(get(f));
@@ -166,6 +189,7 @@ public final class Reconciler {
         LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", false).addKeyValue("caller", options.caller())
                 .addKeyValue("dryRun", options.dryRun()).addKeyValue("actions", ordered.size())
                 .addKeyValue("applied", ordered.stream().filter(o -> o.status() == Status.APPLIED).count())
+                .addKeyValue("repaired", ordered.stream().filter(o -> o.status() == Status.REPAIRED).count())
                 .addKeyValue("lostRaces", lost.get()).addKeyValue("statesSaved", saved.get()).log("reconcile done");
         return new ReconcileResult(now, options.caller(), options.dryRun(), plan, ordered, new ArrayList<>(notes), lost.get(),
                 saved.get(), false);
@@ -180,46 +204,63 @@ public final class Reconciler {
      * version, and win that claim: a second, redundant route change.
      */
     public World observe(FailoverConfig config) {
-        Map<RouteKey, Ownership> owners = ownership.loadAll();
-        Map<String, TargetState> states = targetStates.loadAll();
-        List<ObservedRouteTable> tables = routeTables.describeVpcTables(config.vpcId());
         Set<String> eniIds = new LinkedHashSet<>();
-        Set<String> instanceIds = new LinkedHashSet<>();
-        List<TargetSpec.Instance> byTags = new ArrayList<>();
+        Set<String> configured = new LinkedHashSet<>();
+        Set<Map<String, String>> tagSets = new LinkedHashSet<>();
         for (TargetSpec t : config.targets().values()) {
             switch (t) {
                 case TargetSpec.Eni e -> eniIds.add(e.eniId());
                 case TargetSpec.Instance i -> {
                     if (i.byTags()) {
-                        byTags.add(i);
+                        tagSets.add(i.tags());
                     } else {
-                        instanceIds.add(i.instanceId());
+                        configured.add(i.instanceId());
                     }
                 }
                 case TargetSpec.Gateway g -> {
                 }
             }
         }
-        List<ObservedEni> enis = eniIds.isEmpty() ? List.of() : instances.describeEnis(eniIds);
-        enis.stream().map(ObservedEni::attachedInstanceId).filter(Objects::nonNull).forEach(instanceIds::add);
-        Map<String, ObservedInstance> found = new LinkedHashMap<>();
-        if (!instanceIds.isEmpty()) {
-            instances.describeInstances(instanceIds).forEach(i -> found.put(i.instanceId(), i));
+        // Independent reads run in parallel, so a slow endpoint costs its latency once per dependency level rather
+        // than once per read. The one ordering kept: route tables are read after ownership (see above).
+        try (ExecutorService pool = Executors.newFixedThreadPool(4, threads())) {
+            Future<Map<RouteKey, Ownership>> owners = pool.submit(CallDeadline.propagate(ownership::loadAll));
+            Future<List<ObservedRouteTable>> tables = pool.submit(CallDeadline.propagate(() -> {
+                get(owners);
+                return routeTables.describeVpcTables(config.vpcId());
+            }));
+            Future<Map<String, TargetState>> states = pool.submit(CallDeadline.propagate(targetStates::loadAll));
+            Future<List<ObservedEni>> enisF = pool.submit(CallDeadline.propagate(
+                    () -> eniIds.isEmpty() ? List.<ObservedEni>of() : instances.describeEnis(eniIds)));
+            Future<List<ObservedInstance>> byTags = pool.submit(CallDeadline.propagate(() -> {
+                List<ObservedInstance> out = new ArrayList<>();
+                for (Map<String, String> tags : tagSets) {
+                    out.addAll(instances.findInstances(config.vpcId(), tags));
+                }
+                return out;
+            }));
+            Future<List<ObservedInstance>> named = pool.submit(CallDeadline.propagate(
+                    () -> configured.isEmpty() ? List.<ObservedInstance>of() : instances.describeInstances(configured)));
+            List<ObservedEni> enis = get(enisF);
+            Map<String, ObservedInstance> found = new LinkedHashMap<>();
+            get(named).forEach(i -> found.put(i.instanceId(), i));
+            Set<String> behindEnis = new LinkedHashSet<>();
+            enis.stream().map(ObservedEni::attachedInstanceId).filter(Objects::nonNull).filter(id -> !found.containsKey(id))
+                    .forEach(behindEnis::add);
+            if (!behindEnis.isEmpty()) {
+                instances.describeInstances(behindEnis).forEach(i -> found.put(i.instanceId(), i));
+            }
+            get(byTags).forEach(i -> found.putIfAbsent(i.instanceId(), i));
+            List<ObservedInstance> observed = new ArrayList<>(found.values());
+            boolean wantStatus = config.checks().values().stream().anyMatch(c -> c instanceof CheckSpec.Ec2Status s && s.statusChecks());
+            List<String> running = observed.stream().filter(ObservedInstance::running).map(ObservedInstance::instanceId).toList();
+            if (wantStatus && !running.isEmpty()) {
+                Set<String> impaired = instances.impairedInstances(running);
+                observed = observed.stream().map(i -> impaired.contains(i.instanceId())
+                        ? new ObservedInstance(i.instanceId(), i.state(), i.zone(), i.launchTime(), i.tags(), i.enis(), true) : i).toList();
+            }
+            return new World(enrich(get(tables), observed, enis), observed, enis, get(owners), get(states));
         }
-        Set<Map<String, String>> tagSets = new LinkedHashSet<>();
-        byTags.forEach(i -> tagSets.add(i.tags()));
-        for (Map<String, String> tags : tagSets) {
-            instances.findInstances(config.vpcId(), tags).forEach(i -> found.putIfAbsent(i.instanceId(), i));
-        }
-        List<ObservedInstance> observed = new ArrayList<>(found.values());
-        boolean wantStatus = config.checks().values().stream().anyMatch(c -> c instanceof CheckSpec.Ec2Status s && s.statusChecks());
-        List<String> running = observed.stream().filter(ObservedInstance::running).map(ObservedInstance::instanceId).toList();
-        if (wantStatus && !running.isEmpty()) {
-            Set<String> impaired = instances.impairedInstances(running);
-            observed = observed.stream().map(i -> impaired.contains(i.instanceId())
-                    ? new ObservedInstance(i.instanceId(), i.state(), i.zone(), i.launchTime(), i.tags(), i.enis(), true) : i).toList();
-        }
-        return new World(enrich(tables, observed, enis), observed, enis, owners, states);
     }
 
     /**
@@ -367,6 +408,21 @@ public final class Reconciler {
             this.lost = lost;
         }
 
+        /** What one claim attempt came to. */
+        private sealed interface Step {
+        }
+
+        /** Another writer holds the version we planned on: re-read and re-plan. */
+        private record Lost(ClaimLostException e) implements Step {
+        }
+
+        /** Our claim did not change EC2 and was released: the route may be retried on fresh state. */
+        private record Released(ActionOutcome outcome, boolean transientFault) implements Step {
+        }
+
+        private record Done(ActionOutcome outcome) implements Step {
+        }
+
         ActionOutcome run(RouteAction first) {
             RouteAction action = first;
             PlanInput current = input;
@@ -378,37 +434,101 @@ public final class Reconciler {
                 if (options.dryRun()) {
                     return dryRun(action);
                 }
-                Ownership claimed;
-                try {
-                    claimed = ownership.claim(new OwnershipStore.Claim(action.key(), action.routeName(),
-                            action.to() == null ? null : action.to().target(), action.expectedVersion(), now, options.caller(),
-                            action.reason()));
-                } catch (ClaimLostException e) {
-                    lost.incrementAndGet();
-                    log(action, "claim-lost", action.expectedVersion(), e.getMessage());
-                    if (attempt >= options.maxClaimAttempts()) {
-                        note(PlanNote.Level.WARN, action, "gave up after " + attempt + " lost claims; the next reconcile retries");
-                        return new ActionOutcome(action.key(), action, Status.LOST, action.expectedVersion(), e.getMessage());
-                    }
-                    current = reread(current, action.key());
-                    Optional<RouteAction> again = planner.plan(current).actions().stream()
-                            .filter(a -> a.key().equals(first.key())).findFirst();
-                    if (again.isEmpty()) {
-                        log(action, "superseded", action.expectedVersion(), "another writer settled this route");
-                        return new ActionOutcome(action.key(), action, Status.SUPERSEDED, action.expectedVersion(),
-                                "another writer changed the route; re-planned on its result: nothing left to do");
-                    }
-                    action = again.get();
-                    continue;
+                Optional<Duration> left = CallDeadline.remaining();
+                if (left.isPresent() && left.get().compareTo(MIN_CLAIM_TIME) < 0) {
+                    String msg = "not claimed: " + Math.max(0, left.get().toMillis()) + " ms left in this invocation, less than the "
+                            + MIN_CLAIM_TIME.toMillis() + " ms a claim needs to finish; the next reconcile does it";
+                    note(PlanNote.Level.WARN, action, msg);
+                    log(action, "deferred", action.expectedVersion(), msg);
+                    return new ActionOutcome(action.key(), action, Status.DEFERRED, action.expectedVersion(), msg);
                 }
-                return apply(action, claimed);
+                Duration budget = left.isPresent() && left.get().compareTo(options.claimBudget()) < 0 ? left.get() : options.claimBudget();
+                Step step = attempt(action, budget);
+                switch (step) {
+                    case Done d -> {
+                        return d.outcome();
+                    }
+                    case Lost l -> {
+                        lost.incrementAndGet();
+                        log(action, "claim-lost", action.expectedVersion(), l.e().getMessage());
+                        if (attempt >= options.maxClaimAttempts()) {
+                            note(PlanNote.Level.WARN, action, "gave up after " + attempt + " lost claims; the next reconcile retries");
+                            return new ActionOutcome(action.key(), action, Status.LOST, action.expectedVersion(), l.e().getMessage());
+                        }
+                        current = reread(current, action.key(), l.e().current());
+                    }
+                    case Released r -> {
+                        if (!r.transientFault() || attempt >= options.maxClaimAttempts()) {
+                            return r.outcome();
+                        }
+                        try {
+                            current = reread(current, action.key(), null);
+                        } catch (RuntimeException e) {
+                            return r.outcome();
+                        }
+                        log(action, "retry", r.outcome().version(), "the change did not reach EC2 (" + r.outcome().detail()
+                                + "); claim released; retrying on fresh state");
+                    }
+                }
+                Optional<RouteAction> again = planner.plan(current).actions().stream()
+                        .filter(a -> a.key().equals(first.key())).findFirst();
+                if (again.isEmpty()) {
+                    log(action, "superseded", action.expectedVersion(), "another writer settled this route");
+                    return new ActionOutcome(action.key(), action, Status.SUPERSEDED, action.expectedVersion(),
+                            "another writer changed the route; re-planned on its result: nothing left to do");
+                }
+                action = again.get();
             }
         }
 
-        /** After a lost claim: ownership first, then the table, so an APPLIED record is never paired with an older table. */
-        private PlanInput reread(PlanInput in, RouteKey key) {
+        /**
+         * Claim, change EC2, settle: one pass of the protocol. The claim and the EC2 change run under the claim's
+         * deadline (no EC2 call can start after it, so a repairer reading the table after it sees the final state);
+         * the settle may run after it, under the invocation's deadline only: it is conditional on the claim still
+         * being PENDING, so if a repairer got there first it loses and finds the repairer's record.
+         */
+        private Step attempt(RouteAction action, Duration budget) {
+            Instant deadline = clock.instant().plus(budget);
+            Object phase = CallDeadline.within(System.nanoTime() + budget.toNanos(), () -> claimAndChange(action, deadline));
+            if (phase instanceof Step step) {
+                return step;
+            }
+            return settle(action, (Change) phase);
+        }
+
+        /** What the claimed EC2 change came to, before it is recorded. */
+        private record Change(long version, boolean forced, boolean reached, RouteTarget holds, String detail, RuntimeException cause) {
+        }
+
+        private Object claimAndChange(RouteAction action, Instant deadline) {
+            String claimId = UUID.randomUUID().toString();
+            Ownership claimed;
+            try {
+                claimed = ownership.claim(new OwnershipStore.Claim(action.key(), action.routeName(),
+                        action.to() == null ? null : action.to().target(), action.from(), action.expectedVersion(), now,
+                        options.caller(), action.reason(), deadline, claimId));
+            } catch (ClaimLostException e) {
+                return new Lost(e);
+            } catch (OutcomeUnknownException e) {
+                note(PlanNote.Level.ERROR, action, e.getMessage());
+                log(action, "claim-unknown", action.expectedVersion(), e.getMessage());
+                return new Done(new ActionOutcome(action.key(), action, Status.UNKNOWN, action.expectedVersion() + 1, e.getMessage()));
+            } catch (RuntimeException e) {
+                // Read back and found unchanged: nothing was written, nothing to release.
+                String msg = "claim failed, nothing written: " + e.getMessage();
+                note(PlanNote.Level.ERROR, action, msg);
+                log(action, "claim-failed", action.expectedVersion(), msg);
+                return new Done(new ActionOutcome(action.key(), action, Status.FAILED, action.expectedVersion(), msg));
+            }
+            CrashPoints.reached("after-claim");
+            return change(action, claimed);
+        }
+
+        /** After a lost claim or a released one: ownership first, then the table, so an APPLIED record is never paired with an older table. */
+        private PlanInput reread(PlanInput in, RouteKey key, Ownership known) {
             Map<RouteKey, Ownership> owners = new HashMap<>(in.ownership());
-            ownership.load(key).ifPresentOrElse(o -> owners.put(key, o), () -> owners.remove(key));
+            Optional<Ownership> record = known != null ? Optional.of(known) : ownership.load(key);
+            record.ifPresentOrElse(o -> owners.put(key, o), () -> owners.remove(key));
             List<ObservedRouteTable> fresh = enrich(routeTables.describeTables(List.of(key.routeTableId())), in.instances(), in.enis());
             List<ObservedRouteTable> tables = new ArrayList<>();
             for (ObservedRouteTable t : in.tables()) {
@@ -466,9 +586,10 @@ public final class Reconciler {
             return new ActionOutcome(action.key(), action, Status.DRY_RUN, action.expectedVersion(), detail);
         }
 
-        private ActionOutcome apply(RouteAction action, Ownership claimed) {
-            long version = claimed.version();
+        private Object change(RouteAction action, Ownership claimed) {
+            long version = claimed.claim() == null ? claimed.version() : claimed.claim().version();
             boolean forced = claimed.pin() != null && claimed.pin().force() && claimed.pin().activeAt(now);
+            RouteTarget wanted = action.to() == null ? null : action.to().target();
             try {
                 if (needsFix(action)) {
                     String eniId = action.to().target().id();
@@ -478,27 +599,100 @@ public final class Reconciler {
                         return Boolean.TRUE;
                     });
                 }
+                CrashPoints.reached("before-ec2");
                 ApplyOutcome outcome = ec2(action, false);
-                try {
-                    ownership.markApplied(action.key(), version, clock.instant());
-                } catch (ClaimLostException e) {
-                    // Our change is in the table, but the claim outlived its lease and someone took over: they will
-                    // re-plan on what they see, so this is worth a warning, not a rollback.
-                    note(PlanNote.Level.WARN, action, "applied, but the claim was taken over before it was marked applied: " + e.getMessage());
-                }
-                history(action, version, forced, HistoryEntry.Outcome.APPLIED, null);
-                log(action, "applied", version, outcome.operation() + ": " + outcome.detail());
-                return new ActionOutcome(action.key(), action, Status.APPLIED, version, outcome.operation() + ": " + outcome.detail());
+                CrashPoints.reached("after-ec2");
+                return new Change(version, forced, true, wanted, outcome.operation() + ": " + outcome.detail(), null);
             } catch (RuntimeException e) {
-                note(PlanNote.Level.ERROR, action, "failed: " + e.getMessage());
-                log(action, "failed", version, e.getMessage());
+                // Whatever EC2 (or the network) said, what counts is what the table holds now: a lost response or a
+                // timeout may hide a change that happened, an error response one that did not.
+                RouteTarget holds;
                 try {
-                    history(action, version, forced, HistoryEntry.Outcome.FAILED, e.getMessage());
-                } catch (RuntimeException h) {
-                    e.addSuppressed(h);
+                    holds = observeRoute(action.key());
+                } catch (RuntimeException readFailed) {
+                    e.addSuppressed(readFailed);
+                    String msg = "EC2 change failed (" + e.getMessage() + ") and the route table could not be re-read ("
+                            + readFailed.getMessage() + "); the claim stays PENDING until its deadline, then the next reconcile"
+                            + " settles it from what EC2 holds";
+                    note(PlanNote.Level.ERROR, action, msg);
+                    log(action, "outcome-unknown", version, msg);
+                    return new Done(new ActionOutcome(action.key(), action, Status.UNKNOWN, version, msg));
                 }
-                return new ActionOutcome(action.key(), action, Status.FAILED, version, e.getMessage());
+                if (RecordMachine.repair(wanted, holds) != RecordMachine.Repair.CONFIRM) {
+                    return new Change(version, forced, false, holds, null, e);
+                }
+                String detail = "EC2 reported " + e.getMessage() + ", but the route table holds the change: it reached EC2";
+                note(PlanNote.Level.WARN, action, detail);
+                log(action, "applied-despite-error", version, detail);
+                return new Change(version, forced, true, holds, detail, null);
             }
+        }
+
+        private Step settle(RouteAction action, Change c) {
+            if (!c.reached()) {
+                return release(action, c.version(), c.forced(), c.holds(), c.cause());
+            }
+            long version = c.version();
+            CrashPoints.reached("before-settle");
+            HistoryEntry entry = history(action, version, c.forced(), HistoryEntry.Outcome.APPLIED, null, null);
+            RuntimeException last = null;
+            for (int tries = 1; tries <= SETTLE_ATTEMPTS; tries++) {
+                try {
+                    ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
+                            clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
+                    log(action, "applied", version, c.detail());
+                    return new Done(new ActionOutcome(action.key(), action, Status.APPLIED, version, c.detail()));
+                } catch (ClaimLostException e) {
+                    Ownership rec = e.current();
+                    if (rec != null && rec.status() == Ownership.ClaimStatus.APPLIED && rec.claim() != null && rec.claim().version() == version) {
+                        String msg = "applied; " + rec.claim().settledBy() + " had already confirmed and announced it (our deadline had passed)";
+                        log(action, "applied-confirmed-by-other", version, msg);
+                        return new Done(new ActionOutcome(action.key(), action, Status.SUPERSEDED, version, msg));
+                    }
+                    String msg = "applied in EC2, but the claim was settled by someone else as " + (rec == null ? "unknown" : rec.status())
+                            + " meanwhile: " + e.getMessage() + "; the next reconcile re-plans on what EC2 holds";
+                    note(PlanNote.Level.ERROR, action, msg);
+                    log(action, "unrecorded", version, msg);
+                    return new Done(new ActionOutcome(action.key(), action, Status.UNRECORDED, version, msg));
+                } catch (RuntimeException e) {
+                    last = e;
+                    log(action, "settle-failed", version, "recording the applied change failed (attempt " + tries + "): " + e.getMessage());
+                }
+            }
+            String msg = "applied in EC2 (" + c.detail() + "), but recording it failed: " + last.getMessage()
+                    + "; the claim stays PENDING until its deadline, then the next reconcile confirms it, writes its history and announces it";
+            note(PlanNote.Level.ERROR, action, msg);
+            return new Done(new ActionOutcome(action.key(), action, Status.UNRECORDED, version, msg));
+        }
+
+        /** RELEASE: the change is not in EC2; settle the claim FAILED with its history at once, so nobody waits for it. */
+        private Step release(RouteAction action, long version, boolean forced, RouteTarget holds, RuntimeException cause) {
+            String error = cause.getMessage();
+            note(PlanNote.Level.ERROR, action, "failed: " + error);
+            log(action, "failed", version, error);
+            HistoryEntry entry = history(action, version, forced, HistoryEntry.Outcome.FAILED, error, null);
+            try {
+                ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
+                        clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
+            } catch (ClaimLostException e) {
+                return new Done(new ActionOutcome(action.key(), action, Status.FAILED, version, error + "; the claim was settled by "
+                        + (e.current() == null ? "someone else" : e.current().updatedBy()) + " meanwhile"));
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                String msg = error + "; releasing the claim failed too (" + e.getMessage() + "): it stays PENDING until its "
+                        + "deadline, then the next reconcile settles it";
+                note(PlanNote.Level.ERROR, action, msg);
+                return new Done(new ActionOutcome(action.key(), action, Status.FAILED, version, msg));
+            }
+            log(action, "released", version, "claim released: the change did not reach EC2");
+            return new Released(new ActionOutcome(action.key(), action, Status.FAILED, version, error), transientFault(cause));
+        }
+
+        /** What the table holds for the route now (null: no route), read fresh. */
+        private RouteTarget observeRoute(RouteKey key) {
+            List<ObservedRouteTable> fresh = enrich(routeTables.describeTables(List.of(key.routeTableId())), world.instances(), world.enis());
+            return fresh.stream().filter(t -> t.id().equals(key.routeTableId())).findFirst()
+                    .flatMap(t -> t.route(key.destination())).map(ObservedRoute::target).orElse(null);
         }
 
         private ApplyOutcome ec2(RouteAction action, boolean dryRun) {
@@ -510,9 +704,10 @@ public final class Reconciler {
             };
         }
 
-        private void history(RouteAction action, long version, boolean forced, HistoryEntry.Outcome outcome, String error) {
-            ownership.appendHistory(new HistoryEntry(action.key(), action.routeName(), version, now, options.caller(), action.from(),
-                    action.to() == null ? null : action.to().target(), action.reason(), forced, outcome, error));
+        private HistoryEntry history(RouteAction action, long version, boolean forced, HistoryEntry.Outcome outcome, String error,
+                                     String recordedBy) {
+            return new HistoryEntry(action.key(), action.routeName(), version, now, options.caller(), action.from(),
+                    action.to() == null ? null : action.to().target(), action.reason(), forced, outcome, error, recordedBy);
         }
 
         private TargetSpec.SourceDestCheck policy(Candidate c) {
@@ -539,20 +734,40 @@ public final class Reconciler {
         }
 
         private void log(RouteAction action, String event, long version, String detail) {
-            var b = event.equals("failed") || event.equals("refused") || event.equals("dry-run-failed") ? LOG.atError()
-                    : event.equals("claim-lost") ? LOG.atWarn() : LOG.atInfo();
-            b.addKeyValue("event", "route-" + event)
-                    .addKeyValue("route", action.routeName())
-                    .addKeyValue("key", action.key().id())
-                    .addKeyValue("action", action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))
-                    .addKeyValue("from", action.from() == null ? null : action.from().toString())
-                    .addKeyValue("to", action.to() == null ? null : action.to().target().toString())
-                    .addKeyValue("reason", action.reason())
-                    .addKeyValue("version", version)
-                    .addKeyValue("caller", options.caller())
-                    .addKeyValue("dryRun", options.dryRun())
-                    .log(detail);
+            Reconciler.log(action, event, version, detail, options);
         }
+    }
+
+    /**
+     * Throttling, 5xx and transport errors: the same call may well succeed a moment later, so a released claim is
+     * retried in the same invocation. Refusals (permissions, bad parameters, missing resources) are not.
+     */
+    static boolean transientFault(RuntimeException e) {
+        if (e instanceof RouteChangeException rce) {
+            String code = rce.errorCode();
+            return code == null || code.equals("RequestLimitExceeded") || code.equals("Throttling") || code.equals("InternalError")
+                    || code.equals("InternalFailure") || code.equals("ServiceUnavailable") || code.equals("Unavailable");
+        }
+        return true;
+    }
+
+    static void log(RouteAction action, String event, long version, String detail, ReconcileOptions options) {
+        var b = switch (event) {
+            case "failed", "refused", "dry-run-failed", "claim-failed", "claim-unknown", "outcome-unknown", "unrecorded" -> LOG.atError();
+            case "claim-lost", "deferred", "settle-failed", "applied-despite-error" -> LOG.atWarn();
+            default -> LOG.atInfo();
+        };
+        b.addKeyValue("event", "route-" + event)
+                .addKeyValue("route", action.routeName())
+                .addKeyValue("key", action.key().id())
+                .addKeyValue("action", action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))
+                .addKeyValue("from", action.from() == null ? null : action.from().toString())
+                .addKeyValue("to", action.to() == null ? null : action.to().target().toString())
+                .addKeyValue("reason", action.reason())
+                .addKeyValue("version", version)
+                .addKeyValue("caller", options.caller())
+                .addKeyValue("dryRun", options.dryRun())
+                .log(detail);
     }
 
     private static String describe(RouteAction a) {

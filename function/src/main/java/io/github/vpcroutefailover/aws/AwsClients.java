@@ -40,7 +40,8 @@ public final class AwsClients {
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B tune(B builder, RetryMode retryMode) {
         ClientOverrideConfiguration existing = builder.overrideConfiguration();
         ClientOverrideConfiguration.Builder b = existing == null ? ClientOverrideConfiguration.builder() : existing.toBuilder();
-        return builder.overrideConfiguration(b.retryStrategy(retryMode)
+        // Every call is bounded by the deadline of the claim or invocation it belongs to (DeadlineInterceptor).
+        return builder.overrideConfiguration(b.retryStrategy(retryMode).addExecutionInterceptor(new DeadlineInterceptor())
                 .apiCallTimeout(API_CALL_TIMEOUT)
                 .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
                 .build());

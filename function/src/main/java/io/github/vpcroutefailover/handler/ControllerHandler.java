@@ -17,8 +17,10 @@ import io.github.vpcroutefailover.handler.event.EventParser;
 import io.github.vpcroutefailover.handler.event.ManualRequest;
 import io.github.vpcroutefailover.handler.event.ManualRequestParser;
 import io.github.vpcroutefailover.handler.event.Trigger;
+import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.RoutePlanner;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -59,7 +61,12 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Invocation.begin(context);
         try {
-            JsonNode response = handle(input.readAllBytes(), context);
+            byte[] payload = input.readAllBytes();
+            // Every AWS call of this invocation ends before Lambda's own timeout, with a margin to answer: the
+            // reconciler starts no claim it cannot finish, and each SDK call's timeout is sized to the time left.
+            JsonNode response = context == null ? handle(payload, null)
+                    : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
+                            () -> handle(payload, context));
             output.write(JSON.writeValueAsBytes(response));
         } finally {
             Invocation.end();

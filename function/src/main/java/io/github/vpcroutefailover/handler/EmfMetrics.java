@@ -41,7 +41,8 @@ public final class EmfMetrics implements ReconcileListener {
         if (!result.dryRun()) {
             Map<String, Integer> byRoute = new TreeMap<>();
             int failovers = 0;
-            for (ActionOutcome o : result.applied()) {
+            // Every change recorded by this reconcile, its own and repaired ones: the same set the events announce.
+            for (ActionOutcome o : result.announced()) {
                 byRoute.merge(o.action().routeName(), 1, Integer::sum);
                 if (o.action().from() != null) {
                     failovers++;
@@ -51,7 +52,7 @@ public final class EmfMetrics implements ReconcileListener {
             if (failovers > 0) {
                 out.accept(line(List.of(), Map.of(), "Failovers", failovers, "Count"));
             }
-            int errors = result.failed().size();
+            int errors = result.errors().size();
             out.accept(line(List.of(), Map.of(), "ReconcileErrors", errors, "Count"));
         }
         out.accept(line(List.of(), Map.of(), "ReconcileDurationMs", took.toMillis(), "Milliseconds"));

@@ -10,6 +10,7 @@ import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.ports.ProbeResult;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
+import io.github.vpcroutefailover.ports.CallDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,7 +87,8 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
             input.readAllBytes(); // the scheduled event carries nothing we need
             Duration remaining = Duration.ofMillis(context == null ? 60_000 : context.getRemainingTimeInMillis());
             String requestId = context == null ? "local" : context.getAwsRequestId();
-            Map<String, Object> summary = invoke(remaining, requestId);
+            // Every AWS call of this invocation (its reconciles' claims included) ends before Lambda's own timeout.
+            Map<String, Object> summary = CallDeadline.within(CallDeadline.forInvocation(remaining), () -> invoke(remaining, requestId));
             JSON.writeValue(output, summary);
         } finally {
             Invocation.end();

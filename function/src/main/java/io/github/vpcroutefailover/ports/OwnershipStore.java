@@ -11,35 +11,47 @@ import java.util.Optional;
 
 /**
  * Who owns each managed route, fenced by a version number. Every route change is preceded by a {@link #claim}
- * that succeeds for exactly one writer per version; only the winner touches the route table.
+ * that succeeds for exactly one writer per version; only the winner touches the route table, and the claim is then
+ * {@link #settle settled} together with its history entry. The transitions are those of
+ * {@code domain.ownership.RecordMachine}; docs/ownership-table.md describes them.
+ *
+ * <p>Ambiguous outcomes (a lost response, a timeout) are resolved inside the store by reading the record back:
+ * every claim and settle carries a unique id, so a write the store cannot confirm is recognised as ours when it is
+ * there. A call that still cannot tell throws {@link OutcomeUnknownException}.
  */
 public interface OwnershipStore {
 
     /** Every route ownership record. May be slightly stale (it is a listing); claims are what is exact. */
     Map<RouteKey, Ownership> loadAll();
 
-    /** Strongly consistent read of the given routes (after a lost claim). Unknown keys are absent. */
+    /** Strongly consistent read of the given routes. Unknown keys are absent. */
     Map<RouteKey, Ownership> load(Collection<RouteKey> keys);
 
     /**
-     * Conditionally moves the route from {@code expectedVersion} (0: no record yet) to {@code expectedVersion + 1},
-     * status PENDING, target {@code to}. A pin on the record is kept.
+     * CLAIM: moves the record from {@code expectedVersion} (0: no record yet), not PENDING, to
+     * {@code expectedVersion + 1}, PENDING, target {@code to}. A pin on the record is kept.
      *
-     * @throws ClaimLostException when the record is not at {@code expectedVersion}
+     * @throws ClaimLostException      the record is not at {@code expectedVersion} or is PENDING (carries the record)
+     * @throws OutcomeUnknownException neither the write nor a read-back could be confirmed
      */
     Ownership claim(Claim claim);
 
     /**
-     * Marks a claimed change as done in EC2, on condition that the record is still at {@code version} and PENDING.
+     * CONFIRM / RELEASE / REPAIR_*: moves a PENDING record whose claim is {@code claimVersion} to {@code status}, and
+     * writes {@code history} in the same transaction, so a record is never settled without its history entry nor a
+     * history entry written for a record that was not settled.
      *
-     * @throws ClaimLostException when someone took the route over meanwhile (our claim had outlived its lease)
+     * @throws ClaimLostException      the claim is no longer PENDING (someone settled it), or, for a repair, its
+     *                                 deadline has not passed (carries the record)
+     * @throws OutcomeUnknownException neither the write nor a read-back could be confirmed
      */
-    Ownership markApplied(RouteKey key, long version, Instant at);
+    Ownership settle(Settlement settlement);
 
-    /** Sets or clears ({@code pin == null}) an operator pin; bumps the version so that in-flight plans re-plan. */
+    /**
+     * Sets or clears ({@code pin == null}) an operator pin; bumps the version so that in-flight plans re-plan. Never
+     * touches the status or the claim: a pin neither keeps nor refreshes a PENDING claim.
+     */
     Ownership setPin(RouteKey key, String routeName, long expectedVersion, Ownership.Pin pin, String by, Instant at);
-
-    void appendHistory(HistoryEntry entry);
 
     /** Newest first. */
     List<HistoryEntry> history(RouteKey key, int limit);
@@ -49,8 +61,24 @@ public interface OwnershipStore {
     }
 
     /**
-     * @param to the target the change will set, or null for a withdraw
+     * @param to       the target the change will set, or null for a withdraw
+     * @param from     the hop the writer observed before the change, or null when the route was absent
+     * @param deadline after this instant the writer starts no EC2 call for this claim
+     * @param claimId  unique per attempt
      */
-    record Claim(RouteKey key, String routeName, RouteTarget to, long expectedVersion, Instant at, String by, String reason) {
+    record Claim(RouteKey key, String routeName, RouteTarget to, RouteTarget from, long expectedVersion, Instant at, String by,
+                 String reason, Instant deadline, String claimId) {
+    }
+
+    /**
+     * @param claimVersion    the claim being settled
+     * @param status          APPLIED, FAILED or SUPERSEDED
+     * @param holds           what EC2 holds for the route now (recorded as the record's target); null: no route
+     * @param abandonedBefore for a repair: the record's deadline must not be after this instant; null for the writer
+     * @param settleId        unique per attempt
+     * @param history         the entry written with it
+     */
+    record Settlement(RouteKey key, long claimVersion, Ownership.ClaimStatus status, RouteTarget holds, Instant at, String by,
+                      Instant abandonedBefore, String settleId, HistoryEntry history) {
     }
 }

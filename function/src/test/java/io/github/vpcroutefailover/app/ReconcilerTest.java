@@ -62,7 +62,7 @@ class ReconcilerTest {
     }
 
     @Test
-    void anEc2FailureAfterTheClaimIsRecordedInHistoryAndLeavesTheClaimPending() {
+    void anEc2FailureAfterTheClaimReleasesTheClaimAtOnceWithItsHistory() {
         ec2.failTable = "rtb-a";
 
         ReconcileResult r = reconciler().reconcile(config, ReconcileOptions.apply("unit"));
@@ -74,7 +74,10 @@ class ReconcilerTest {
         });
         assertThat(r.applied()).singleElement().satisfies(a -> assertThat(a.key().routeTableId()).isEqualTo("rtb-b"));
         RouteKey failedKey = new RouteKey("rtb-a", DEFAULT);
-        assertThat(owners.records.get(failedKey).status()).isEqualTo(Ownership.ClaimStatus.PENDING);
+        // Before: the claim stayed PENDING, blocking the route for the whole lease. Now the re-read table shows the
+        // change did not happen, so the claim is released (FAILED) in the same write as its history.
+        assertThat(owners.records.get(failedKey).status()).isEqualTo(Ownership.ClaimStatus.FAILED);
+        assertThat(owners.records.get(failedKey).target().instanceId()).as("the record says what EC2 holds").isEqualTo("i-a");
         assertThat(owners.history).filteredOn(h -> h.key().equals(failedKey)).singleElement().satisfies(h -> {
             assertThat(h.outcome()).isEqualTo(HistoryEntry.Outcome.FAILED);
             assertThat(h.error()).contains("not permitted");
@@ -251,31 +254,28 @@ class ReconcilerTest {
                 throw new ClaimLostException(c.key(), c.expectedVersion(), "claim");
             }
             Ownership next = new Ownership(c.key(), c.routeName(), c.to(), v + 1, Ownership.ClaimStatus.PENDING, c.at(), c.by(),
-                    c.reason(), cur == null ? null : cur.pin());
+                    c.reason(), cur == null ? null : cur.pin(), new Ownership.Claim(v + 1, c.claimId(), c.deadline(), c.from(), null, null));
             records.put(c.key(), next);
             return next;
         }
 
         @Override
-        public synchronized Ownership markApplied(RouteKey key, long version, Instant at) {
-            Ownership o = records.get(key);
-            if (o == null || o.version() != version || o.status() != Ownership.ClaimStatus.PENDING) {
-                throw new ClaimLostException(key, version, "mark-applied");
+        public synchronized Ownership settle(Settlement st) {
+            Ownership o = records.get(st.key());
+            if (o == null || o.status() != Ownership.ClaimStatus.PENDING || o.claim().version() != st.claimVersion()) {
+                throw new ClaimLostException(st.key(), st.claimVersion(), "settle", o);
             }
-            Ownership next = new Ownership(key, o.routeName(), o.target(), version, Ownership.ClaimStatus.APPLIED, o.updatedAt(),
-                    o.updatedBy(), o.reason(), o.pin());
-            records.put(key, next);
+            Ownership next = new Ownership(st.key(), o.routeName(), st.holds(), o.version(), st.status(), o.updatedAt(),
+                    o.updatedBy(), o.reason(), o.pin(), new Ownership.Claim(o.claim().version(), o.claim().id(), o.claim().deadline(),
+                    o.claim().from(), st.by(), st.settleId()));
+            records.put(st.key(), next);
+            history.add(st.history());
             return next;
         }
 
         @Override
         public Ownership setPin(RouteKey key, String routeName, long expectedVersion, Ownership.Pin pin, String by, Instant at) {
             throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void appendHistory(HistoryEntry entry) {
-            history.add(entry);
         }
 
         @Override

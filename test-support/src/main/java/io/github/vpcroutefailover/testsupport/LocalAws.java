@@ -50,6 +50,11 @@ public final class LocalAws implements AutoCloseable {
     private final EventBridgeClient eventBridge;
     private final AutoScalingClient autoScaling;
 
+    /** Clients for the target the environment selects, outside JUnit (the lab sandbox story); no state is reset. */
+    public static LocalAws fromEnvironment() {
+        return new LocalAws(AwsTarget.current());
+    }
+
     LocalAws(AwsTarget target) {
         this.target = target;
         String regionName = firstNonBlank(System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"), "us-east-1");

@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.domain.plan;
 
+import io.github.vpcroutefailover.domain.plan.CandidateStanding.Eval;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.config.RoutePolicy;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
@@ -15,6 +16,7 @@ import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.domain.ownership.RecordMachine;
 import io.github.vpcroutefailover.yaml.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,18 +52,14 @@ import java.util.stream.Collectors;
  *   first eligible in preference order. With none eligible, whenNoneHealthy decides: keep, fallback or withdraw.</li>
  * </ol>
  */
+// Over 400 lines on purpose: Run.decide is one decision procedure, the rules listed above in their order; split up,
+// the precedence between pins, claims, holders, fail-back and whenNoneHealthy would have to be read across files.
+// Table selection (TableSelection) and candidate health (CandidateStanding) live apart.
 public final class Planner {
     private final HealthEvaluator evaluator = new HealthEvaluator();
 
     public Plan plan(PlanInput input) {
         return new Run(input).plan();
-    }
-
-    /** One candidate's standing in this plan. */
-    private record Eval(Candidate candidate, Health health, boolean drained, String detail, Instant healthySince) {
-        boolean eligible() {
-            return health == Health.HEALTHY && !drained;
-        }
     }
 
     private enum Kind { KEEP, SET, DELETE, DEFER }
@@ -88,8 +86,7 @@ public final class Planner {
         private final Instant now;
         private final List<PlanNote> notes = new ArrayList<>();
         private final CandidateResolver.Resolved resolved;
-        // Candidates are resolved once per route spec and shared by its keys, so identity is a sound cache key.
-        private final Map<Candidate, Eval> evals = new java.util.IdentityHashMap<>();
+        private final CandidateStanding standing;
         private final Map<RouteSpec, List<Candidate>> candidatesBySpec = new java.util.IdentityHashMap<>();
         private final Map<RouteSpec, List<RouteStatus.CandidateHealth>> healthBySpec = new java.util.IdentityHashMap<>();
         private final Map<String, Map<Destination, ObservedRoute>> routeIndex = new HashMap<>();
@@ -99,6 +96,7 @@ public final class Planner {
             this.in = in;
             this.now = in.now();
             this.resolved = CandidateResolver.resolve(in.config(), in.instances(), in.enis());
+            this.standing = new CandidateStanding(in, resolved, evaluator);
         }
 
         Plan plan() {
@@ -211,40 +209,7 @@ public final class Planner {
         // ------------------------------------------------------------------------------------------ tables
 
         private Set<String> select(RouteSpec spec, Map<String, ObservedRouteTable> tables) {
-            Set<String> out = new TreeSet<>();
-            for (TableSelector s : spec.routeTables()) {
-                List<String> matched = new ArrayList<>();
-                switch (s) {
-                    case TableSelector.ById b -> {
-                        if (tables.containsKey(b.routeTableId())) {
-                            matched.add(b.routeTableId());
-                        }
-                    }
-                    case TableSelector.ByTags t -> tables.values().stream()
-                            .filter(table -> CandidateResolver.tagsMatch(table.tags(), t.match()))
-                            .filter(table -> t.exclude().entrySet().stream().noneMatch(x -> CandidateResolver.tagsMatch(table.tags(), Map.of(x.getKey(), x.getValue()))))
-                            .forEach(table -> matched.add(table.id()));
-                    case TableSelector.BySubnet b -> {
-                        tables.values().stream().filter(table -> table.subnetIds().contains(b.subnetId())).forEach(table -> matched.add(table.id()));
-                        if (matched.isEmpty()) {
-                            tables.values().stream().filter(ObservedRouteTable::main).findFirst().ifPresent(main -> {
-                                matched.add(main.id());
-                                notes.add(new PlanNote(PlanNote.Level.WARN, spec.name(), null, "selector " + s.describe()
-                                        + ": the subnet has no explicit route table association, so it uses the main table " + main.id()
-                                        + "; managing the route there (if " + b.subnetId() + " does not exist in " + in.config().vpcId() + ", fix the selector)"));
-                            });
-                        }
-                    }
-                    case TableSelector.Main m -> tables.values().stream().filter(ObservedRouteTable::main).forEach(table -> matched.add(table.id()));
-                }
-                if (matched.isEmpty() && !s.optional()) {
-                    notes.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), null, "selector " + s.describe() + " of route '" + spec.name()
-                            + "' matched no route table in " + in.config().vpcId() + "; fix the selector or mark it 'optional: true'"
-                            + " (the route is still managed in the tables its other selectors match)"));
-                }
-                out.addAll(matched);
-            }
-            return out;
+            return TableSelection.select(spec, tables, in.config().vpcId(), notes);
         }
 
         // ------------------------------------------------------------------------------------------ decisions
@@ -267,11 +232,20 @@ public final class Planner {
             boolean blackhole = route != null && route.blackhole();
             Ownership own = in.ownership().get(key);
 
-            if (own != null && own.status() == Ownership.ClaimStatus.PENDING && own.updatedAt() != null
-                    && java.time.Duration.between(own.updatedAt(), now).compareTo(in.claimLease()) < 0) {
+            RecordMachine.State recordState = RecordMachine.stateOf(own, now, in.claimLease());
+            if (recordState == RecordMachine.State.PENDING) {
                 String reason = "another invocation (" + own.updatedBy() + ") claimed this route at " + own.updatedAt()
-                        + " and is changing it; leaving it alone until the claim is applied or its " + Durations.format(in.claimLease()) + " lease runs out";
+                        + " and is changing it; leaving it alone until it settles the claim or its deadline "
+                        + RecordMachine.deadlineOf(own, in.claimLease()) + " passes";
                 out.add(new PlanNote(PlanNote.Level.INFO, spec.name(), key, reason));
+                return Decision.keep(reason, false, out);
+            }
+            if (recordState == RecordMachine.State.ABANDONED) {
+                // The reconciler repairs abandoned claims before planning; one still here could not be settled
+                // (its repair failed), and a claim over it would be refused: the next reconcile repairs it.
+                String reason = "the claim of " + own.updatedBy() + " (version " + own.version() + ") was abandoned at "
+                        + RecordMachine.deadlineOf(own, in.claimLease()) + " and is not settled yet; the next reconcile repairs it";
+                out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, reason));
                 return Decision.keep(reason, false, out);
             }
             if (own != null && own.status() == Ownership.ClaimStatus.APPLIED && !sameHopOrBothAbsent(own.target(), current)
@@ -465,10 +439,6 @@ public final class Planner {
 
         // ------------------------------------------------------------------------------------------ health
 
-        private Eval eval(Candidate c) {
-            return evals.computeIfAbsent(c, this::evaluate);
-        }
-
         private ObservedRoute route(Managed m) {
             return routeIndex.computeIfAbsent(m.table().id(), id -> {
                 Map<Destination, ObservedRoute> byDestination = new HashMap<>();
@@ -479,82 +449,16 @@ public final class Planner {
             }).get(m.key().destination());
         }
 
-        private Eval evaluate(Candidate c) {
-            TargetState state = in.targetStates().get(c.key());
-            if (state == null) {
-                state = TargetState.initial(c.key());
-            }
-            boolean drained = state.drained();
-            String blocked = resolved.blocked().get(c.key());
-            if (blocked != null) {
-                return new Eval(c, Health.UNHEALTHY, drained, blocked, null);
-            }
-            Health h = evaluator.health(state, c.checks());
-            String detail = switch (h) {
-                case HEALTHY -> c.checks().isEmpty() ? "no checks (AWS runs it)" : "all checks passing";
-                case UNHEALTHY -> checkDetails(state, c, Health.UNHEALTHY);
-                case UNKNOWN -> checkDetails(state, c, Health.UNKNOWN);
-            };
-            Instant since = null;
-            if (h == Health.HEALTHY) {
-                // No checks and no stored state: healthy for as long as we know. Checked but no healthySince stored
-                // (should not happen): count from now, so fail-back waits the full hold.
-                since = state.healthySince() != null ? state.healthySince() : c.checks().isEmpty() ? Instant.EPOCH : now;
-            }
-            if (drained) {
-                TargetState.Drain d = state.drain();
-                detail = "drained by " + d.by() + " at " + d.at() + (d.reason() == null ? "" : " (" + d.reason() + ")") + "; " + detail;
-            }
-            return new Eval(c, h, drained, detail, since);
-        }
-
-        private String checkDetails(TargetState state, Candidate c, Health wanted) {
-            List<String> parts = new ArrayList<>();
-            for (String check : c.checks()) {
-                Map<String, CheckState> byKey = HealthEvaluator.statesOf(state, check);
-                CheckSpec spec = in.config().checks().get(check);
-                if (byKey.isEmpty()) {
-                    if (wanted == Health.UNKNOWN) {
-                        parts.add("no result yet from check " + check);
-                    }
-                    continue;
-                }
-                for (Map.Entry<String, CheckState> e : byKey.entrySet()) {
-                String name = e.getKey();
-                CheckState s = e.getValue();
-                if (s.health() != wanted) {
-                    continue;
-                }
-                String detail = s.detail() == null || s.detail().isBlank() ? "" : " (" + s.detail() + ")";
-                if (wanted == Health.UNHEALTHY) {
-                    parts.add(s.failures() > 0 ? "check " + name + " failed " + s.failures() + "x" + detail
-                            : "check " + name + " recovering, " + s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes" + detail);
-                } else {
-                    parts.add("check " + name + " " + (s.passes() > 0 ? s.passes() + "/" + (spec == null ? "?" : spec.rise()) + " passes"
-                            : s.failures() + "/" + (spec == null ? "?" : spec.fall()) + " failures") + " so far" + detail);
-                }
-                }
-            }
-            return parts.isEmpty() ? wanted.name().toLowerCase(java.util.Locale.ROOT) : String.join("; ", parts);
+        private Eval eval(Candidate c) {
+            return standing.eval(c);
         }
 
         private String state(Eval e) {
-            if (e.drained()) {
-                return "drained: " + e.detail();
-            }
-            return e.health() + ": " + e.detail();
+            return CandidateStanding.state(e);
         }
 
         private String summary(List<Candidate> cs) {
-            if (cs.isEmpty()) {
-                return "none configured or resolved";
-            }
-            Map<String, String> parts = new LinkedHashMap<>();
-            for (Candidate c : cs) {
-                Eval e = eval(c);
-                parts.put(label(c), e.drained() ? "drained" : e.health().name());
-            }
-            return parts.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()).collect(Collectors.joining(", "));
+            return standing.summary(cs);
         }
     }
 

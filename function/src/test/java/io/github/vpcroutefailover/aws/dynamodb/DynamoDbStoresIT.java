@@ -12,6 +12,7 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.ClaimLostException;
 import io.github.vpcroutefailover.ports.HistoryEntry;
+import io.github.vpcroutefailover.ports.OwnershipStore;
 import io.github.vpcroutefailover.ports.OwnershipStore.Claim;
 import io.github.vpcroutefailover.ports.StaleStateException;
 import io.github.vpcroutefailover.testsupport.LocalAws;
@@ -57,7 +58,17 @@ class DynamoDbStoresIT {
     }
 
     private static Claim claim(RouteTarget to, long expected, String by) {
-        return new Claim(KEY, "default-egress", to, expected, T0, by, "nat-a unhealthy");
+        return new Claim(KEY, "default-egress", to, null, expected, T0, by, "nat-a unhealthy", T0.plusSeconds(10),
+                java.util.UUID.randomUUID().toString());
+    }
+
+    private Ownership settle(RouteKey key, long claimVersion, Ownership.ClaimStatus status, RouteTarget holds, String by,
+                             Instant abandonedBefore) {
+        HistoryEntry h = new HistoryEntry(key, "default-egress", claimVersion, T0, "fn-1", null, holds, "nat-a unhealthy", false,
+                status == Ownership.ClaimStatus.APPLIED ? HistoryEntry.Outcome.APPLIED : HistoryEntry.Outcome.FAILED, null,
+                abandonedBefore == null ? null : by);
+        return owners.settle(new OwnershipStore.Settlement(key, claimVersion, status, holds, T0.plusSeconds(1), by, abandonedBefore,
+                java.util.UUID.randomUUID().toString(), h));
     }
 
     @Test
@@ -79,12 +90,16 @@ class DynamoDbStoresIT {
         assertThat(first.updatedBy()).isEqualTo("fn-1");
         assertThat(first.routeName()).isEqualTo("default-egress");
 
-        Ownership applied = owners.markApplied(KEY, 1, T0.plusSeconds(1));
+        assertThatThrownBy(() -> owners.claim(claim(NAT_B, 1, "fn-2"))).as("never a claim over a PENDING one")
+                .isInstanceOf(ClaimLostException.class);
+        Ownership applied = settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_A, "fn-1", null);
         assertThat(applied.status()).isEqualTo(Ownership.ClaimStatus.APPLIED);
         assertThat(applied.version()).isEqualTo(1);
-        // Marking twice, or on a version we do not hold, fails: the fencing token has to match.
-        assertThatThrownBy(() -> owners.markApplied(KEY, 1, T0)).isInstanceOf(ClaimLostException.class);
-        assertThatThrownBy(() -> owners.markApplied(KEY, 7, T0)).isInstanceOf(ClaimLostException.class);
+        // Settling twice, or a claim we do not hold, fails: the fencing token has to match.
+        assertThatThrownBy(() -> settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_A, "fn-1", null)).isInstanceOf(ClaimLostException.class);
+        assertThatThrownBy(() -> settle(KEY, 7, Ownership.ClaimStatus.APPLIED, NAT_A, "fn-1", null)).isInstanceOf(ClaimLostException.class);
+        assertThat(owners.history(KEY, 10)).as("exactly one history entry, written with the settle").singleElement()
+                .satisfies(h -> assertThat(h.outcome()).isEqualTo(HistoryEntry.Outcome.APPLIED));
 
         Ownership second = owners.claim(claim(NAT_B, 1, "fn-2"));
         assertThat(second.version()).isEqualTo(2);
@@ -100,13 +115,14 @@ class DynamoDbStoresIT {
         });
 
         // A withdraw claim clears the target.
+        settle(KEY, 2, Ownership.ClaimStatus.APPLIED, NAT_B, "fn-2", null);
         assertThat(owners.claim(claim(null, 2, "fn-2")).target()).isNull();
     }
 
     @Test
     void ofTwentyConcurrentClaimsOnOneVersionExactlyOneWins() throws Exception {
         owners.claim(claim(NAT_A, 0, "setup"));
-        owners.markApplied(KEY, 1, T0);
+        settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_A, "setup", null);
         int n = 20;
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Boolean>> results = new ArrayList<>();
@@ -167,7 +183,8 @@ class DynamoDbStoresIT {
     void listingReturnsEveryRouteAndPinsSurviveClaims() {
         RouteKey other = RouteKey.parse("rtb-0bbbbbbbbbbbbbbbb|10.255.0.53/32");
         owners.claim(claim(NAT_A, 0, "fn-1"));
-        owners.claim(new Claim(other, "dns-anycast", NAT_B, 0, T0, "fn-1", "initial"));
+        settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_A, "fn-1", null);
+        owners.claim(new Claim(other, "dns-anycast", NAT_B, null, 0, T0, "fn-1", "initial", T0.plusSeconds(10), "c-other"));
         Ownership.Pin pin = new Ownership.Pin(NAT_B.key(), T0.plus(Duration.ofHours(1)), true, "alice", "maintenance on nat-a");
 
         Ownership pinned = owners.setPin(KEY, "default-egress", 1, pin, "alice", T0);
@@ -185,9 +202,58 @@ class DynamoDbStoresIT {
         // A pin on a route we never touched creates the record without making it a pending claim.
         RouteKey fresh = RouteKey.parse("rtb-0cccccccccccccccc|0.0.0.0/0");
         Ownership created = owners.setPin(fresh, "default-egress", 0, pin, "alice", T0);
-        assertThat(created.status()).isEqualTo(Ownership.ClaimStatus.APPLIED);
+        assertThat(created.status()).isEqualTo(Ownership.ClaimStatus.NONE);
         assertThat(created.target()).isNull();
         assertThat(owners.load(List.of(KEY, fresh, RouteKey.parse("rtb-0dddddddddddddddd|0.0.0.0/0")))).containsOnlyKeys(KEY, fresh);
+    }
+
+    @Test
+    void aPinWhileAClaimIsInFlightNeitherKeepsNorBlocksIt() {
+        Ownership claimed = owners.claim(claim(NAT_B, 0, "fn-1"));
+        Ownership.Pin pin = new Ownership.Pin(NAT_B.key(), T0.plus(Duration.ofHours(1)), false, "alice", "maintenance");
+
+        Ownership pinned = owners.setPin(KEY, "default-egress", claimed.version(), pin, "alice", T0.plusSeconds(2));
+
+        // Before: the pin bumped the version the claim's mark-applied was conditional on, so the writer could not
+        // record its change and the record stayed PENDING for good.
+        assertThat(pinned.version()).isEqualTo(2);
+        assertThat(pinned.status()).isEqualTo(Ownership.ClaimStatus.PENDING);
+        assertThat(pinned.updatedAt()).as("a pin does not refresh the claim").isEqualTo(T0);
+        Ownership settled = settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_B, "fn-1", null);
+        assertThat(settled.status()).isEqualTo(Ownership.ClaimStatus.APPLIED);
+        assertThat(settled.version()).isEqualTo(2);
+        assertThat(settled.pin()).isEqualTo(pin);
+        // And a plan made before the pin still loses its claim: the pin is a fence.
+        assertThatThrownBy(() -> owners.claim(claim(NAT_A, 1, "fn-stale"))).isInstanceOf(ClaimLostException.class);
+        assertThat(owners.claim(claim(NAT_A, 2, "fn-2")).version()).isEqualTo(3);
+    }
+
+    @Test
+    void aRepairSettlesOnlyAfterTheClaimDeadlineAndOnlyOnce() {
+        owners.claim(claim(NAT_B, 0, "fn-dead"));
+
+        assertThatThrownBy(() -> settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_B, "repairer", T0.plusSeconds(9)))
+                .as("the writer may still act before its deadline").isInstanceOf(ClaimLostException.class);
+        Ownership repaired = settle(KEY, 1, Ownership.ClaimStatus.APPLIED, NAT_B, "repairer", T0.plusSeconds(10));
+        assertThat(repaired.status()).isEqualTo(Ownership.ClaimStatus.APPLIED);
+        assertThat(repaired.claim().settledBy()).isEqualTo("repairer");
+        assertThatThrownBy(() -> settle(KEY, 1, Ownership.ClaimStatus.SUPERSEDED, null, "repairer-2", T0.plusSeconds(11)))
+                .isInstanceOf(ClaimLostException.class)
+                .satisfies(e -> assertThat(((ClaimLostException) e).current().status()).isEqualTo(Ownership.ClaimStatus.APPLIED));
+        assertThat(owners.history(KEY, 10)).singleElement().satisfies(h -> assertThat(h.recordedBy()).isEqualTo("repairer"));
+    }
+
+    @Test
+    void aLostClaimRecognisesItsOwnWriteAndAStaleOneSeesTheRecordThatBeatIt() {
+        Claim mine = claim(NAT_B, 0, "fn-1");
+        owners.claim(mine);
+
+        // The same claim sent again (what the SDK does after a lost response) finds its own write: not a lost race.
+        Ownership again = owners.claim(mine);
+        assertThat(again.version()).isEqualTo(1);
+        assertThat(again.claim().id()).isEqualTo(mine.claimId());
+        assertThatThrownBy(() -> owners.claim(claim(NAT_A, 0, "fn-2"))).isInstanceOf(ClaimLostException.class)
+                .satisfies(e -> assertThat(((ClaimLostException) e).current().updatedBy()).isEqualTo("fn-1"));
     }
 
     @Test

@@ -185,7 +185,8 @@ class PlannerPropertiesTest {
 
     boolean freshClaim(World w, RouteKey k) {
         Ownership o = w.ownership.get(k);
-        return o != null && o.status() == Ownership.ClaimStatus.PENDING && Duration.between(o.updatedAt(), w.now).compareTo(World.LEASE) < 0;
+        // Any PENDING claim: in flight, or abandoned and left to the reconciler's repair (which runs before planning).
+        return o != null && o.status() == Ownership.ClaimStatus.PENDING;
     }
 
     Ownership.Pin activePin(World w, RouteKey k) {

@@ -1,0 +1,517 @@
+package io.github.vpcroutefailover.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vpcroutefailover.app.ReconcileResult.Status;
+import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbRouteRegistry;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
+import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
+import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
+import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
+import io.github.vpcroutefailover.aws.ec2.UnmanagedRoutes;
+import io.github.vpcroutefailover.aws.eventbridge.EventBridgeRouteChangeNotifier;
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.config.RoutePolicy;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.TableSelector;
+import io.github.vpcroutefailover.domain.config.TargetSpec;
+import io.github.vpcroutefailover.domain.model.Destination;
+import io.github.vpcroutefailover.domain.model.Ownership;
+import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.ports.CallDeadline;
+import io.github.vpcroutefailover.ports.HistoryEntry;
+import io.github.vpcroutefailover.ports.OwnershipStore;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
+import io.github.vpcroutefailover.testsupport.FaultProxy;
+import io.github.vpcroutefailover.testsupport.FaultProxy.Fault;
+import io.github.vpcroutefailover.testsupport.LocalAws;
+import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import io.github.vpcroutefailover.testsupport.TestNetwork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Every row of issue #10's fault table, through a fault-injecting proxy between the controller's SDK clients and
+ * the emulators: one faulty call (or a burst), then the fault cleared and one more scheduled reconcile. Each test
+ * asserts the route is right within one reconcile after the fault clears (in the same invocation where a bounded
+ * retry can), no record is left PENDING, history is exact (one APPLIED entry per change that reached EC2), the
+ * Route Failover events are exact, and unmanaged routes are untouched.
+ *
+ * <p>The world: nat-a (zone 0, preferred) and nat-b (zone 1); one private table in zone 0 whose default route
+ * points at nat-a; nat-a is stopped, so the planner moves the route to nat-b.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class OwnershipFaultsIT {
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Destination DEFAULT = Destination.parse("0.0.0.0/0");
+    /** Past the default claim budget: a claim made by the previous reconcile is abandoned when the next one runs. */
+    private static final Duration SCHEDULE = ReconcileOptions.DEFAULT_CLAIM_BUDGET.plusSeconds(1);
+
+    private Fixture f;
+
+    @AfterEach
+    void close() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private static final class Fixture implements AutoCloseable {
+        final LocalAws aws;
+        final TestNetwork net;
+        final String natA;
+        final String natB;
+        final String rtb;
+        final RouteKey key;
+        final UnmanagedRoutes unmanaged;
+        final FaultProxy ec2Proxy;
+        final FaultProxy ddbProxy;
+        final Ec2Client ec2;
+        final DynamoDbClient ddb;
+        final String table;
+        final DynamoDbOwnershipStore owners;
+        final MutableClock clock = new MutableClock(T0);
+        final List<RouteChangeNotifier.RouteChange> events = Collections.synchronizedList(new ArrayList<>());
+        final Controller controller;
+
+        Fixture(LocalAws aws) {
+            this.aws = aws;
+            this.net = TestNetwork.create(aws, 2);
+            this.natA = net.instance(0, "role=nat");
+            this.natB = net.instance(1, "role=nat");
+            this.rtb = net.routeTable(0, "tier=private");
+            this.key = new RouteKey(rtb, DEFAULT);
+            this.unmanaged = UnmanagedRoutes.install(aws, net);
+            this.ec2Proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY);
+            this.ddbProxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON);
+            this.ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).endpointOverride(ec2Proxy.endpoint()).build();
+            this.ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD)
+                    .endpointOverride(ddbProxy.endpoint()).build();
+            this.table = aws.uniqueName("ownership");
+            OwnershipTable.create(aws.dynamoDb(), table);
+            this.owners = new DynamoDbOwnershipStore(ddb, table);
+            EventBridgeRouteChangeNotifier bridge = new EventBridgeRouteChangeNotifier(aws.eventBridge(), null);
+            FailoverConfig config = config();
+            this.controller = Controller.builder()
+                    .config(() -> config)
+                    .registry(new DynamoDbRouteRegistry(ddb, table))
+                    .routeTables(new Ec2RouteTables(ec2))
+                    .instances(new Ec2Instances(ec2))
+                    .ownership(owners)
+                    .targetStates(new DynamoDbTargetStateStore(ddb, table))
+                    .lifecycle((g, h, t, i) -> {
+                        throw new AssertionError("no lifecycle action in these tests");
+                    })
+                    .notifier(changes -> {
+                        events.addAll(changes);
+                        bridge.routesChanged(changes);
+                    })
+                    .clock(clock)
+                    .build();
+        }
+
+        FailoverConfig config() {
+            Map<String, CheckSpec> checks = Map.of("ec2", new CheckSpec.Ec2Status("ec2", true, 1, 1));
+            Map<String, TargetSpec> targets = new LinkedHashMap<>();
+            targets.put("nat-a", new TargetSpec.Instance("nat-a", natA, null, 0, List.of("ec2"), TargetSpec.SourceDestCheck.FIX));
+            targets.put("nat-b", new TargetSpec.Instance("nat-b", natB, null, 0, List.of("ec2"), TargetSpec.SourceDestCheck.FIX));
+            return new FailoverConfig(net.vpcId(), checks, targets, List.of(new RouteSpec("default-egress", DEFAULT,
+                    List.of(new TableSelector.ByTags(Map.of("tier", "private"), Map.of(), false)),
+                    List.of("nat-a", "nat-b"), List.of(), RoutePolicy.defaults())));
+        }
+
+        /** Route on nat-a, recorded; then nat-a stops. Counters start from here. */
+        Fixture onNatAThenStopIt() {
+            ReconcileResult setup = controller.reconcile("setup");
+            assertThat(setup.applied()).hasSize(1);
+            assertThat(routeInstance()).isEqualTo(natA);
+            net.stopInstance(natA);
+            clock.advance(SCHEDULE);
+            aws.calls().reset();
+            ec2Proxy.resetCounts();
+            ddbProxy.resetCounts();
+            return this;
+        }
+
+        ReconcileResult reconcile(String caller) {
+            return controller.reconcile(caller);
+        }
+
+        /** The next scheduled reconcile, after the fault cleared. */
+        ReconcileResult nextScheduled(String caller) {
+            ec2Proxy.clear();
+            ddbProxy.clear();
+            clock.advance(SCHEDULE);
+            return controller.reconcile(caller);
+        }
+
+        String routeInstance() {
+            var route = aws.ec2().describeRouteTables(r -> r.routeTableIds(rtb)).routeTables().get(0).routes().stream()
+                    .filter(r -> "0.0.0.0/0".equals(r.destinationCidrBlock())).findFirst().orElseThrow();
+            String eni = route.networkInterfaceId();
+            return eni == null ? route.instanceId() : (eni.equals(net.primaryEni(natA)) ? natA : eni.equals(net.primaryEni(natB)) ? natB : eni);
+        }
+
+        Ownership record() {
+            return new DynamoDbOwnershipStore(aws.dynamoDb(), table).load(key).orElseThrow();
+        }
+
+        List<HistoryEntry> history() {
+            return new DynamoDbOwnershipStore(aws.dynamoDb(), table).history(key, 50);
+        }
+
+        /**
+         * The invariants of every row: route on nat-b, record APPLIED on nat-b, exactly {@code changes} APPLIED
+         * history entries (the setup's create and the move) with distinct versions, one event per APPLIED entry,
+         * unmanaged routes untouched.
+         */
+        void assertConsistent() {
+            assertThat(routeInstance()).as("route").isEqualTo(natB);
+            Ownership o = record();
+            assertThat(o.status()).as("record status (never left PENDING)").isEqualTo(Ownership.ClaimStatus.APPLIED);
+            assertThat(o.target().instanceId()).as("record target").isEqualTo(natB);
+            List<HistoryEntry> applied = history().stream().filter(h -> h.outcome() == HistoryEntry.Outcome.APPLIED).toList();
+            assertThat(applied).as("one APPLIED history entry per change that reached EC2: the create and the move").hasSize(2);
+            assertThat(applied.get(0).to().instanceId()).isEqualTo(natB);
+            assertThat(applied.get(0).from().instanceId()).isEqualTo(natA);
+            assertThat(applied.get(0).version()).isEqualTo(o.claim().version());
+            assertThat(applied.stream().map(HistoryEntry::version).distinct().count()).isEqualTo(2);
+            assertThat(events).as("one Route Failover event per change that reached EC2").hasSize(2);
+            assertThat(events.get(1).to().instanceId()).isEqualTo(natB);
+            assertThat(events.get(1).version()).isEqualTo(applied.get(0).version());
+            unmanaged.assertUnchanged("0.0.0.0/0");
+        }
+
+        void row(String fault, int reconciles, ReconcileResult... results) {
+            long mutations = aws.calls().mutations().values().stream().mapToLong(Long::longValue).sum();
+            long calls = aws.calls().snapshot().values().stream().mapToLong(Long::longValue).sum();
+            System.out.println("FAULT-ROW | " + fault + " | reconciles to converge after the fault: " + reconciles + " | calls: " + calls
+                    + " (mutations " + mutations + ": " + aws.calls().mutations() + ") | statuses: "
+                    + java.util.Arrays.stream(results).map(r -> r.actions().stream().map(a -> a.status().name()).toList().toString()).toList());
+        }
+
+        @Override
+        public void close() {
+            ec2Proxy.close();
+            ddbProxy.close();
+            ec2.close();
+            ddb.close();
+        }
+    }
+
+    private Fixture fixture(LocalAws aws) {
+        f = new Fixture(aws).onNatAThenStopIt();
+        return f;
+    }
+
+    @Test
+    void aMoveIsOneClaimOneReplaceRouteAndOneTransactionForRecordAndHistory(LocalAws aws) {
+        Fixture f = fixture(aws);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        // Before: claim UpdateItem, ReplaceRoute, mark-applied UpdateItem, history PutItem. Now the record and its
+        // history are one TransactWriteItems. (PutItem: nat-a's target state; ModifyNetworkInterfaceAttribute:
+        // source/dest check off on nat-b before routing to it; PutEvents: the event.)
+        assertThat(aws.calls().mutations()).isEqualTo(Map.of("DynamoDb.UpdateItem", 1L, "Ec2.ReplaceRoute", 1L,
+                "DynamoDb.TransactWriteItems", 1L, "DynamoDb.PutItem", 1L, "Ec2.ModifyNetworkInterfaceAttribute", 1L,
+                "EventBridge.PutEvents", 1L));
+        f.assertConsistent();
+    }
+
+    // ---- ReplaceRoute fails after the claim: released at once, retried in the same invocation when transient ----
+
+    @Test
+    void replaceRouteThrottledThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", Fault.throttle(), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        // Before: the invocation reported FAILED and left its own claim PENDING; the route stayed on the stopped
+        // instance for the 60 s lease. Now the claim is released (FAILED + history) and retried on fresh state.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        assertThat(f.ec2Proxy.seen("ReplaceRoute")).isEqualTo(4);
+        f.assertConsistent();
+        assertThat(f.history()).filteredOn(h -> h.outcome() == HistoryEntry.Outcome.FAILED).singleElement()
+                .satisfies(h -> assertThat(h.error()).contains("RequestLimitExceeded"));
+        f.row("ReplaceRoute throttled (RequestLimitExceeded 503) x3", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void replaceRoute500ThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(500, "InternalError", "An internal error has occurred"), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        f.row("ReplaceRoute 500 InternalError x3", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void replaceRouteConnectionResetBeforeItReachedEc2IsRetriedInTheSameInvocation(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", new Fault.ResetBefore(), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        assertThat(f.ec2Proxy.forwarded("ReplaceRoute")).isEqualTo(1);
+        f.assertConsistent();
+        f.row("ReplaceRoute connection reset before reaching EC2 x3", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void replaceRouteForbiddenIsReleasedAtOnceAndTheNextReconcileApplies(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."), 1);
+
+        ReconcileResult r1 = f.reconcile("r1");
+
+        // A refusal is not retried in the invocation, but nothing is left PENDING: the next reconcile acts at once.
+        assertThat(r1.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.FAILED);
+        assertThat(f.record().status()).isEqualTo(Ownership.ClaimStatus.FAILED);
+        assertThat(f.record().target().instanceId()).as("the released record says what EC2 holds").isEqualTo(f.natA);
+        assertThat(f.events).hasSize(1);
+        ReconcileResult r2 = f.nextScheduled("r2");
+        assertThat(r2.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        assertThat(f.history()).filteredOn(h -> h.outcome() == HistoryEntry.Outcome.FAILED).hasSize(1);
+        f.row("ReplaceRoute 403 UnauthorizedOperation", 1, r1, r2);
+    }
+
+    // ---- ambiguous outcomes: resolved by reading back ----------------------------------------------------------
+
+    @Test
+    void replaceRouteThatReachedEc2WithEveryResponseLostIsConfirmedByReadingTheTable(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", new Fault.LostResponse(), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        // Before: history said FAILED, the record stayed PENDING forever, no event. Now the table is re-read: the
+        // change is there, so it is recorded APPLIED and announced, exactly once.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        assertThat(f.ec2Proxy.forwarded("ReplaceRoute")).isEqualTo(3);
+        f.assertConsistent();
+        assertThat(f.history()).noneMatch(h -> h.outcome() == HistoryEntry.Outcome.FAILED);
+        f.row("ReplaceRoute reached EC2, response lost (every attempt)", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void aClaimCommittedWhoseResponseWasLostIsRecognisedAsOurs(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ddbProxy.inject("UpdateItem", "claimId", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        // Before: the SDK's retry got ConditionalCheckFailed and took its own claim for another writer's
+        // (SUPERSEDED), leaving the route on the stopped instance for the lease, and that version had no history.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        assertThat(r.lostRaces()).isZero();
+        assertThat(f.ddbProxy.forwarded("UpdateItem")).isGreaterThanOrEqualTo(2);
+        f.assertConsistent();
+        f.row("claim committed, response lost (500 after commit)", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void aClaimWithEveryResponseLostIsFoundByReadingTheRecordBack(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ddbProxy.inject("UpdateItem", "claimId", new Fault.LostResponse(), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        f.row("claim committed, every response lost", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    // ---- recording the change fails ------------------------------------------------------------------------------
+
+    @Test
+    void settleThrottledThroughTheSdkRetriesIsRetriedOnceMoreInTheInvocation(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ddbProxy.inject("TransactWriteItems", Fault.throttle(), 3);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        f.row("markApplied+history (TransactWriteItems) ThrottlingException x3", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void settleThrottledForTheWholeInvocationIsConfirmedAndAnnouncedByTheNextReconcile(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ddbProxy.inject("TransactWriteItems", new Fault.Throttle("ProvisionedThroughputExceededException"), 6);
+
+        ReconcileResult r1 = f.reconcile("r1");
+
+        // Before: route moved, outcome and history FAILED, record PENDING forever, no event.
+        assertThat(r1.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.UNRECORDED);
+        assertThat(f.routeInstance()).isEqualTo(f.natB);
+        assertThat(f.events).as("not announced until recorded: the repair announces it, once").hasSize(1);
+        ReconcileResult r2 = f.nextScheduled("r2");
+        assertThat(r2.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.REPAIRED);
+        f.assertConsistent();
+        assertThat(f.history().get(0).recordedBy()).isEqualTo("r2");
+        assertThat(f.history().get(0).by()).isEqualTo("r1");
+        f.row("markApplied+history throttled for the whole invocation", 1, r1, r2);
+        assertThat(f.nextScheduled("r3").converged()).isTrue();
+    }
+
+    @Test
+    void settleCommittedWithA500ResponseIsRecognisedAsOurs(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ddbProxy.inject("TransactWriteItems", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
+
+        ReconcileResult r = f.reconcile("r1");
+
+        // Before (history as a separate PutItem): record APPLIED, outcome FAILED, that version's history lost.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        f.row("history write 500 after commit (now in the settle transaction)", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    // ---- slow calls: bounded by the invocation's deadline ---------------------------------------------------------
+
+    @Test
+    void fiveSecondsOfLatencyOnEveryCallStillFinishesInsideA60sInvocation(LocalAws aws) {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.latency("*", Duration.ofSeconds(5));
+        f.ddbProxy.latency("*", Duration.ofSeconds(5));
+
+        long start = System.nanoTime();
+        ReconcileResult r = CallDeadline.within(CallDeadline.forInvocation(Duration.ofSeconds(60)), () -> f.reconcile("r1"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        // Not a timing assertion: the reconcile returned (no call outlived the deadline, so none was cut off by
+        // Lambda mid-apply) and the route moved. The time is reported for BENCHMARKS.md.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        System.out.println("FAULT-ROW-TIME | 5 s latency on every call | reconcile took " + took.toMillis() + " ms");
+        f.row("5 s latency on every call (60 s invocation)", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    @Test
+    void withTooLittleTimeLeftNoClaimIsStarted(LocalAws aws) {
+        Fixture f = fixture(aws);
+        // Only the ownership listing is slow: the reconcile observes, but then has too little time left for a claim.
+        f.ddbProxy.inject("Query", "{\"S\":\"ROUTE\"}", new Fault.Latency(Duration.ofSeconds(2)), 1);
+
+        ReconcileResult r = CallDeadline.within(System.nanoTime() + Duration.ofSeconds(4).toNanos(), () -> f.reconcile("r1"));
+
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.DEFERRED);
+        assertThat(f.ddbProxy.seen("UpdateItem")).as("no claim").isZero();
+        assertThat(f.ec2Proxy.seen("ReplaceRoute")).isZero();
+        assertThat(f.nextScheduled("r2").actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+    }
+
+    // ---- a writer that vanished (the in-process half of the crash tests) -----------------------------------------
+
+    private Ownership deadWritersClaim(Fixture f) {
+        Ownership before = f.record();
+        RouteTarget natB = RouteTarget.eni(f.net.primaryEni(f.natB), f.natB);
+        return f.owners.claim(new OwnershipStore.Claim(f.key, "default-egress", natB, before.target(), before.version(),
+                f.clock.instant(), "dead-writer", "nat-a stopped", f.clock.instant().plus(ReconcileOptions.DEFAULT_CLAIM_BUDGET),
+                UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void aWriterKilledBetweenClaimAndReplaceRouteIsSupersededByTheNextReconcile(LocalAws aws) {
+        Fixture f = fixture(aws);
+        deadWritersClaim(f);
+
+        ReconcileResult before = f.reconcile("r-early");
+        assertThat(before.actions()).as("inside its deadline the writer may still act: hands off").isEmpty();
+
+        ReconcileResult r = f.nextScheduled("r1");
+
+        // Before: route on the stopped instance for the 66 s lease; the abandoned version had no history.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.RELEASED, Status.APPLIED);
+        f.assertConsistent();
+        assertThat(f.history()).filteredOn(h -> h.outcome() == HistoryEntry.Outcome.ABANDONED).singleElement()
+                .satisfies(h -> {
+                    assertThat(h.by()).isEqualTo("dead-writer");
+                    assertThat(h.recordedBy()).isEqualTo("r1");
+                });
+        f.row("writer killed between claim and ReplaceRoute", 1, r);
+    }
+
+    @Test
+    void aWriterKilledAfterItsReplaceRouteReachedEc2IsConfirmedRecordedAndAnnounced(LocalAws aws) {
+        Fixture f = fixture(aws);
+        deadWritersClaim(f);
+        aws.ec2().replaceRoute(b -> b.routeTableId(f.rtb).destinationCidrBlock("0.0.0.0/0").networkInterfaceId(f.net.primaryEni(f.natB)));
+
+        ReconcileResult r = f.nextScheduled("r1");
+
+        // Before: route right, but the record stayed PENDING for good and nothing repaired it.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.REPAIRED);
+        f.assertConsistent();
+        assertThat(f.history().get(0)).satisfies(h -> {
+            assertThat(h.by()).isEqualTo("dead-writer");
+            assertThat(h.recordedBy()).isEqualTo("r1");
+        });
+        f.row("writer killed after ReplaceRoute reached EC2", 1, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    // ---- pins are not claims -------------------------------------------------------------------------------------
+
+    @Test
+    void aPinWrittenWhileAnApplyIsInFlightNeitherBlocksNorKeepsIt(LocalAws aws) throws Exception {
+        Fixture f = fixture(aws);
+        f.ec2Proxy.inject("ReplaceRoute", new Fault.Hold(), 1);
+        CompletableFuture<ReconcileResult> running = CompletableFuture.supplyAsync(() -> f.reconcile("r1"));
+        assertThat(f.ec2Proxy.awaitHeld(Duration.ofSeconds(60))).isTrue();
+
+        Ownership inFlight = f.record();
+        assertThat(inFlight.status()).isEqualTo(Ownership.ClaimStatus.PENDING);
+        Ownership.Pin pin = new Ownership.Pin(f.natB, f.clock.instant().plus(Duration.ofHours(1)), false, "alice", "maintenance");
+        Ownership pinned = f.owners.setPin(f.key, "default-egress", inFlight.version(), pin, "alice", f.clock.instant());
+        assertThat(pinned.status()).isEqualTo(Ownership.ClaimStatus.PENDING);
+        f.ec2Proxy.release();
+        ReconcileResult r = running.get(120, TimeUnit.SECONDS);
+
+        // Before: the pin kept status PENDING and bumped the version mark-applied was conditional on, so the writer
+        // could not record its change, and every later pin restarted the 60 s "claim in flight" block.
+        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
+        f.assertConsistent();
+        assertThat(f.record().pin()).isEqualTo(pin);
+        assertThat(f.record().version()).isEqualTo(pinned.version());
+        f.row("pin written while an apply is in flight", 0, r);
+        assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.vpcroutefailover.lab;
+
+import io.github.vpcroutefailover.app.ProbeCycle;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.net.CheckProber;
+import io.github.vpcroutefailover.probe.ProbeLoop;
+import io.github.vpcroutefailover.ports.ProbeMetrics;
+import io.github.vpcroutefailover.probe.ProbeSettings;
+import io.github.vpcroutefailover.probe.ProbeTarget;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This project in the lab: the real probe loop ({@link ProbeLoop} with the real {@link CheckProber}, system clock and
+ * sleeper) inside {@link ProbeCycle}, reconciling through the real {@code Reconciler} against moto and DynamoDB Local.
+ * Invocations follow the production schedule: one a minute, each probing until
+ * {@link ProbeSettings#deadline} (the last 3 s of each minute nobody probes, as in production).
+ */
+final class ProjectFailover implements FailoverUnderTest {
+    private final LabVpc vpc;
+    private final FailoverConfig config;
+    private final ProbeSettings settings;
+    private final Duration interval;
+    private final int rise;
+    private final CheckProber prober = new CheckProber();
+    private final ProbeCycle cycle;
+    private final AtomicInteger invocations = new AtomicInteger();
+    private final AtomicInteger failedInvocations = new AtomicInteger();
+    private volatile Thread runner;
+
+    ProjectFailover(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout) {
+        this(vpc, vpc.tcpConfig(interval, rise, fall, timeout), interval, rise);
+    }
+
+    /** @param config the config to run; {@code interval} and {@code rise} must be its checks' */
+    ProjectFailover(LabVpc vpc, FailoverConfig config, Duration interval, int rise) {
+        this.vpc = vpc;
+        this.interval = interval;
+        this.rise = rise;
+        this.config = config;
+        this.settings = ProbeSettings.defaults().withInterval(interval);
+        prober.warmUp();
+        ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())
+                .metrics(ProbeMetrics.NONE).probeAz(vpc.net.zone(0));
+        this.cycle = new ProbeCycle(vpc.reconciler(Clock.systemUTC()), loop,
+                t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()));
+    }
+
+    @Override
+    public String name() {
+        return "vpc-route-failover";
+    }
+
+    @Override
+    public void start() {
+        runner = Thread.ofPlatform().daemon().name("lab-probe").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                Instant start = Instant.now();
+                try {
+                    cycle.run(config, "lab:" + invocations.incrementAndGet(), settings.deadline(start, Duration.ofSeconds(60)));
+                } catch (RuntimeException e) {
+                    failedInvocations.incrementAndGet();
+                }
+                long wait = Duration.between(Instant.now(), start.plusSeconds(60)).toMillis();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public Duration period() {
+        return interval;
+    }
+
+    @Override
+    public void afterHeal(String healedNat) throws InterruptedException {
+        // rise passes at the probe interval, plus one interval of slack: HEALTHY again before the next fault.
+        Thread.sleep(interval.multipliedBy(rise + 1).plusMillis(500).toMillis());
+    }
+
+    int invocations() {
+        return invocations.get();
+    }
+
+    int failedInvocations() {
+        return failedInvocations.get();
+    }
+
+    @Override
+    public void close() {
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cycle.close();
+        prober.close();
+    }
+}
