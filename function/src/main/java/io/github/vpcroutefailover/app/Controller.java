@@ -257,9 +257,10 @@ public final class Controller {
             LOG.atDebug().addKeyValue("event", "ignored").addKeyValue("instance", instanceId).log(reason + " for an instance we do not manage");
             return Outcome.ignored("instance " + instanceId + " is not a target of any managed route");
         }
-        // Health and drains are kept per candidate key (the hop's key), which is not always the instance id.
-        List<String> keys = candidates(config).stream().filter(c -> instanceId.equals(c.target().instanceId()))
-                .map(Candidate::key).distinct().toList();
+        // Health and drains are kept per candidate key, the hop's key: for every hop behind an instance (the instance
+        // itself or an ENI attached to it) that key is the instance id (RouteTarget#key). So no observation is needed
+        // here; the reconcile below is this path's one read of the world (it used to observe twice).
+        List<String> keys = List.of(instanceId);
         Map<String, TargetState> states = targetStates.load(keys);
         for (String key : keys) {
             TargetState state = states.get(key);

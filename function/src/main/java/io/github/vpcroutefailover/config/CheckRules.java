@@ -28,8 +28,12 @@ import java.util.regex.Pattern;
  * Validation of the {@code checks:} section: one check definition per name, by type.
  */
 final class CheckRules extends ConfigFields {
-    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
-    static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** One probe round a second (BENCHMARKS.md "Probe: detection at the defaults"). */
+    static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** A TCP handshake in a VPC takes well under a millisecond; 300 ms (two handshakes of 150 ms) is generous. */
+    static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(300);
+    /** An HTTP check also waits for the application's answer. */
+    static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofMillis(500);
     static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
     private static final List<String> CHECK_TYPES = List.of("agent", "tcp", "http", "ec2-status", "alarm");
     private static final Map<String, List<String>> CHECK_KEYS = Map.of(
@@ -84,7 +88,7 @@ final class CheckRules extends ConfigFields {
             }
             case "tcp" -> {
                 int port = port(n, path, "port", null);
-                Duration[] ti = timeoutInterval(n, path);
+                Duration[] ti = timeoutInterval(n, path, DEFAULT_PROBE_TIMEOUT);
                 yield new CheckSpec.Tcp(name, port, ti[0], ti[1], rise, fall);
             }
             case "http" -> {
@@ -99,7 +103,7 @@ final class CheckRules extends ConfigFields {
                 }
                 int status = intIn(n, path, "expectStatus", 200, 100, 599, "an HTTP status code such as 200 or 204");
                 String body = string(n, path, "bodyContains", null);
-                Duration[] ti = timeoutInterval(n, path);
+                Duration[] ti = timeoutInterval(n, path, DEFAULT_HTTP_TIMEOUT);
                 yield new CheckSpec.Http(name, scheme, port, p, status, body, ti[0], ti[1], rise, fall);
             }
             case "ec2-status" -> new CheckSpec.Ec2Status(name, bool(n, path, "statusChecks", true), rise, fall);
@@ -114,8 +118,8 @@ final class CheckRules extends ConfigFields {
         return ok && problems.size() == before ? spec : null;
     }
 
-    Duration[] timeoutInterval(JsonNode n, String path) {
-        Duration timeout = duration(n, path, "timeout", DEFAULT_PROBE_TIMEOUT);
+    Duration[] timeoutInterval(JsonNode n, String path, Duration defaultTimeout) {
+        Duration timeout = duration(n, path, "timeout", defaultTimeout);
         Duration interval = duration(n, path, "interval", DEFAULT_PROBE_INTERVAL);
         if (timeout != null && interval != null && timeout.compareTo(interval) >= 0) {
             String where = n.has("timeout") ? YamlTree.child(path, "timeout") : YamlTree.child(path, "interval");

@@ -64,20 +64,105 @@ public final class Components {
         }
     }
 
-    /** One client per service; built by {@link #fromEnvironment} with our timeouts, or by tests against the emulators. */
-    public record Clients(Ec2Client ec2, DynamoDbClient dynamoDb, CloudWatchClient cloudWatch, EventBridgeClient eventBridge,
-                          AutoScalingClient autoScaling) {
+    /**
+     * One client per service. Production clients are built on first use ({@link #fromEnvironment}): a cold start pays
+     * only for the services its path calls (a converged scheduled reconcile never builds the Auto Scaling or
+     * EventBridge client; building an SDK client loads hundreds of classes, BENCHMARKS.md "Cold controller"). EC2 and
+     * DynamoDB, which every path uses, are built at once, during Lambda's init. Tests pass ready clients.
+     */
+    public static final class Clients {
+        private final Memo<Ec2Client> ec2;
+        private final Memo<DynamoDbClient> dynamoDb;
+        private final Memo<CloudWatchClient> cloudWatch;
+        private final Memo<EventBridgeClient> eventBridge;
+        private final Memo<AutoScalingClient> autoScaling;
+
+        /** Ready clients (tests, against the emulators). */
+        public Clients(Ec2Client ec2, DynamoDbClient dynamoDb, CloudWatchClient cloudWatch, EventBridgeClient eventBridge,
+                       AutoScalingClient autoScaling) {
+            this(() -> Objects.requireNonNull(ec2, "ec2"), () -> Objects.requireNonNull(dynamoDb, "dynamoDb"),
+                    () -> Objects.requireNonNull(cloudWatch, "cloudWatch"), () -> Objects.requireNonNull(eventBridge, "eventBridge"),
+                    () -> Objects.requireNonNull(autoScaling, "autoScaling"));
+        }
+
+        /** Each client built by its supplier on first use, at most once. */
+        public Clients(Supplier<Ec2Client> ec2, Supplier<DynamoDbClient> dynamoDb, Supplier<CloudWatchClient> cloudWatch,
+                       Supplier<EventBridgeClient> eventBridge, Supplier<AutoScalingClient> autoScaling) {
+            this.ec2 = new Memo<>(ec2);
+            this.dynamoDb = new Memo<>(dynamoDb);
+            this.cloudWatch = new Memo<>(cloudWatch);
+            this.eventBridge = new Memo<>(eventBridge);
+            this.autoScaling = new Memo<>(autoScaling);
+        }
+
         /** Real clients; endpoints, region and credentials come from the SDK's default chains (AWS_ENDPOINT_URL_* too). */
         public static Clients fromEnvironment() {
-            return new Clients(AwsClients.ec2(), AwsClients.dynamoDb(),
-                    AwsClients.tune(CloudWatchClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
-                    AwsClients.tune(EventBridgeClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
-                    AwsClients.tune(AutoScalingClient.builder().httpClient(http()), RetryMode.STANDARD).build());
+            Clients c = new Clients(AwsClients::ec2, AwsClients::dynamoDb,
+                    () -> AwsClients.tune(CloudWatchClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
+                    () -> AwsClients.tune(EventBridgeClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
+                    () -> AwsClients.tune(AutoScalingClient.builder().httpClient(http()), RetryMode.STANDARD).build());
+            c.ec2();
+            c.dynamoDb();
+            return c;
+        }
+
+        public Ec2Client ec2() {
+            return ec2.get();
+        }
+
+        public DynamoDbClient dynamoDb() {
+            return dynamoDb.get();
+        }
+
+        public CloudWatchClient cloudWatch() {
+            return cloudWatch.get();
+        }
+
+        public EventBridgeClient eventBridge() {
+            return eventBridge.get();
+        }
+
+        public AutoScalingClient autoScaling() {
+            return autoScaling.get();
+        }
+
+        /** Builds every client now (SnapStart: before the snapshot, so that a restored environment has them all). */
+        public void buildAll() {
+            ec2();
+            dynamoDb();
+            cloudWatch();
+            eventBridge();
+            autoScaling();
         }
 
         private static software.amazon.awssdk.http.SdkHttpClient http() {
             return software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
                     .connectionTimeout(java.time.Duration.ofSeconds(2)).socketTimeout(java.time.Duration.ofSeconds(10)).build();
+        }
+    }
+
+    /** A value built once, on first use; concurrent first uses wait for the one building it. */
+    static final class Memo<T> implements Supplier<T> {
+        private final Supplier<T> build;
+        private volatile T value;
+
+        Memo(Supplier<T> build) {
+            this.build = Objects.requireNonNull(build, "build");
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = Objects.requireNonNull(build.get(), "built value");
+                        value = v;
+                    }
+                }
+            }
+            return v;
         }
     }
 
@@ -102,14 +187,26 @@ public final class Components {
                         new AlarmHealthSource(clients.cloudWatch(), c.checks())))
                 .alarms(name -> clients.cloudWatch().describeAlarms(r -> r.alarmNames(name)).metricAlarms().stream()
                         .findFirst().map(a -> a.stateValueAsString()).orElse(null))
-                .lifecycle(new AutoScalingLifecycleActions(clients.autoScaling()))
+                .lifecycle(lifecycle(clients))
                 .lifecycleHook(settings.lifecycleHook())
-                .notifier(new EventBridgeRouteChangeNotifier(clients.eventBridge(), settings.eventBus()))
+                .notifier(notifier(clients, settings.eventBus()))
                 .listener(listener)
                 .alarmPrefix(settings.alarmPrefix())
                 .clock(clock)
                 .build();
         this.manual = new ManualActions(controller);
+    }
+
+    /** Auto Scaling is only called for our lifecycle hook's actions: its client is built then, not at every cold start. */
+    private static io.github.vpcroutefailover.ports.LifecycleActions lifecycle(Clients clients) {
+        Memo<AutoScalingLifecycleActions> actions = new Memo<>(() -> new AutoScalingLifecycleActions(clients.autoScaling()));
+        return (group, hook, token, instanceId) -> actions.get().completeTerminate(group, hook, token, instanceId);
+    }
+
+    /** EventBridge is only called when routes changed: its client is built then. */
+    private static io.github.vpcroutefailover.ports.RouteChangeNotifier notifier(Clients clients, String eventBus) {
+        Memo<EventBridgeRouteChangeNotifier> notifier = new Memo<>(() -> new EventBridgeRouteChangeNotifier(clients.eventBridge(), eventBus));
+        return changes -> notifier.get().routesChanged(changes);
     }
 
     /** Production wiring: real clients, settings from the environment, the config file loaded once and kept. */

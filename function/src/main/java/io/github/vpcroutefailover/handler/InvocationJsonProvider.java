@@ -7,7 +7,7 @@ import net.logstash.logback.composite.AbstractJsonProvider;
 
 /**
  * Adds {@code requestId} (the Lambda request id) and {@code coldStart} (true/false) to every function log line
- * while an invocation runs (logback.xml); lines logged during init or SnapStart priming have neither.
+ * while an invocation runs (added to the encoder by logging.JsonLogConfigurator); lines logged during init or SnapStart priming have neither.
  */
 public final class InvocationJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
     @Override

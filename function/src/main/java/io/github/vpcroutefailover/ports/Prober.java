@@ -17,7 +17,7 @@ public interface Prober {
     }
 
     /** A probe's timeout when its check sets none (or a non-positive one). */
-    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    Duration DEFAULT_TIMEOUT = Duration.ofMillis(300);
 
     /** The timeout a prober applies for a configured one (null, zero or negative: {@link #DEFAULT_TIMEOUT}). */
     static Duration timeoutOf(Duration configured) {

@@ -113,6 +113,8 @@ public final class ProbeLoop implements AutoCloseable {
         long lastSlot = Long.MIN_VALUE;
         CheckState state;
         int probes;
+        /** Its last probe failed and it is still short of fall: re-probed after confirmSpacing, not at its next slot. */
+        boolean confirming;
 
         Slot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
             this.target = target;
@@ -136,6 +138,7 @@ public final class ProbeLoop implements AutoCloseable {
         private boolean fallUndelivered;
         private boolean riseUndelivered;
         private int rounds;
+        private int confirmRounds;
         private int skipped;
         private int failedCalls;
         private int recoveredCalls;
@@ -175,6 +178,10 @@ public final class ProbeLoop implements AutoCloseable {
                     break;
                 }
                 Instant slotTime = start.plus(interval.multipliedBy(slotIndex));
+                if (!confirmations(slotTime)) {
+                    stop = ProbeRun.Stop.INTERRUPTED;
+                    break;
+                }
                 Instant now = clock.instant();
                 if (now.isBefore(slotTime)) {
                     try {
@@ -208,12 +215,46 @@ public final class ProbeLoop implements AutoCloseable {
                 }
                 slotIndex = next;
             }
-            LOG.info("probe loop finished", kv("rounds", rounds), kv("skippedSlots", skipped), kv("stop", stop),
+            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("stop", stop),
                     kv("undelivered", pending.size()), kv("probeAz", probeAz));
             return result(stop);
         }
 
-        /** Runs one round; false when interrupted. */
+        /**
+         * Fast confirmation rounds before the regular slot at {@code nextRegular}: only the checks whose last probe
+         * failed short of fall, each {@code confirmSpacing} after the previous round, while one still ends before the
+         * regular round (which probes them anyway) and the deadline. Bounded: every round either ends a streak (a pass)
+         * or adds a failure, and at fall the check stops confirming. False when interrupted.
+         */
+        private boolean confirmations(Instant nextRegular) {
+            Duration spacing = settings.confirmSpacing();
+            if (spacing == null) {
+                return true;
+            }
+            while (true) {
+                List<Slot> confirming = slots.stream().filter(s -> s.confirming).toList();
+                if (confirming.isEmpty()) {
+                    return true;
+                }
+                Instant at = clock.instant().plus(spacing);
+                Duration longest = confirming.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
+                if (!at.plus(longest).isBefore(nextRegular) || at.plus(longest).isAfter(deadline)) {
+                    return true;
+                }
+                try {
+                    sleeper.sleep(Duration.between(clock.instant(), at));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                if (!round(clock.instant(), -1, confirming)) {
+                    return false;
+                }
+                confirmRounds++;
+            }
+        }
+
+        /** Runs one round ({@code slotIndex < 0}: a confirmation round, off the regular schedule); false when interrupted. */
         private boolean round(Instant at, long slotIndex, List<Slot> due) {
             CompletionService<ProbeResult> completions = new ExecutorCompletionService<>(pool);
             Map<Future<ProbeResult>, Slot> inFlight = new IdentityHashMap<>();
@@ -221,7 +262,9 @@ public final class ProbeLoop implements AutoCloseable {
             boolean fell = false;
             Duration longest = Duration.ZERO;
             for (Slot slot : due) {
-                slot.lastSlot = slotIndex;
+                if (slotIndex >= 0) {
+                    slot.lastSlot = slotIndex;
+                }
                 slot.probes++;
                 String address = slot.target.address();
                 if (address == null) {
@@ -308,6 +351,7 @@ public final class ProbeLoop implements AutoCloseable {
             CheckState before = slot.state;
             CheckState after = HealthEvaluator.step(before, slot.check, observation);
             slot.state = after;
+            slot.confirming = !result.passed() && after.health() != Health.UNHEALTHY;
             pending.add(observation);
             samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
             if (before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) {

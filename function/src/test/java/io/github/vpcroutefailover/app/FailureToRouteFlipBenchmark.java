@@ -36,7 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Failure-to-ROUTE-FLIP in real time: a real TCP listener on 127.0.0.1 behind the NAT instance that holds table a is
  * killed, and we measure until the ReplaceRoute that moves table a has returned from moto (after the claim in DynamoDB
- * Local). Real ProbeLoop, CheckProber, system clock and sleeper; interval 1 s, fall 2, timeout 500 ms. Not part of the
+ * Local). Real ProbeLoop, CheckProber, system clock and sleeper, at the DEFAULT settings (a tcp check with only its
+ * port, {@link ProbeSettings#defaults()}); {@code -Dvrf.bench.failure=dropped} makes the listener drop SYNs instead of
+ * refusing. Not part of the
  * normal build (the name matches neither Surefire's nor Failsafe's patterns, and it needs {@code -Dvrf.bench=true});
  * see docs/bench-probe.md for the command.
  */
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalAwsExtension.class)
 class FailureToRouteFlipBenchmark {
     private static final int RUNS = Integer.getInteger("vrf.bench.runs", 20);
+    /** {@code refused} (the listener is closed: RST at once) or {@code dropped} (SYNs dropped: connects time out). */
+    private static final String FAILURE = System.getProperty("vrf.bench.failure", "refused");
 
     /** A route write that returned: which table, to what, when (System.nanoTime). */
     record Flip(String routeTableId, String targetId, long at) {
@@ -59,8 +63,8 @@ class FailureToRouteFlipBenchmark {
                     version: 1
                     vpc: %s
                     checks:
-                      tcp-a: {type: tcp, port: %d, timeout: 500ms, interval: 1s, rise: 2, fall: 2}
-                      tcp-b: {type: tcp, port: %d, timeout: 500ms, interval: 1s, rise: 2, fall: 2}
+                      tcp-a: {type: tcp, port: %d}
+                      tcp-b: {type: tcp, port: %d}
                     targets:
                       nat-a: {instance: %s, checks: [tcp-a], sourceDestCheck: fix}
                       nat-b: {instance: %s, checks: [tcp-b], sourceDestCheck: fix}
@@ -98,7 +102,7 @@ class FailureToRouteFlipBenchmark {
             };
             Reconciler reconciler = Reconciler.builder().routeTables(recording).instances(new Ec2Instances(s.ec2))
                     .ownership(s.owners).targetStates(s.states).clock(Clock.systemUTC()).build();
-            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(ProbeSettings.defaults().withInterval(java.time.Duration.ofSeconds(1)))
+            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(ProbeSettings.defaults())
                     .clock(Clock.systemUTC()).metrics(ProbeMetrics.NONE).probeAz(s.net.zone(0));
             try (ProbeCycle cycle = new ProbeCycle(reconciler, loop, t -> new ProbeTarget(t.key(), "127.0.0.1", t.checks()))) {
                 Thread runner = Thread.ofPlatform().daemon().name("bench-probe").start(() ->
@@ -113,8 +117,13 @@ class FailureToRouteFlipBenchmark {
                     // A random phase relative to the probe schedule.
                     Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
                     flips.clear();
-                    victim.kill();
-                    long killedAt = System.nanoTime();
+                    long killedAt;
+                    if (FAILURE.equals("dropped")) {
+                        killedAt = victim.drop();
+                    } else {
+                        victim.kill();
+                        killedAt = System.nanoTime();
+                    }
                     Flip flip = awaitFlip(flips, s.rtbA, to, 15);
                     if (i > 0) { // run 0 warms up the JIT on the failover path; not counted
                         millis.add((flip.at() - killedAt) / 1e6);
@@ -128,12 +137,13 @@ class FailureToRouteFlipBenchmark {
                 Collections.sort(sorted);
                 int n = sorted.size();
                 double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+                double p90 = sorted.get(Math.min(n - 1, (int) Math.ceil(0.9 * n) - 1));
                 String report = String.format(Locale.ROOT,
-                        "failure-to-route-flip over %d runs (interval 1 s, fall 2, timeout 500 ms, moto + DynamoDB Local): median %.0f ms, max %.0f ms, min %.0f ms%nall (ms): %s%n",
-                        n, median, sorted.getLast(), sorted.getFirst(),
+                        "failure-to-route-flip, %s, over %d runs (DEFAULT settings: tcp check with port only, ProbeSettings.defaults(); moto + DynamoDB Local): median %.0f ms, p90 %.0f ms, max %.0f ms, min %.0f ms%nall (ms): %s%n",
+                        FAILURE, n, median, p90, sorted.getLast(), sorted.getFirst(),
                         millis.stream().map(m -> String.format(Locale.ROOT, "%.0f", m)).toList());
                 System.out.print(report);
-                Files.writeString(Path.of("target", "bench-route-flip.txt"), report);
+                Files.writeString(Path.of("target", "bench-route-flip-" + FAILURE + ".txt"), report);
                 assertThat(n).isEqualTo(RUNS);
             }
         }

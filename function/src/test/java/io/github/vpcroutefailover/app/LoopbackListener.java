@@ -10,6 +10,8 @@ import java.net.Socket;
 final class LoopbackListener implements AutoCloseable {
     private final int port;
     private volatile ServerSocket socket;
+    private final java.util.List<Socket> fillers = new java.util.ArrayList<>();
+    private volatile boolean paused;
 
     private LoopbackListener(ServerSocket socket) {
         this.socket = socket;
@@ -33,8 +35,41 @@ final class LoopbackListener implements AutoCloseable {
         socket.close();
     }
 
-    /** Listens on the same port again. */
+    /**
+     * Stops answering without refusing, as a dead NAT does: the listener stops accepting and its accept queue is
+     * filled, so the kernel drops every further SYN and a connect times out. {@link #revive} lets it accept again.
+     *
+     * @return {@link System#nanoTime()} when SYNs started being dropped (the start of the first connect that timed out)
+     */
+    long drop() throws IOException {
+        paused = true;
+        for (int i = 0; i < 512; i++) {
+            Socket f = new Socket();
+            long at = System.nanoTime();
+            try {
+                f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                fillers.add(f);
+            } catch (java.net.SocketTimeoutException full) {
+                f.close();
+                return at;
+            }
+        }
+        throw new IllegalStateException("accept queue of port " + port + " never filled up; cannot drop SYNs");
+    }
+
+    /** Listens on the same port again (after a kill), or accepts again (after a drop). */
     void revive() throws IOException {
+        if (paused) {
+            for (Socket f : fillers) {
+                f.close();
+            }
+            fillers.clear();
+            synchronized (this) {
+                paused = false;
+                notifyAll();
+            }
+            return;
+        }
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -42,9 +77,18 @@ final class LoopbackListener implements AutoCloseable {
         serve(s);
     }
 
-    private static void serve(ServerSocket s) {
+    private void serve(ServerSocket s) {
         Thread t = new Thread(() -> {
             while (!s.isClosed()) {
+                synchronized (this) {
+                    while (paused && !s.isClosed()) {
+                        try {
+                            wait(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
                 try (Socket c = s.accept()) {
                     c.getInputStream().available();
                 } catch (IOException e) {

@@ -165,7 +165,7 @@ class ProbeFailoverIT {
             CountingProber prober = new CountingProber(real);
             // The route table's state is sampled at every sleep between rounds: which round's trigger flipped it.
             List<String> hopBeforeRound = new CopyOnWriteArrayList<>();
-            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(ProbeSettings.defaults().withInterval(Duration.ofSeconds(1)))
+            ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(ProbeSettings.defaults().withInterval(Duration.ofSeconds(1)).withConfirmSpacing(null)) // counts regular rounds
                     .clock(s.clock).metrics(ProbeMetrics.NONE).probeAz(s.net.zone(0))
                     .sleeper(d -> {
                         hopBeforeRound.add(prober.count("tcp-a", "fail") + ":" + s.hop(s.rtbA, DEFAULT));

@@ -98,8 +98,8 @@ class ConfigLoaderTest {
                   tgw: {transitGateway: tgw-0123456789abcdef0, checks: [al]}
                   x: {eni: eni-0123456789abcdef0, checks: [t, h, g]}
                 """, "inline");
-        assertThat(c.checks().get("t")).isEqualTo(new CheckSpec.Tcp("t", 443, Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 3));
-        assertThat(c.checks().get("h")).isEqualTo(new CheckSpec.Http("h", "https", 443, "/", 200, null, Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 3));
+        assertThat(c.checks().get("t")).isEqualTo(new CheckSpec.Tcp("t", 443, Duration.ofMillis(300), Duration.ofSeconds(1), 2, 3));
+        assertThat(c.checks().get("h")).isEqualTo(new CheckSpec.Http("h", "https", 443, "/", 200, null, Duration.ofMillis(500), Duration.ofSeconds(1), 2, 3));
         assertThat(c.checks().get("g")).isEqualTo(new CheckSpec.Agent("g", "g", Duration.ofSeconds(30), 2, 3));
         assertThat(c.routes()).isEmpty();
         assertThat(c.targets().get("tgw")).isEqualTo(new TargetSpec.Gateway("tgw", TargetKind.TRANSIT_GATEWAY, "tgw-0123456789abcdef0", List.of("al")));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Every function log line of an invocation carries requestId and coldStart, through the real logback.xml encoder. */
+/** Every function log line of an invocation carries requestId and coldStart, through the real encoder (logging.JsonLogConfigurator). */
 class InvocationLoggingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +25,7 @@ class InvocationLoggingTest {
                 (proxy, method, args) -> method.getName().equals("getAwsRequestId") ? requestId : null);
     }
 
-    /** Encodes a line with the JSON appender's encoder exactly as logback.xml configures it. */
+    /** Encodes a line with the JSON appender's encoder exactly as JsonLogConfigurator configures it. */
     private static JsonNode logLine(String message) throws Exception {
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

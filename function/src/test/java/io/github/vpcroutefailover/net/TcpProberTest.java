@@ -45,7 +45,7 @@ class TcpProberTest {
             ProbeResult result = prober.probe(LOOPBACK, tcp("ssh", hanging.port(), 300, 2000, 2, 3));
 
             assertThat(result.passed()).isFalse();
-            assertThat(result.detail()).isEqualTo("timed out after 300 ms connecting to 127.0.0.1:" + hanging.port());
+            assertThat(result.detail()).isEqualTo("timed out after 300 ms connecting to 127.0.0.1:" + hanging.port() + " (2 handshakes)");
             assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
         }
     }

@@ -58,7 +58,8 @@ class ProbeLoopTest {
 
     private static ProbeLoop.Builder loop(FakeClock clock, Sleeper sleeper, FailoverTrigger trigger) {
         return ProbeLoop.builder().prober(prober).clock(clock).sleeper(sleeper).trigger(trigger)
-                .settings(ProbeSettings.defaults().withInterval(ONE_SECOND)).probeAz("eu-west-1a");
+                // Regular rounds only: these tests count probes per round. Fast confirmation: NoFlapSimulationTest.
+                .settings(ProbeSettings.defaults().withInterval(ONE_SECOND).withConfirmSpacing(null)).probeAz("eu-west-1a");
     }
 
     private static void restart(TcpListener listener) {
@@ -212,7 +213,7 @@ class ProbeLoopTest {
                     new ProbeTarget("i-good-1", LOOPBACK, List.of(tcp("tcp", good.port(), 400, 1000, 2, 2))),
                     new ProbeTarget("i-good-2", LOOPBACK, List.of(tcp("tcp", good.port(), 400, 1000, 2, 2))));
             try (ProbeLoop probe = ProbeLoop.builder().prober(prober).clock(clock).sleeper(new FakeSleeper(clock))
-                    .settings(ProbeSettings.defaults().withInterval(ONE_SECOND).withMaxConcurrency(maxConcurrency)).build()) {
+                    .settings(ProbeSettings.defaults().withInterval(ONE_SECOND).withMaxConcurrency(maxConcurrency).withConfirmSpacing(null)).build()) {
                 return probe.run(targets, Map.of(), start.plusSeconds(8));
             }
         }
@@ -294,7 +295,8 @@ class ProbeLoopTest {
         });
         Prober refused = (address, check) -> ProbeResult.fail(Duration.ZERO, "connection refused");
         ProbeRun run;
-        try (ProbeLoop probe = ProbeLoop.builder().prober(refused).clock(clock).sleeper(sleeper).trigger(flaky).build()) {
+        try (ProbeLoop probe = ProbeLoop.builder().prober(refused).clock(clock).sleeper(sleeper).trigger(flaky)
+                .settings(ProbeSettings.defaults().withConfirmSpacing(null)).build()) { // counts regular rounds
             run = probe.run(List.of(new ProbeTarget("i-a", "10.0.0.1", List.of(tcp("tcp", 22, 500, 1000, 2, 2)))), Map.of(), T0.plusSeconds(6));
         }
 
