@@ -85,6 +85,7 @@ class AgentTarballIT {
             ProcessBuilder pb = new ProcessBuilder(SigtermDrainIT.java(), "-XX:+UseSerialGC", "-jar", installedJar.toString(), "run",
                     "--config", runConfig.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(aws.environment());
+            pb.environment().put(io.github.vpcroutefailover.agent.aws.AwsSettings.ALLOW_HTTP_ENDPOINT, "true"); // the emulator is http
             Process agent = pb.start();
             CloudWatchClient reader = EmulatorCloudWatch.reader(aws);
             try {

@@ -106,6 +106,7 @@ public final class ProbeFixtures {
     public static final class TcpListener implements AutoCloseable {
         private int port;
         private ServerSocket server;
+        private Thread acceptor;
         private final AtomicInteger accepted = new AtomicInteger();
 
         private TcpListener(int port) throws IOException {
@@ -132,7 +133,7 @@ public final class ProbeFixtures {
             s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
             port = s.getLocalPort();
             server = s;
-            Thread acceptor = new Thread(() -> {
+            acceptor = new Thread(() -> {
                 while (!s.isClosed()) {
                     try (Socket c = s.accept()) {
                         accepted.incrementAndGet();
@@ -149,7 +150,17 @@ public final class ProbeFixtures {
         public synchronized void kill() {
             try {
                 server.close();
+                // The JDK defers closing a socket that another thread is blocked in accept() on until that thread
+                // has left accept(); until then the kernel still completes handshakes. On a loaded machine that took
+                // rounds, and probes passed after the "kill". Waiting for the acceptor makes the kill take effect now.
+                acceptor.join(10_000);
+                if (acceptor.isAlive()) {
+                    throw new IllegalStateException("listener on port " + port + " did not stop accepting within 10 s");
+                }
             } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         }
