@@ -12,6 +12,7 @@ import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
 import io.github.vpcroutefailover.domain.plan.RouteAction;
+import io.github.vpcroutefailover.domain.plan.RouteStatus;
 import io.github.vpcroutefailover.ports.RoutePlanner;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,11 @@ final class StandInPlanner implements RoutePlanner {
     public Plan plan(PlanInput in) {
         List<RouteAction> actions = new ArrayList<>();
         List<PlanNote> notes = new ArrayList<>();
+        // The port's contract: routes() lists every route the plan manages (the reconciler refuses a config that
+        // manages none as not fitting the VPC), so the stand-in reports each selected route, endorsing nothing.
+        List<RouteStatus> statuses = new ArrayList<>();
         for (RouteSpec route : in.config().routes()) {
             String want = wants.get(route.name());
-            if (want == null) {
-                continue;
-            }
             Optional<Candidate> desired = CandidateResolver.resolve(in.config(), in.instances(), in.enis()).forRoute(route).stream()
                     .filter(c -> c.targetName().equals(want)).findFirst();
             for (ObservedRouteTable table : in.tables()) {
@@ -52,6 +53,12 @@ final class StandInPlanner implements RoutePlanner {
                 }
                 RouteKey key = new RouteKey(table.id(), route.destination());
                 Ownership owner = in.ownership().get(key);
+                statuses.add(new RouteStatus(route.name(), key, table.zone(),
+                        table.route(route.destination()).map(ObservedRoute::target).orElse(null), false, null,
+                        owner == null ? 0 : owner.version(), List.of(), "stand-in planner"));
+                if (want == null) {
+                    continue;
+                }
                 if (owner != null && owner.status() == Ownership.ClaimStatus.PENDING
                         && owner.updatedAt().plus(in.claimLease()).isAfter(in.now())) {
                     notes.add(new PlanNote(PlanNote.Level.INFO, route.name(), key, "claim in flight by " + owner.updatedBy()));
@@ -71,7 +78,7 @@ final class StandInPlanner implements RoutePlanner {
                 }
             }
         }
-        return new Plan(actions, notes, List.of());
+        return new Plan(actions, notes, statuses);
     }
 
     private static boolean selected(RouteSpec route, ObservedRouteTable table) {
