@@ -75,6 +75,9 @@ public final class LocalBackend implements Backend {
         // Anything the handler or a library prints (log lines included) is diagnostics, not the answer.
         System.setOut(err);
         try {
+            // Checked first: inside the handler a missing table is just one more failed AWS call (an ok:false with a
+            // correlation id), and the operator of a local run needs the command that creates it instead.
+            components.clients().dynamoDb().describeTable(r -> r.tableName(components.settings().tableName()));
             return invoker.invoke(payload);
         } catch (BadRequestException e) {
             return error(e.field(), e.getMessage());

@@ -167,14 +167,16 @@ class VrfLocalIT {
             assertThat(JSON.readTree(unknown.out()).path("ok").asBoolean()).isFalse();
             assertThat(vrf.piped(local(w, "history", "no-such-route")).err()).contains("no route named 'no-such-route'");
 
-            // Register and deregister a route from a file.
+            // Register and deregister a route from a file. IAM lets registered routes change only tables tagged
+            // vrf-registrable=true (docs/deploy.md), so the route selects by that tag, as an operator's would.
+            aws.ec2().createTags(r -> r.resources(w.rtbA()).tags(t -> t.key("vrf-registrable").value("true")));
             Path route = dir.resolve("svc.yaml");
             Files.writeString(route, """
                     name: svc-vip
                     destination: 10.255.0.53
-                    routeTables: [{id: %s}]
+                    routeTables: [{tags: {vrf-registrable: "true"}}]
                     targets: [nat-a, nat-b]
-                    """.formatted(w.rtbA()));
+                    """);
             CliRun.Result reg = vrf.piped(local(w, "register", route.toString(), "--yes"));
             assertThat(reg.exit()).as(reg.err() + reg.out()).isZero();
             assertThat(vrf.terminal("", local(w, "status")).out()).contains("Registered at run time: svc-vip").contains("10.255.0.53/32");

@@ -25,9 +25,9 @@ class PrimingIT {
         assertThat(w.metrics).as("no EMF metric line from priming").isEmpty();
 
         JsonNode answer = Priming.scheduledReconcile(w.components().settings(), () -> io.github.vpcroutefailover.config.ConfigLoader.load(w.configFile), w.clock);
-        assertThat(answer.path("ok").asBoolean()).as(answer.toString()).isTrue();
-        assertThat(answer.path("trigger").asText()).isEqualTo("Scheduled");
-        assertThat(answer.path("reconcile").path("changes").size()).as("the empty canned world plans nothing").isZero();
+        // The canned EC2 answers hold no route table: the run observes everything, then refuses the VPC as missing.
+        assertThat(answer.path("ok").asBoolean()).as(answer.toString()).isFalse();
+        assertThat(answer.path("error").path("field").asText()).as(answer.toString()).isEqualTo("vpc");
         assertThat(aws.calls().snapshot()).isEmpty();
         // The world itself is untouched: the routes were never created.
         assertThat(w.hop(w.rtbA)).isNull();
