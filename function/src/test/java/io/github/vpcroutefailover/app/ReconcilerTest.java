@@ -117,17 +117,17 @@ class ReconcilerTest {
         TargetState rising2 = new TargetState("i-a", Map.of("tcp", new CheckState(Health.UNHEALTHY, 2, 0, T0, T0, "ok")), null, null, 4);
         TargetState drained = new TargetState("i-a", a.checks(), new TargetState.Drain("ops", T0, "patching"), T0, 4);
 
-        assertThat(Reconciler.sameForPlanning(a, later, checks)).isTrue();
-        assertThat(Reconciler.sameForPlanning(rising, rising2, checks)).as("a pass towards rise matters").isFalse();
-        assertThat(Reconciler.sameForPlanning(a, drained, checks)).isFalse();
-        assertThat(Reconciler.sameForPlanning(a, rising, checks)).isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, later, checks)).isTrue();
+        assertThat(TargetStateFolder.sameForPlanning(rising, rising2, checks)).as("a pass towards rise matters").isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, drained, checks)).isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, rising, checks)).isFalse();
     }
 
     @Test
     void enisOfObservedInstancesAreRecognisedAsThoseInstances() {
         ObservedRouteTable t = new ObservedRouteTable("rtb-a", "vpc-1", Map.of(), Set.of(), false, null,
                 List.of(new ObservedRoute(DEFAULT, RouteTarget.eni("eni-a", null), false, "CreateRoute")));
-        List<ObservedRouteTable> out = Reconciler.enrich(List.of(t), List.of(ec2.instance("i-a")), List.of());
+        List<ObservedRouteTable> out = WorldObserver.enrich(List.of(t), List.of(ec2.instance("i-a")), List.of());
         assertThat(out.get(0).routes().get(0).target()).isEqualTo(RouteTarget.eni("eni-a", "i-a"));
     }
 
