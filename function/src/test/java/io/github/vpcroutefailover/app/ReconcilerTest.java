@@ -22,7 +22,6 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.ClaimLostException;
 import io.github.vpcroutefailover.ports.HistoryEntry;
-import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.OwnershipStore;
 import io.github.vpcroutefailover.ports.RouteChangeException;
 import io.github.vpcroutefailover.ports.RouteTables;
@@ -132,7 +131,7 @@ class ReconcilerTest {
     }
 
     /** Route tables and instances in memory: two private tables whose default route points at i-a. */
-    static final class FakeEc2 implements RouteTables, Instances {
+    static final class FakeEc2 implements RouteTables, InstancesById {
         final Map<String, Map<Destination, RouteTarget>> tables = new ConcurrentHashMap<>();
         final AtomicInteger mutations = new AtomicInteger();
         final AtomicInteger metAtRendezvous = new AtomicInteger();
@@ -200,21 +199,6 @@ class ReconcilerTest {
         @Override
         public List<ObservedInstance> describeInstances(Collection<String> ids) {
             return ids.stream().sorted().map(this::instance).toList();
-        }
-
-        @Override
-        public List<ObservedInstance> findInstances(String vpcId, Map<String, String> tags) {
-            return List.of();
-        }
-
-        @Override
-        public List<ObservedEni> describeEnis(Collection<String> ids) {
-            return List.of();
-        }
-
-        @Override
-        public Set<String> impairedInstances(Collection<String> ids) {
-            return Set.of();
         }
 
         @Override
