@@ -247,7 +247,8 @@ final class ActionExecution {
 
     private Object change(RouteAction action, Ownership claimed) {
         long version = claimed.claim() == null ? claimed.version() : claimed.claim().version();
-        boolean forced = claimed.pin() != null && claimed.pin().force() && claimed.pin().activeAt(now);
+        // The plan's: the claim is conditional on the version the plan read, and setting a pin raises it.
+        boolean forced = action.forced();
         RouteTarget wanted = action.to() == null ? null : action.to().target();
         try {
             if (needsFix(action)) {

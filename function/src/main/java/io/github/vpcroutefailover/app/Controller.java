@@ -217,7 +217,7 @@ public final class Controller {
             }
             out.add(new RouteChangeNotifier.RouteChange(o.key().routeTableId(), o.key().destination().toString(), a.routeName(),
                     a.from(), fromName, a.to() == null ? null : a.to().target(), a.to() == null ? null : a.to().targetName(),
-                    a.reason(), o.version(), a.reason() != null && a.reason().contains("forced"), false, result.caller(), result.at()));
+                    a.reason(), o.version(), a.forced(), false, result.caller(), result.at()));
         }
         return out;
     }

@@ -86,8 +86,8 @@ final class Repairer {
         RouteTarget from = claim == null ? null : claim.from();
         RouteTarget claimed = o.target();
         RecordMachine.Repair decision = RecordMachine.repair(claimed, holds);
-        RouteAction action = action(o, from, claimed, claimVersion);
         boolean forced = o.pin() != null && o.pin().force() && o.updatedAt() != null && o.pin().activeAt(o.updatedAt());
+        RouteAction action = action(o, from, claimed, claimVersion, forced);
         Instant deadline = RecordMachine.deadlineOf(o, options.claimLease());
         if (decision == RecordMachine.Repair.CONFIRM) {
             HistoryEntry entry = new HistoryEntry(o.key(), o.routeName(), claimVersion, o.updatedAt(), o.updatedBy(), from, claimed,
@@ -115,14 +115,14 @@ final class Repairer {
         return Optional.of(new ActionOutcome(o.key(), action, Status.RELEASED, claimVersion, error));
     }
 
-    private RouteAction action(Ownership o, RouteTarget from, RouteTarget to, long version) {
+    private RouteAction action(Ownership o, RouteTarget from, RouteTarget to, long version, boolean forced) {
         if (to == null) {
             return new RouteAction.Delete(o.key(), o.routeName(), from, o.reason(), version - 1);
         }
         Candidate c = candidates.stream().filter(x -> x.target().sameHopAs(to)).findFirst()
                 .orElseGet(() -> new Candidate(to.key(), to, null, List.of(), false));
-        return from == null ? new RouteAction.Create(o.key(), o.routeName(), c, o.reason(), version - 1)
-                : new RouteAction.Replace(o.key(), o.routeName(), from, c, o.reason(), version - 1);
+        return from == null ? new RouteAction.Create(o.key(), o.routeName(), c, o.reason(), version - 1, forced)
+                : new RouteAction.Replace(o.key(), o.routeName(), from, c, o.reason(), version - 1, forced);
     }
 
     private void note(PlanNote.Level level, Ownership o, String message) {

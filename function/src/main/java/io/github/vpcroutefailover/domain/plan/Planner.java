@@ -67,13 +67,18 @@ public final class Planner {
     /**
      * @param endorsed the route as it is is what the planner wants (status shows it as desired)
      */
-    private record Decision(Kind kind, Candidate to, String reason, boolean endorsed, List<PlanNote> notes) {
+    private record Decision(Kind kind, Candidate to, String reason, boolean endorsed, boolean forced, List<PlanNote> notes) {
         static Decision keep(String reason, boolean endorsed, List<PlanNote> notes) {
-            return new Decision(Kind.KEEP, null, reason, endorsed, notes);
+            return new Decision(Kind.KEEP, null, reason, endorsed, false, notes);
         }
 
         static Decision set(Candidate to, String reason, List<PlanNote> notes) {
-            return new Decision(Kind.SET, to, reason, true, notes);
+            return new Decision(Kind.SET, to, reason, true, false, notes);
+        }
+
+        /** A move to a pinned target; {@code forced}: the pin was set with force. */
+        static Decision pinned(Candidate to, String reason, boolean forced, List<PlanNote> notes) {
+            return new Decision(Kind.SET, to, reason, true, forced, notes);
         }
     }
 
@@ -167,9 +172,9 @@ public final class Planner {
                     case SET -> {
                         desired = d.to().target();
                         if (route == null) {
-                            actions.add(new RouteAction.Create(m.key(), m.spec().name(), d.to(), d.reason(), version));
+                            actions.add(new RouteAction.Create(m.key(), m.spec().name(), d.to(), d.reason(), version, d.forced()));
                         } else if (!d.to().target().sameHopAs(current)) {
-                            actions.add(new RouteAction.Replace(m.key(), m.spec().name(), current, d.to(), d.reason(), version));
+                            actions.add(new RouteAction.Replace(m.key(), m.spec().name(), current, d.to(), d.reason(), version, d.forced()));
                         }
                     }
                     case DELETE -> {
@@ -284,7 +289,7 @@ public final class Planner {
                 } else if (eval(pinned).eligible() || pin.force()) {
                     Eval e = eval(pinned);
                     String reason = who + ": " + label(pinned) + (e.eligible() ? "" : ", forced although " + state(e));
-                    return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.set(pinned, reason, out);
+                    return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.pinned(pinned, reason, pin.force(), out);
                 } else {
                     out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + label(pinned) + " (" + who + "): it is "
                             + state(eval(pinned)) + "; pin with force to route to it anyway"));
@@ -298,7 +303,7 @@ public final class Planner {
                     if (holder.fallback()) {
                         Pick best = best(regular, zone, policy, phase2);
                         if (best.defer()) {
-                            return new Decision(Kind.DEFER, null, null, false, out);
+                            return new Decision(Kind.DEFER, null, null, false, false, out);
                         }
                         if (best.candidate() != null) {
                             return Decision.set(best.candidate(), "leaving fallback " + label(holder) + ": " + label(best.candidate())
@@ -339,7 +344,7 @@ public final class Planner {
 
             Pick best = best(regular, zone, policy, phase2);
             if (best.defer()) {
-                return new Decision(Kind.DEFER, null, null, false, out);
+                return new Decision(Kind.DEFER, null, null, false, false, out);
             }
             if (best.candidate() != null) {
                 return Decision.set(best.candidate(), why + "; " + (route == null ? "creating it to " : "moving to ") + label(best.candidate()) + where(best), out);
@@ -359,7 +364,7 @@ public final class Planner {
                     if (route == null) {
                         return Decision.keep("withdrawn: " + none, true, out);
                     }
-                    return new Decision(Kind.DELETE, null, why + "; " + none + "; withdrawing the route so a less specific one takes over", true, out);
+                    return new Decision(Kind.DELETE, null, why + "; " + none + "; withdrawing the route so a less specific one takes over", true, false, out);
                 }
                 default -> {
                     String reason = why + "; " + none + "; keeping the route as it is (whenNoneHealthy: keep)";
