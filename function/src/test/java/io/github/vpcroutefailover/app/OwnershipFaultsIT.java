@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: issue #10's fault table, one test per row over one shared world and one set of invariant checks.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;

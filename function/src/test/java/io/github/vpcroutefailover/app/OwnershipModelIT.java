@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the model test and the faulty in-memory EC2 its steps drive belong together.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
