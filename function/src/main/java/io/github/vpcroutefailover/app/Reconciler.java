@@ -139,6 +139,9 @@ public final class Reconciler {
         List<ObservedRouteTable> tables = reread.isEmpty() ? world.tables()
                 : world.tables().stream().map(t -> reread.getOrDefault(t.id(), t)).toList();
 
+        if (!options.dryRun()) {
+            rereadDisagreeing(tables, owners);
+        }
         PlanInput input = new PlanInput(config, tables, world.instances(), world.enis(), states, owners,
                 now, options.claimLease());
         Plan plan = planner.plan(input);
@@ -188,6 +191,42 @@ public final class Reconciler {
                 .addKeyValue("lostRaces", lost.get()).addKeyValue("statesSaved", saved.get()).log("reconcile done");
         return new ReconcileResult(now, options.caller(), options.dryRun(), plan, ordered, new ArrayList<>(notes), lost.get(),
                 saved.get(), false, new ArrayList<>(announcements), overdue);
+    }
+
+    /**
+     * An APPLIED record whose hop EC2 does not hold means "changed outside" (or a stale listing: the listing is a GSI,
+     * eventually consistent). Such records, and only those (none in a converged reconcile), are re-read with one
+     * consistent read before the planner judges them, so neither the warning nor a plan rests on a stale record.
+     */
+    private void rereadDisagreeing(List<ObservedRouteTable> tables, Map<RouteKey, Ownership> owners) {
+        Map<String, ObservedRouteTable> byId = new HashMap<>();
+        tables.forEach(t -> byId.put(t.id(), t));
+        List<RouteKey> disagree = owners.values().stream().filter(o -> o.status() == Ownership.ClaimStatus.APPLIED).filter(o -> {
+            ObservedRouteTable t = byId.get(o.key().routeTableId());
+            if (t == null) {
+                return false;
+            }
+            var holds = t.route(o.key().destination()).map(io.github.vpcroutefailover.domain.model.ObservedRoute::target).orElse(null);
+            return o.target() == null ? holds != null : !o.target().sameHopAs(holds);
+        }).map(Ownership::key).toList();
+        if (disagree.isEmpty()) {
+            return;
+        }
+        try {
+            Map<RouteKey, Ownership> fresh = ownership.load(disagree);
+            disagree.forEach(k -> {
+                Ownership o = fresh.get(k);
+                if (o == null) {
+                    owners.remove(k);
+                } else {
+                    owners.put(k, o);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Planning on the listing is still safe (every change is a claim conditional on the version); only the
+            // "changed outside" warning may then be a stale one.
+            LOG.atWarn().addKeyValue("event", "reread-failed").log("could not re-read records that disagree with EC2: " + e.getMessage());
+        }
     }
 
     /**

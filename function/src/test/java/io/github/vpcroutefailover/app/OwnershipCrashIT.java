@@ -85,7 +85,10 @@ class OwnershipCrashIT {
         List<RouteChangeNotifier.RouteChange> published = java.util.Collections.synchronizedList(new ArrayList<>());
         Announcer announcer = new Announcer(owners, published::addAll, java.time.Clock.systemUTC());
         FailoverConfig config = config(net.vpcId(), natA, natB);
-        assertThat(here.reconcile(config, ReconcileOptions.apply("setup")).applied()).hasSize(1);
+        ReconcileResult setup = here.reconcile(config, ReconcileOptions.apply("setup"));
+        assertThat(setup.applied()).hasSize(1);
+        announcer.announce(setup);
+        published.clear(); // the create's event: counted from here on are the move's
         net.stopInstance(natA);
 
         try (FaultProxy ec2Proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {

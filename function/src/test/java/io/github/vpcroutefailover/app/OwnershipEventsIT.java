@@ -200,6 +200,26 @@ class OwnershipEventsIT {
         assertThat(now.updatedBy()).isEqualTo("live-writer");
     }
 
+    @Test
+    void aStaleListingDoesNotMakeOurOwnChangeLookChangedOutside(LocalAws aws) {
+        OwnershipFixture f = fixture(aws);
+        f.owners.loadAll(); // through the proxy: the listing as it is now (the route recorded on nat-a)
+        byte[] staleListing = f.ddbProxy.lastResponse("Query", "\"ROUTE\"");
+        f.reconcile("r1"); // moves the route to nat-b and records it
+        f.ddbProxy.clear();
+        f.clock.advance(Duration.ofMinutes(2)); // past the claim lease: a disagreement is no longer "EC2 catching up"
+        f.ddbProxy.inject("Query", "\"ROUTE\"", new Fault.Replay(staleListing), 1);
+        aws.calls().reset();
+
+        ReconcileResult r2 = f.reconcile("r2");
+
+        // Before: the stale record (nat-a) against the table (nat-b) was reported as a change made outside.
+        assertThat(r2.notes()).noneMatch(n -> n.message().contains("changed outside"));
+        assertThat(aws.calls().calls("DynamoDb.BatchGetItem")).as("one consistent re-read of the disagreeing record").isEqualTo(1);
+        assertThat(r2.actions()).isEmpty();
+        f.assertConsistent();
+    }
+
     // ---- DynamoDB throttling the protocol's writes: retried in the invocation, bounded ------------------------
 
     @Test

@@ -89,6 +89,7 @@ class OwnershipFaultsIT {
                 "DynamoDb.TransactWriteItems", 1L, "DynamoDb.PutItem", 1L, "Ec2.ModifyNetworkInterfaceAttribute", 1L,
                 "EventBridge.PutEvents", 1L));
         f.assertConsistent();
+        f.row("none (a plain move, for reference)", 0, r);
     }
 
     // ---- ReplaceRoute fails after the claim: released at once, retried in the same invocation when transient ----

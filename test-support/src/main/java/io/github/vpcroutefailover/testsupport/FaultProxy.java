@@ -216,8 +216,10 @@ public final class FaultProxy implements AutoCloseable {
         return seen().stream().filter(s -> s.operation().equals(operation) && s.forwarded()).count();
     }
 
+    /** Forgets what was seen and forwarded (counts, bodies, responses to replay). */
     public void resetCounts() {
         seen.clear();
+        exchanges.clear();
     }
 
     @Override
