@@ -1,3 +1,4 @@
+// Over 400 lines because the model (fake EC2, fault kinds, invariants) and its pinned regression cases must be read together.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
