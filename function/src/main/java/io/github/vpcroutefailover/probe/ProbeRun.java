@@ -28,7 +28,13 @@ public record ProbeRun(int rounds, int skippedSlots, Map<String, Map<String, Int
         /** The next round could not have finished before the deadline. */
         DEADLINE,
         /** The thread was interrupted (shutdown). */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The probe lease went to the next invocation, which probes on from these counters ({@link LeaseTenure}). */
+        HANDED_OVER,
+        /** Another invocation holds the probe lease now (a renewal lost): this one must not probe on. */
+        LEASE_LOST,
+        /** The lease could not be renewed and the next round could not have ended before it expired. */
+        LEASE_EXPIRED
     }
 
     public ProbeRun {
