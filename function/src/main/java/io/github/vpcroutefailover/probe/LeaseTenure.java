@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A holder that dies is replaced {@code ttl + maxSkew} after its last renewal at the latest.</li>
  * </ol>
  *
- * <p>Confined to the thread that runs the invocation.
+ * <p>The loop thread calls {@link #check} between rounds; a {@link #heartbeat} (another thread, every second) keeps
+ * renewing while the loop is busy in a long trigger call (a failover's reconcile can take longer than the ttl when
+ * EC2 throttles), so a live holder's lease never lapses for that. Only the loop thread hands over, between rounds.
  */
 public final class LeaseTenure implements Tenure {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseTenure.class);
@@ -50,6 +52,8 @@ public final class LeaseTenure implements Tenure {
     private final Instant successorFrom;
     private ProbeLease mine;
     private Instant nextRenew = Instant.MIN;
+    /** The heartbeat's last renewal showed a successor: the loop hands over before its next round. */
+    private boolean successorWaiting;
     private final Counts counts = new Counts();
 
     /**
@@ -103,12 +107,12 @@ public final class LeaseTenure implements Tenure {
         }
     }
 
-    public Counts counts() {
+    public synchronized Counts counts() {
         return counts;
     }
 
     /** The lease as this invocation last wrote or read it while holding it; empty when it does not hold it. */
-    public Optional<ProbeLease> held() {
+    public synchronized Optional<ProbeLease> held() {
         return Optional.ofNullable(mine);
     }
 
@@ -119,7 +123,7 @@ public final class LeaseTenure implements Tenure {
      * @param until give up at this instant (the invocation's deadline)
      * @return empty when the lease could not be had before {@code until}
      */
-    public Optional<Acquired> acquire(Instant until) throws InterruptedException {
+    public synchronized Optional<Acquired> acquire(Instant until) throws InterruptedException {
         boolean asked = false;
         while (true) {
             Instant now = clock.instant();
@@ -188,10 +192,37 @@ public final class LeaseTenure implements Tenure {
         return lease.successorSince() == null || now.isAfter(lease.successorSince().plus(settings.ttl()).plus(settings.maxSkew()));
     }
 
+    /**
+     * Renews when due, from a thread other than the loop's; a successor it sees is handed over by the loop's next
+     * {@link #check}. Failures are counted and retried at the next beat.
+     */
+    public synchronized void heartbeat() {
+        Instant now = clock.instant();
+        if (mine == null || now.isBefore(nextRenew)) {
+            return;
+        }
+        try {
+            ProbeLease renewed = store.renew(mine, now.plus(settings.ttl()));
+            counts.renewals++;
+            mine = renewed;
+            nextRenew = now.plus(settings.renewEvery());
+            successorWaiting = renewed.successor() != null && !staleSuccessor(renewed, now);
+        } catch (LeaseLostException e) {
+            lost(e);
+        } catch (RuntimeException e) {
+            counts.renewFailures++;
+            LOG.atWarn().addKeyValue("event", "probe-lease-renew-failed").addKeyValue("scope", scope).addKeyValue("invocation", me)
+                    .addKeyValue("validUntil", mine.expiresAt().toString()).log("could not renew the probe lease (heartbeat): " + e);
+        }
+    }
+
     @Override
-    public Decision check(Instant now, Supplier<Map<String, Map<String, CheckState>>> states) {
+    public synchronized Decision check(Instant now, Supplier<Map<String, Map<String, CheckState>>> states) {
         if (mine == null) {
             return new Decision.Stop(counts.lost ? ProbeRun.Stop.LEASE_LOST : ProbeRun.Stop.HANDED_OVER);
+        }
+        if (successorWaiting && !staleSuccessor(mine, now)) {
+            return handOver(mine, states.get());
         }
         if (!now.isBefore(nextRenew) || !now.isBefore(successorFrom)) {
             try {
@@ -217,6 +248,7 @@ public final class LeaseTenure implements Tenure {
 
     private Decision handOver(ProbeLease lease, Map<String, Map<String, CheckState>> states) {
         Instant at = clock.instant();
+        successorWaiting = false;
         try {
             ProbeLease next = store.handOver(lease, at.plus(settings.ttl()), states, at);
             counts.handovers++;
@@ -248,7 +280,7 @@ public final class LeaseTenure implements Tenure {
      * At the end of the invocation: hand over to a waiting successor, or release the lease with the counters so the
      * next invocation need not wait for it to expire. Failures are logged: the lease then expires by itself.
      */
-    public void finish(Map<String, Map<String, CheckState>> states) {
+    public synchronized void finish(Map<String, Map<String, CheckState>> states) {
         if (mine == null) {
             return;
         }
@@ -272,8 +304,8 @@ public final class LeaseTenure implements Tenure {
         }
     }
 
-    /** Test hook and log field: how long the holder may still probe on its last write. */
-    Duration validFor(Instant now) {
-        return mine == null ? Duration.ZERO : Duration.between(now, mine.expiresAt());
+    /** How often {@link #heartbeat} should be called: twice per renewal interval, so a renewal is at most half late. */
+    public Duration heartbeatEvery() {
+        return settings.renewEvery().dividedBy(2);
     }
 }

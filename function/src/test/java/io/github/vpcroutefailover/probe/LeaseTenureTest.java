@@ -208,4 +208,26 @@ class LeaseTenureTest {
         assertThat(s2.acquire(clock.instant().plus(Duration.ofMillis(500)))).isEmpty();
         assertThat(store.read(AZ).orElseThrow()).extracting(ProbeLease::holder, ProbeLease::successor).containsExactly("h", "s1");
     }
+
+    @Test
+    void theHeartbeatKeepsTheLeaseWhileTheLoopIsBusyAndTheLoopHandsOverToTheSuccessorItSaw() throws Exception {
+        LeaseTenure holder = tenure("h", clock, d -> clock.advance(d));
+        holder.acquire(T0.plusSeconds(90));
+        until(holder.check(clock.instant(), Map::of));
+        // The loop is stuck in a 10 s trigger call (a throttled failover); the heartbeat beats every second.
+        for (int i = 0; i < 10; i++) {
+            clock.advance(holder.heartbeatEvery());
+            holder.heartbeat();
+        }
+        assertThat(holder.counts().renewals).as("renewed every 2 s by the heartbeat alone").isEqualTo(1 + 5);
+        assertThat(store.read(AZ).orElseThrow().expiresAt()).isAfter(clock.instant());
+        store.requestHandover(store.read(AZ).orElseThrow(), "s", clock.instant());
+        clock.advance(Duration.ofSeconds(2));
+        holder.heartbeat();
+        long writes = store.count("renew");
+        assertThat(stop(holder.check(clock.instant(), () -> COUNTERS))).isEqualTo(ProbeRun.Stop.HANDED_OVER);
+        assertThat(store.count("renew")).as("handed over on what the heartbeat saw, without another renewal").isEqualTo(writes);
+        holder.heartbeat();
+        assertThat(store.count("renew")).as("no beat after the hand-over").isEqualTo(writes);
+    }
 }
