@@ -243,7 +243,7 @@ public final class ProbeLoop implements AutoCloseable {
         /** The counters now, by target key, then check name (what a hand-over passes on). */
         private Map<String, Map<String, CheckState>> states() {
             Map<String, Map<String, CheckState>> states = new LinkedHashMap<>();
-            for (Slot s : slots) {
+            for (ProbeSlot s : slots) {
                 states.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.state);
             }
             return states;
