@@ -52,7 +52,7 @@ final class ClaimSettler {
         RuntimeException last = null;
         for (int tries = 1; tries <= SETTLE_ATTEMPTS; tries++) {
             try {
-                ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
+                ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
                         clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
                 log(action, "applied", version, c.detail());
                 return new Done(new ActionOutcome(action.key(), action, Status.APPLIED, version, c.detail()));
@@ -86,7 +86,7 @@ final class ClaimSettler {
         log(action, "failed", version, error);
         HistoryEntry entry = history(action, version, forced, HistoryEntry.Outcome.FAILED, error, null);
         try {
-            ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
+            ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
                     clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
         } catch (ClaimLostException e) {
             return new Done(new ActionOutcome(action.key(), action, Status.FAILED, version, error + "; the claim was settled by "

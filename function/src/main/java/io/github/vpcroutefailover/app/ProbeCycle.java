@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProbeCycle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeCycle.class);
+    /**
+     * How old the invocation's own observation of the world may be for the fast path. Ownership and routes are
+     * fenced whatever its age; instance facts (state, ENIs) are not, but the probe has just probed every candidate. One
+     * invocation's length (80 s) plus its start: a trigger in the same invocation always qualifies.
+     */
+    static final java.time.Duration FAST_PATH_MAX_AGE = java.time.Duration.ofSeconds(90);
 
     private final Backend reconciler;
     private final ProbeLoop loop;
@@ -104,6 +110,12 @@ public final class ProbeCycle implements AutoCloseable {
 
         ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations);
 
+        /** The fast path: on a world observed earlier (see {@link Reconciler#reconcile(FailoverConfig, ReconcileOptions, List, Reconciler.World)}). */
+        default ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations,
+                                          Reconciler.World known) {
+            return reconcile(config, options, observations);
+        }
+
         static Backend of(Reconciler reconciler) {
             return new Backend() {
                 @Override
@@ -114,6 +126,12 @@ public final class ProbeCycle implements AutoCloseable {
                 @Override
                 public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations) {
                     return reconciler.reconcile(config, options, observations);
+                }
+
+                @Override
+                public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations,
+                                                 Reconciler.World known) {
+                    return reconciler.reconcile(config, options, observations, known);
                 }
             };
         }
@@ -157,8 +175,17 @@ public final class ProbeCycle implements AutoCloseable {
 
         List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
-        sink.set(observations -> results.add(reconciler.reconcile(config,
-                ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations)));
+        // The first trigger of the invocation reconciles on the world just observed (the fast path: claim, route,
+        // settle, no re-read); after it the view is stale in what that reconcile changed, so later ones observe.
+        AtomicReference<Reconciler.World> known = new AtomicReference<>(world);
+        long observedAt = System.nanoTime();
+        sink.set(observations -> {
+            Reconciler.World view = known.getAndSet(null);
+            if (view != null && System.nanoTime() - observedAt > FAST_PATH_MAX_AGE.toNanos()) {
+                view = null;
+            }
+            results.add(reconciler.reconcile(config, ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations, view));
+        });
         try {
             ProbeRun run;
             LeaseReport report = null;
