@@ -69,7 +69,7 @@ final class ClaimSettler {
         RuntimeException last = null;
         for (int tries = 1; ; tries++) {
             try {
-                ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
+                ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
                         clock.instant(), options.caller(), null, settleId, entry, event));
                 announcements.add(event);
                 CrashPoints.reached("after-settle");
@@ -108,7 +108,7 @@ final class ClaimSettler {
         log(action, "failed", version, error);
         HistoryEntry entry = history(action, version, forced, HistoryEntry.Outcome.FAILED, error, null);
         try {
-            ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
+            ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
                     clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
         } catch (ClaimLostException e) {
             return new Done(new ActionOutcome(action.key(), action, Status.FAILED, version, error + "; the claim was settled by "

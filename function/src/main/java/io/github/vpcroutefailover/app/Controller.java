@@ -178,6 +178,12 @@ public final class Controller {
             public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations) {
                 return recorded(() -> probeReconciler().reconcile(config, options, observations));
             }
+
+            @Override
+            public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations,
+                                             Reconciler.World known) {
+                return recorded(() -> probeReconciler().reconcile(config, options, observations, known));
+            }
         };
     }
 

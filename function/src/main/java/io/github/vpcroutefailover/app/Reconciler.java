@@ -111,8 +111,20 @@ public final class Reconciler {
      * sources report, so they go through the same rise/fall state and the same ownership fencing.
      */
     public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra) {
+        return reconcile(config, options, extra, null);
+    }
+
+    /**
+     * The probe's fast path: reconciles on a world the caller observed earlier instead of reading it again, so a
+     * confirmed failure costs only its writes (target state, claim, route, settle). Exact however old {@code known}
+     * is: ownership and route tables were read in the fencing order, every claim is conditional on the version that
+     * world saw (a newer record loses the claim, and the route is then re-read and re-planned), and every state save
+     * on the version it saw. What can be stale is unfenced EC2 facts about instances (state, ENIs): callers bound its
+     * age. {@code known == null} observes as usual.
+     */
+    public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra, World known) {
         Instant now = clock.instant();
-        World world = observe(config);
+        World world = known != null ? known : observe(config);
         List<Candidate> candidates = CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
         List<HealthSource> all = new ArrayList<>();
         all.add(new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()));

@@ -71,6 +71,15 @@ public interface OwnershipStore {
     Ownership settle(Settlement settlement);
 
     /**
+     * {@link #settle} for a writer that does not need the settled record back (the reconciler's own settles): a store
+     * may spare the read it makes to return it, so a route change costs claim, EC2 call and this one write. Same
+     * conditions, same exceptions.
+     */
+    default void settleWithoutReadBack(Settlement settlement) {
+        settle(settlement);
+    }
+
+    /**
      * Sets or clears ({@code pin == null}) an operator pin; bumps the version so that in-flight plans re-plan. Never
      * touches the status or the claim: a pin neither keeps nor refreshes a PENDING claim.
      */

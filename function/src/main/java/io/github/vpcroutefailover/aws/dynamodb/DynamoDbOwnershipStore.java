@@ -147,7 +147,12 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
 
     @Override
     public Ownership settle(Settlement st) {
-        return writes.settle(st);
+        return writes.settle(st, true);
+    }
+
+    @Override
+    public void settleWithoutReadBack(Settlement st) {
+        writes.settle(st, false);
     }
 
 

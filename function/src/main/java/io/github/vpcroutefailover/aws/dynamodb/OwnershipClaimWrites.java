@@ -156,7 +156,8 @@ final class OwnershipClaimWrites {
         return o != null && o.claim() != null && claimId.equals(o.claim().id());
     }
 
-    Ownership settle(Settlement st) {
+    /** @param readBack return the settled record (one more read); false: null on success */
+    Ownership settle(Settlement st, boolean readBack) {
         RouteKey key = st.key();
         if (st.status() != Ownership.ClaimStatus.APPLIED && st.status() != Ownership.ClaimStatus.FAILED
                 && st.status() != Ownership.ClaimStatus.SUPERSEDED) {
@@ -238,7 +239,7 @@ final class OwnershipClaimWrites {
             }
             throw e;
         }
-        return readBackOrBuild(key, st);
+        return readBack ? readBackOrBuild(key, st) : null;
     }
 
     private Ownership tryReadBack(RouteKey key) {
