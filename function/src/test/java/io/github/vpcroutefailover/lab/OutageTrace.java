@@ -35,9 +35,9 @@ final class OutageTrace {
      * outage before the fault (last success to fault: the client's cadence, a lab artefact).
      */
     record Breakdown(double firstFailedProbe, double trigger, double routeReplaced, double reconcileMs, double replaceRouteMs,
-                     double mirrored, double firstOk, double beforeFault, double outage) {
+                     double mirrored, double firstOk, double beforeFault, double outage, boolean boundary) {
         String describe() {
-            return String.format(Locale.ROOT, "1st failed probe %s, fall/trigger %s, ReplaceRoute returned %s (reconcile %s, the call %s),"
+            return String.format(Locale.ROOT, (boundary ? "[at a probe invocation boundary] " : "") + "1st failed probe %s, fall/trigger %s, ReplaceRoute returned %s (reconcile %s, the call %s),"
                     + " mirror applied %s, first ok %s; outage %s of which %s before the fault",
                     ms(firstFailedProbe), ms(trigger), ms(routeReplaced), ms(reconcileMs), ms(replaceRouteMs), ms(mirrored), ms(firstOk),
                     ms(outage), ms(beforeFault));
@@ -53,6 +53,11 @@ final class OutageTrace {
     private final List<ProbeMark> probes = new CopyOnWriteArrayList<>();
     private final List<Span> reconciles = new CopyOnWriteArrayList<>();
     private final List<Span> routeWrites = new CopyOnWriteArrayList<>();
+    /** Probe invocations: from the deadline of one to the loop start of the next, nobody probes. */
+    private final List<Long> deadlines = new CopyOnWriteArrayList<>();
+    private final List<Long> loopStarts = new CopyOnWriteArrayList<>();
+    /** How long after a fault detection still needs the probe (the fall-th probe): a blind gap in it delays the flip. */
+    private static final long DETECTION_NANOS = 1_500_000_000L;
 
     /** The probe loop's metrics hook: records each probe's verdict time (round start + its latency). */
     ProbeMetrics metrics() {
@@ -62,6 +67,24 @@ final class OutageTrace {
                         s.result().passed()));
             }
         };
+    }
+
+    /** A probe invocation starts its loop now (its observe is done) and stops starting rounds at {@code deadline}. */
+    void invocation(Instant deadline) {
+        loopStarts.add(System.nanoTime());
+        deadlines.add(toEpochNanos(deadline) + epochToNanoOffset);
+    }
+
+    /** Whether the detection window after {@code faultNanos} overlaps a gap between two probe invocations. */
+    boolean atBoundary(long faultNanos) {
+        for (int k = 0; k < deadlines.size(); k++) {
+            long gapFrom = deadlines.get(k);
+            long gapTo = k + 1 < loopStarts.size() ? loopStarts.get(k + 1) : Long.MAX_VALUE;
+            if (gapFrom <= faultNanos + DETECTION_NANOS && gapTo >= faultNanos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Times a reconcile (the probe's trigger call). */
@@ -115,7 +138,7 @@ final class OutageTrace {
                 write == null ? -1 : after(faultNanos, write.endNanos()),
                 reconcile == null ? -1 : (reconcile.endNanos() - reconcile.startNanos()) / 1e6,
                 write == null ? -1 : (write.endNanos() - write.startNanos()) / 1e6,
-                mirrored, firstOk, before, outage.outage().toNanos() / 1e6);
+                mirrored, firstOk, before, outage.outage().toNanos() / 1e6, atBoundary(faultNanos));
     }
 
     private static Span first(List<Span> spans, long from, long until) {

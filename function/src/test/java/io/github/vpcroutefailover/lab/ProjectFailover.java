@@ -34,6 +34,7 @@ final class ProjectFailover implements FailoverUnderTest {
     private final AtomicInteger invocations = new AtomicInteger();
     private final AtomicInteger failedInvocations = new AtomicInteger();
     private volatile Thread runner;
+    private volatile Instant nextDeadline = Instant.MAX;
 
     ProjectFailover(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout) {
         this(vpc, vpc.tcpConfig(interval, rise, fall, timeout), interval, rise);
@@ -53,7 +54,9 @@ final class ProjectFailover implements FailoverUnderTest {
         ProbeCycle.Backend timed = new ProbeCycle.Backend() {
             @Override
             public Reconciler.World observe(FailoverConfig c) {
-                return reconciler.observe(c);
+                Reconciler.World w = reconciler.observe(c);
+                trace.invocation(nextDeadline); // the loop starts right after this observe
+                return w;
             }
 
             @Override
@@ -76,7 +79,9 @@ final class ProjectFailover implements FailoverUnderTest {
             while (!Thread.currentThread().isInterrupted()) {
                 Instant start = Instant.now();
                 try {
-                    cycle.run(config, "lab:" + invocations.incrementAndGet(), settings.deadline(start, Duration.ofSeconds(60)));
+                    Instant deadline = settings.deadline(start, Duration.ofSeconds(60));
+                    nextDeadline = deadline;
+                    cycle.run(config, "lab:" + invocations.incrementAndGet(), deadline);
                 } catch (RuntimeException e) {
                     failedInvocations.incrementAndGet();
                 }
