@@ -56,6 +56,8 @@ class LossSoakBenchmark {
         final AtomicLong secondHandshakes = new AtomicLong();
         final List<Instant> spurious = new CopyOnWriteArrayList<>();
         final AtomicLong recoveries = new AtomicLong();
+        /** The last probes, for the story of a spurious failover (when each started, how it ended). */
+        final java.util.Deque<String> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
         volatile ProbeRun run;
 
         Level(double percent, List<String> nats) {
@@ -66,8 +68,8 @@ class LossSoakBenchmark {
         @Override
         public void targetsFailed(List<Observation> observations) {
             spurious.add(Instant.now());
-            System.out.printf(Locale.ROOT, "loss %.0f%%: SPURIOUS failover at %s: %s%n", percent, Instant.now(),
-                    observations.stream().filter(o -> !o.passed()).map(o -> o.targetKey() + " " + o.detail()).toList());
+            System.out.printf(Locale.ROOT, "loss %.0f%%: SPURIOUS failover at %s (load average %s); the last probes: %s%n", percent,
+                    Instant.now(), loadAverage(), List.copyOf(recent));
         }
 
         @Override
@@ -78,12 +80,27 @@ class LossSoakBenchmark {
         void count(List<ProbeSample> samples) {
             for (ProbeSample s : samples) {
                 probes.incrementAndGet();
+                recent.addLast(s.at() + " " + s.targetKey() + " " + (s.result().passed() ? "ok " : "FAIL ")
+                        + s.result().latency().toMillis() + " ms");
+                while (recent.size() > 12) {
+                    recent.pollFirst();
+                }
                 if (!s.result().passed()) {
                     failedProbes.incrementAndGet();
                 } else if (s.result().detail().contains("second handshake")) {
                     secondHandshakes.incrementAndGet();
                 }
             }
+        }
+    }
+
+    /** This machine's 1/5/15-minute load averages: a starved CPU delays packets on the lab's veths too. */
+    static String loadAverage() {
+        try {
+            String[] w = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return w[0] + "/" + w[1] + "/" + w[2];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -135,7 +152,8 @@ class LossSoakBenchmark {
             for (Thread t : threads) {
                 t.join(LENGTH.plusMinutes(1).toMillis());
             }
-            StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%d min real time, %s, tcp check at the defaults"
+            StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%d min real time, %s, load average at the end "
+                    + loadAverage() + " (1/5/15 min), tcp check at the defaults"
                     + " (interval %d ms, timeout %d ms, rise %d, fall %d, fast confirmation %d ms), %d NATs per level%n%n"
                     + "| loss per packet | regular rounds | probes (incl. confirmations) | packets dropped | passed on the second handshake"
                     + " | failed probes | spurious failovers |%n|---|---:|---:|---:|---:|---:|---:|%n",
