@@ -207,8 +207,9 @@ public final class ProbeLoop implements AutoCloseable {
 
         /**
          * Fast confirmation rounds before the regular slot at {@code nextRegular}: only the checks whose last probe
-         * failed short of fall, each {@code confirmSpacing} after the previous round, while one still ends before the
-         * regular round (which probes them anyway) and the deadline. Bounded: every round either ends a streak (a pass)
+         * failed short of fall, each {@code confirmSpacing} after the START of the round whose probe failed (at once when
+         * that probe took longer: a timeout already spanned the spacing, and waiting more only delays the failover), while
+         * one still ends before the regular round (which probes them anyway) and the deadline. Bounded: every round either ends a streak (a pass)
          * or adds a failure, and at fall the check stops confirming. False when interrupted.
          */
         private boolean confirmations(Instant nextRegular) {
@@ -221,16 +222,20 @@ public final class ProbeLoop implements AutoCloseable {
                 if (confirming.isEmpty()) {
                     return true;
                 }
-                Instant at = clock.instant().plus(spacing);
+                Instant now = clock.instant();
+                Instant at = confirming.stream().map(c -> c.failedAt == null ? now : c.failedAt.plus(spacing))
+                        .max(Instant::compareTo).filter(now::isBefore).orElse(now);
                 Duration longest = confirming.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
                 if (!at.plus(longest).isBefore(nextRegular) || at.plus(longest).isAfter(deadline) || at.plus(longest).isAfter(until)) {
                     return true;
                 }
-                try {
-                    sleeper.sleep(Duration.between(clock.instant(), at));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+                if (at.isAfter(now)) {
+                    try {
+                        sleeper.sleep(Duration.between(now, at));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
                 }
                 if (!round.run(clock.instant(), -1, confirming)) {
                     return false;

@@ -173,6 +173,9 @@ final class ProbeRound {
         CheckState after = HealthEvaluator.step(before, slot.check, observation);
         slot.state = after;
         slot.confirming = !result.passed() && after.health() != Health.UNHEALTHY;
+        if (!result.passed()) {
+            slot.failedAt = at;
+        }
         pending.add(observation);
         samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
         if (before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) {

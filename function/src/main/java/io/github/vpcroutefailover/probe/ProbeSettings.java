@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param deadlineMargin kept free at the end of the invocation for the final hand-over (persisting observations)
  * @param straggleGrace  how long past its own timeout a probe may take before the round gives up on it
  * @param confirmSpacing fast confirmation: a check whose last probe failed, still short of {@code fall}, is probed
- *                       again this long after that round instead of at its next interval, so a dead target crosses
- *                       {@code fall} in about {@code fall x (confirmSpacing + timeout)}; null: no fast confirmation
+ *                       again this long after that failed probe STARTED (at once if it took longer, as a timeout does)
+ *                       instead of at its next interval, so a dead target crosses {@code fall} about
+ *                       {@code (fall - 1) x max(confirmSpacing, its probe time)} after its first failed probe; null: no
+ *                       fast confirmation
  */
 public record ProbeSettings(Duration interval, int maxConcurrency, Duration maxRun, Duration deadlineMargin, Duration straggleGrace,
                             Duration confirmSpacing) {

@@ -16,6 +16,8 @@ final class ProbeSlot {
     int probes;
     /** Its last probe failed and it is still short of fall: re-probed after confirmSpacing, not at its next slot. */
     boolean confirming;
+    /** When the round of its last failed probe started: the confirmation spacing counts from there. */
+    java.time.Instant failedAt;
 
     ProbeSlot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
         this.target = target;

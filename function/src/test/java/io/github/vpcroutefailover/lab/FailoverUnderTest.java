@@ -19,6 +19,11 @@ interface FailoverUnderTest extends AutoCloseable {
      */
     void afterHeal(String healedNat) throws InterruptedException;
 
+    /** Stage timestamps for the outage breakdown (the reference has no probe: only mirror and traffic stages). */
+    default OutageTrace trace() {
+        return new OutageTrace();
+    }
+
     @Override
     void close();
 }

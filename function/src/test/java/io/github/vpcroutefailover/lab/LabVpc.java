@@ -9,6 +9,7 @@ import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
 import io.github.vpcroutefailover.testsupport.lab.Fault;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -93,7 +95,12 @@ final class LabVpc implements AutoCloseable {
 
     /** The production wiring of the reconciler (real planner and health evaluator), on the given clock. */
     Reconciler reconciler(Clock clock) {
-        return Reconciler.builder().routeTables(new Ec2RouteTables(ec2)).instances(new Ec2Instances(ec2))
+        return reconciler(clock, UnaryOperator.identity());
+    }
+
+    /** @param routeTables wraps the route tables port (e.g. to time the route writes) */
+    Reconciler reconciler(Clock clock, UnaryOperator<RouteTables> routeTables) {
+        return Reconciler.builder().routeTables(routeTables.apply(new Ec2RouteTables(ec2))).instances(new Ec2Instances(ec2))
                 .ownership(owners).targetStates(states).clock(clock).build();
     }
 

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Traffic outage in the real-packet lab: for each fault, many runs at a random phase of the checker's period, with
  * client requests every 50 ms from the private namespaces; outage = last success before the fault to the first
  * success after it (subnet a, whose route holds the victim NAT). Runs this project (real probe loop, controller,
- * DynamoDB Local and moto; tcp check of the NAT health port, interval 1 s, fall 2, rise 2, timeout 500 ms) and the
- * alterNAT reference side by side. Opt-in: {@code -Dvrf.bench=true}; {@code -Dvrf.bench.runs} (default 8),
+ * DynamoDB Local and moto; tcp check of the NAT health port, interval 1 s, fall 2, rise 2, timeout 300 ms, the probe's
+ * default settings otherwise) and the alterNAT reference side by side, and where each run's time went
+ * ({@link OutageTrace}). Opt-in: {@code -Dvrf.bench=true}; {@code -Dvrf.bench.runs} (default 8),
+ * {@code -Dvrf.bench.timeout} (ms, default 300), {@code -Dvrf.bench.fall} (default 2),
  * {@code -Dvrf.bench.faults} (labels, comma-separated), {@code -Dvrf.bench.systems} (project,alternat),
  * {@code -Dvrf.bench.window} (seconds before a run counts as not recovered, default 20). Appends its table to
  * {@code target/bench-outage.md}; see BENCHMARKS.md for the command.
@@ -36,10 +38,13 @@ class OutageBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("vrf.bench.window", 20));
     private static final List<Fault> FAULTS = Arrays.stream(System.getProperty("vrf.bench.faults",
             "tcp,link-down,forwarding-off,drop-rule,health-only,stopped").split(",")).map(String::strip).map(Fault::byLabel).toList();
+    /** The project's tcp check timeout; default: the config's default (300 ms, two 150 ms handshakes). */
+    private static final Duration TIMEOUT = Duration.ofMillis(Integer.getInteger("vrf.bench.timeout", 300));
+    private static final int FALL = Integer.getInteger("vrf.bench.fall", 2);
     private static final List<String> SYSTEMS = List.of(System.getProperty("vrf.bench.systems", "project,alternat").split(","));
 
     /** One fault's runs: outages in ms (recovered runs) and how many runs did not recover within the window. */
-    record Row(String system, Fault fault, List<Double> millis, int unrecovered, int runs) {
+    record Row(String system, Fault fault, List<Double> millis, int unrecovered, int runs, List<OutageTrace.Breakdown> stages) {
     }
 
     @Test
@@ -48,7 +53,7 @@ class OutageBenchmark {
         for (String system : SYSTEMS) {
             try (LabVpc vpc = new LabVpc(aws)) {
                 FailoverUnderTest f = switch (system.strip()) {
-                    case "project" -> new ProjectFailover(vpc, Duration.ofSeconds(1), 2, 2, Duration.ofMillis(500));
+                    case "project" -> new ProjectFailover(vpc, Duration.ofSeconds(1), 2, FALL, TIMEOUT);
                     case "alternat" -> new AlterNatReference(vpc, "a");
                     default -> throw new IllegalArgumentException("vrf.bench.systems: unknown system " + system);
                 };
@@ -60,6 +65,7 @@ class OutageBenchmark {
                     boolean warm = false;
                     for (Fault fault : FAULTS) {
                         List<Double> millis = new ArrayList<>();
+                        List<OutageTrace.Breakdown> stages = new ArrayList<>();
                         int unrecovered = 0;
                         for (int i = warm ? 1 : 0; i <= RUNS; i++) {
                             String victim = vpc.holder(vpc.rtbA);
@@ -73,10 +79,13 @@ class OutageBenchmark {
                                     f.name(), fault.label(), i, victim, o.outage().toMillis(), recovered && o.recovered() ? "" : " (NOT RECOVERED)",
                                     o.failed(), vpc.holder(vpc.rtbA),
                                     a.timeline(at - 500_000_000L, System.nanoTime(), Duration.ofMillis(100)));
-                            System.out.println(line);
+                            OutageTrace.Breakdown b = f.trace().breakdown(at, System.nanoTime(), victim, vpc.instanceOf.get(victim), "a",
+                                    vpc.mirror, a, o);
+                            System.out.println(line + "\n  " + b.describe());
                             if (i > 0) { // run 0 warms up the JIT on the failover path; not counted
                                 if (recovered && o.recovered()) {
                                     millis.add(o.outage().toNanos() / 1e6);
+                                    stages.add(b);
                                 } else {
                                     unrecovered++;
                                 }
@@ -85,12 +94,12 @@ class OutageBenchmark {
                             vpc.heal(victim);
                             f.afterHeal(victim);
                         }
-                        rows.add(new Row(f.name(), fault, millis, unrecovered, RUNS));
+                        rows.add(new Row(f.name(), fault, millis, unrecovered, RUNS, stages));
                     }
                 }
             }
         }
-        String table = table(rows);
+        String table = table(rows) + stages(rows);
         System.out.print(table);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "bench-outage.md"), table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -129,6 +138,29 @@ class OutageBenchmark {
                     fmt(pct(all, 50)), fmt(pct(all, 90)), fmt(all.isEmpty() ? Double.NaN : all.getLast()), r.unrecovered()));
         }
         return sb.toString();
+    }
+
+    /** Medians of each stage (ms after the fault) over the recovered runs: where the outage's time goes. */
+    static String stages(List<Row> rows) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n| system | fault | 1st failed probe | fall (trigger) | ReplaceRoute"
+                + " returned | reconcile | mirror applied | first ok | outage | of it before the fault | runs at a probe invocation boundary"
+                + " | p50 / p90 outage without those |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n"));
+        for (Row r : rows) {
+            List<OutageTrace.Breakdown> b = r.stages();
+            List<Double> inner = b.stream().filter(x -> !x.boundary()).map(OutageTrace.Breakdown::outage).sorted().toList();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s / %s |%n", r.system(), r.fault().label(),
+                    median(b, OutageTrace.Breakdown::firstFailedProbe), median(b, OutageTrace.Breakdown::trigger),
+                    median(b, OutageTrace.Breakdown::routeReplaced), median(b, OutageTrace.Breakdown::reconcileMs),
+                    median(b, OutageTrace.Breakdown::mirrored), median(b, OutageTrace.Breakdown::firstOk),
+                    median(b, OutageTrace.Breakdown::outage), median(b, OutageTrace.Breakdown::beforeFault),
+                    b.stream().filter(OutageTrace.Breakdown::boundary).count(), fmt(pct(inner, 50)), fmt(pct(inner, 90))));
+        }
+        return sb.toString();
+    }
+
+    private static String median(List<OutageTrace.Breakdown> runs, java.util.function.ToDoubleFunction<OutageTrace.Breakdown> stage) {
+        List<Double> v = runs.stream().mapToDouble(stage).filter(x -> x >= 0).sorted().boxed().toList();
+        return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f ms", pct(v, 50));
     }
 
     /** Nearest-rank percentile. */

@@ -1,15 +1,19 @@
 package io.github.vpcroutefailover.lab;
 
 import io.github.vpcroutefailover.app.ProbeCycle;
+import io.github.vpcroutefailover.app.ReconcileOptions;
+import io.github.vpcroutefailover.app.ReconcileResult;
+import io.github.vpcroutefailover.app.Reconciler;
+import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.probe.ProbeLoop;
-import io.github.vpcroutefailover.ports.ProbeMetrics;
 import io.github.vpcroutefailover.probe.ProbeSettings;
 import io.github.vpcroutefailover.probe.ProbeTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,9 +30,11 @@ final class ProjectFailover implements FailoverUnderTest {
     private final int rise;
     private final CheckProber prober = new CheckProber();
     private final ProbeCycle cycle;
+    private final OutageTrace trace = new OutageTrace();
     private final AtomicInteger invocations = new AtomicInteger();
     private final AtomicInteger failedInvocations = new AtomicInteger();
     private volatile Thread runner;
+    private volatile Instant nextDeadline = Instant.MAX;
 
     ProjectFailover(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout) {
         this(vpc, vpc.tcpConfig(interval, rise, fall, timeout), interval, rise);
@@ -43,8 +49,22 @@ final class ProjectFailover implements FailoverUnderTest {
         this.settings = ProbeSettings.defaults().withInterval(interval);
         prober.warmUp();
         ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())
-                .metrics(ProbeMetrics.NONE).probeAz(vpc.net.zone(0));
-        this.cycle = new ProbeCycle(vpc.reconciler(Clock.systemUTC()), loop,
+                .metrics(trace.metrics()).probeAz(vpc.net.zone(0));
+        Reconciler reconciler = vpc.reconciler(Clock.systemUTC(), trace::routeTables);
+        ProbeCycle.Backend timed = new ProbeCycle.Backend() {
+            @Override
+            public Reconciler.World observe(FailoverConfig c) {
+                Reconciler.World w = reconciler.observe(c);
+                trace.invocation(nextDeadline); // the loop starts right after this observe
+                return w;
+            }
+
+            @Override
+            public ReconcileResult reconcile(FailoverConfig c, ReconcileOptions options, List<Observation> observations) {
+                return trace.reconcile(() -> reconciler.reconcile(c, options, observations));
+            }
+        };
+        this.cycle = new ProbeCycle(timed, loop,
                 t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()));
     }
 
@@ -59,7 +79,9 @@ final class ProjectFailover implements FailoverUnderTest {
             while (!Thread.currentThread().isInterrupted()) {
                 Instant start = Instant.now();
                 try {
-                    cycle.run(config, "lab:" + invocations.incrementAndGet(), settings.deadline(start, Duration.ofSeconds(60)));
+                    Instant deadline = settings.deadline(start, Duration.ofSeconds(60));
+                    nextDeadline = deadline;
+                    cycle.run(config, "lab:" + invocations.incrementAndGet(), deadline);
                 } catch (RuntimeException e) {
                     failedInvocations.incrementAndGet();
                 }
@@ -84,6 +106,11 @@ final class ProjectFailover implements FailoverUnderTest {
     public void afterHeal(String healedNat) throws InterruptedException {
         // rise passes at the probe interval, plus one interval of slack: HEALTHY again before the next fault.
         Thread.sleep(interval.multipliedBy(rise + 1).plusMillis(500).toMillis());
+    }
+
+    @Override
+    public OutageTrace trace() {
+        return trace;
     }
 
     int invocations() {

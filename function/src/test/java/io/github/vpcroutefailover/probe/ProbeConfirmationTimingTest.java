@@ -1,0 +1,100 @@
+package io.github.vpcroutefailover.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vpcroutefailover.domain.config.CheckSpec;
+import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.ports.Prober;
+import io.github.vpcroutefailover.probe.ProbeFixtures.FakeClock;
+import io.github.vpcroutefailover.probe.ProbeFixtures.FakeSleeper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When fast confirmation re-probes, on a simulated clock where a probe takes its real share of time: a timed-out
+ * probe has already spent its timeout, so the confirmation spacing counts from the failed probe's START, not from its
+ * end (a dead NAT that drops SYNs is what users meet most, and each confirmation used to add the spacing on top of
+ * the timeout). A refused probe ends at once, so its confirmation still waits the whole spacing.
+ */
+class ProbeConfirmationTimingTest {
+    private static final Duration SPACING = ProbeSettings.DEFAULT_CONFIRM_SPACING;
+
+    /** A dead target: every probe fails after {@code takes} of (simulated) time; records when each probe started. */
+    private static final class DeadTarget implements Prober {
+        final FakeClock clock;
+        final Duration takes;
+        final List<Instant> starts = new CopyOnWriteArrayList<>();
+
+        DeadTarget(FakeClock clock, Duration takes) {
+            this.clock = clock;
+            this.takes = takes;
+        }
+
+        @Override
+        public ProbeResult probe(String address, CheckSpec check) {
+            starts.add(clock.instant());
+            clock.advance(takes);
+            return ProbeResult.fail(takes, takes.isZero() ? "connection refused (simulated)" : "timed out (simulated)");
+        }
+    }
+
+    /** Runs one dead target for 3 s of simulated rounds; returns (prober, simulated ms at the fall hand-over). */
+    private static long fallAt(DeadTarget target, FakeClock clock, int fall) {
+        CheckSpec.Tcp check = ProbeFixtures.tcp("nat", 22, 300, 1000, 2, fall);
+        Instant start = clock.instant();
+        RecordingTrigger trigger = new RecordingTrigger(() -> (int) Duration.between(start, clock.instant()).toMillis());
+        try (ProbeLoop loop = ProbeLoop.builder().prober(target).settings(ProbeSettings.defaults()).clock(clock)
+                .sleeper(new FakeSleeper(clock)).trigger(trigger).build()) {
+            loop.run(List.of(new ProbeTarget("i-0aaaaaaaaaaaaaaaa", "10.0.0.10", List.of(check))), Map.of(), start.plusSeconds(3));
+        }
+        assertThat(trigger.calls).as("the dead target is handed over once").hasSize(1);
+        return trigger.calls.getFirst().round();
+    }
+
+    private static List<Long> startsMillis(DeadTarget target, Instant start) {
+        return target.starts.stream().map(i -> Duration.between(start, i).toMillis()).toList();
+    }
+
+    @Test
+    void aTimedOutProbeIsConfirmedAtOnceBecauseItsTimeoutAlreadySpannedTheSpacing() {
+        FakeClock clock = FakeClock.fixed();
+        Instant start = clock.instant();
+        DeadTarget dropsSyns = new DeadTarget(clock, Duration.ofMillis(300));
+        // fall 3: probes start at 0, 300 and 600 ms and the third ends at 900 ms. Counting the spacing from the end of
+        // each timed-out probe started them at 0, 400 and (the third would end after the next regular round at
+        // 1000 ms, so it waited for it) 1000 ms, handing over at 1300 ms.
+        assertThat(fallAt(dropsSyns, clock, 3)).isEqualTo(900);
+        assertThat(startsMillis(dropsSyns, start).subList(0, 3)).containsExactly(0L, 300L, 600L);
+    }
+
+    @Test
+    void withFallTwoATimedOutProbeIsHandedOverOneTimeoutAfterTheFirst() {
+        FakeClock clock = FakeClock.fixed();
+        DeadTarget dropsSyns = new DeadTarget(clock, Duration.ofMillis(300));
+        assertThat(fallAt(dropsSyns, clock, 2)).isEqualTo(600);
+    }
+
+    @Test
+    void aRefusedProbeStillWaitsTheWholeSpacingBeforeItsConfirmation() {
+        FakeClock clock = FakeClock.fixed();
+        Instant start = clock.instant();
+        DeadTarget refuses = new DeadTarget(clock, Duration.ZERO);
+        assertThat(fallAt(refuses, clock, 3)).isEqualTo(2 * SPACING.toMillis());
+        assertThat(startsMillis(refuses, start).subList(0, 3)).containsExactly(0L, SPACING.toMillis(), 2 * SPACING.toMillis());
+    }
+
+    @Test
+    void aProbeSlowerThanTheSpacingButShorterThanItsTimeoutIsConfirmedWhenItEnds() {
+        // A 60 ms failure (e.g. an HTTP 503 after a slow answer) with a 100 ms spacing: the next probe starts 100 ms
+        // after the first started, not 160 ms.
+        FakeClock clock = FakeClock.fixed();
+        Instant start = clock.instant();
+        DeadTarget slow = new DeadTarget(clock, Duration.ofMillis(60));
+        fallAt(slow, clock, 3);
+        assertThat(startsMillis(slow, start).subList(0, 3)).containsExactly(0L, 100L, 200L);
+    }
+}
