@@ -50,7 +50,12 @@ public final class FleetController {
 
     /** {@code work} on every VPC's controller, isolated; failures are logged per VPC and returned, never thrown. */
     public <T> List<FleetScheduler.Run<VpcSite, T>> each(String what, Function<Controller, T> work) {
-        List<FleetScheduler.Run<VpcSite, T>> runs = scheduler.run(fleet.sites(), site -> work.apply(controller(site)));
+        return eachSite(what, site -> work.apply(controller(site)));
+    }
+
+    /** As {@link #each}, handed the site itself (for work that needs more of the VPC's graph than its controller). */
+    public <T> List<FleetScheduler.Run<VpcSite, T>> eachSite(String what, Function<VpcSite, T> work) {
+        List<FleetScheduler.Run<VpcSite, T>> runs = scheduler.run(fleet.sites(), work);
         for (FleetScheduler.Run<VpcSite, T> r : runs) {
             if (!r.ok()) {
                 LOG.atError().setCause(r.failure()).addKeyValue("event", "vpc-failed").addKeyValue("what", what)
@@ -77,7 +82,9 @@ public final class FleetController {
             if (r.ok()) {
                 m.put("result", detail.apply(r.value()));
             } else {
-                m.put("error", r.failure().getClass().getSimpleName() + ": " + String.valueOf(r.failure().getMessage()));
+                String message = r.failure().getClass().getSimpleName() + ": " + r.failure().getMessage();
+                // SDK messages can be long (and quote request ids); the log line has the whole exception.
+                m.put("error", message.length() > 500 ? message.substring(0, 500) + "..." : message);
             }
             return m;
         }).toList();

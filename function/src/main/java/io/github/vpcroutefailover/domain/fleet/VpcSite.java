@@ -42,9 +42,9 @@ public record VpcSite(String region, String roleArn, String externalId, Failover
         return KeyScope.of(account, r, homeAccount, homeRegion);
     }
 
-    /** Whether the scope can be told without knowing the controller's own account (no role: it is home). */
+    /** Whether telling the scope may need the controller's own account: a role (maybe into this account) or a region. */
     public boolean needsHomeAccount() {
-        return roleArn != null;
+        return roleArn != null || region != null;
     }
 
     /** "vpc-0abc" or "vpc-0abc (111122223333/eu-west-1)": how logs and results name it. */
