@@ -84,6 +84,8 @@ public final class FleetComponents {
     private final Clock clock;
     private final ReconcileListener listener;
     private final Map<String, Components> sites = new ConcurrentHashMap<>();
+    /** One credentials provider per role and external id: VPCs of one account share one AssumeRole per hour. */
+    private final Map<String, AwsCredentialsProvider> roles = new ConcurrentHashMap<>();
     private final FleetController controller;
 
     /**
@@ -133,7 +135,8 @@ public final class FleetComponents {
     private Components build(VpcSite site) {
         Region region = site.region() == null ? homeRegion : Region.of(site.region());
         AwsCredentialsProvider credentials = site.roleArn() == null ? null
-                : AssumedRoles.provider(sts.get(), site.roleArn(), site.externalId(), site.vpcId());
+                : roles.computeIfAbsent(site.roleArn() + "\n" + site.externalId(),
+                        k -> AssumedRoles.provider(sts.get(), site.roleArn(), site.externalId(), "controller"));
         Components.Clients clients = new Components.Clients(() -> factory.ec2(site, region, credentials), home::dynamoDb,
                 () -> factory.cloudWatch(site, region, credentials), home::eventBridge,
                 () -> factory.autoScaling(site, region, credentials));

@@ -11,6 +11,7 @@ import io.github.vpcroutefailover.testsupport.FaultProxy;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Duration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class FleetIT {
             assertThat(reconcile(f)).allSatisfy(r -> assertThat(r.ok()).isTrue());
             assertThat(w.vpcs).allSatisfy(v -> assertThat(v.routeInstance()).as(v.vpcId()).isEqualTo(v.natB()));
 
-            // One AssumeRole per role, not per VPC nor per reconcile: the credentials are kept until near expiry.
+            // One AssumeRole per role (two VPCs share it), not per VPC nor per reconcile: kept until near expiry.
             assertThat(w.stsCounter.calls("Sts.AssumeRole")).isEqualTo(2);
             // Each account's calls went with its own clients: two VPCs' worth of route changes each, none at home.
             assertThat(w.counter(ACCOUNT_A).calls("Ec2.ReplaceRoute")).isEqualTo(2);
@@ -111,7 +112,10 @@ class FleetIT {
             for (FleetScheduler.Run<VpcSite, ReconcileResult> r : runs) {
                 if (ACCOUNT_A.equals(r.site().account())) {
                     assertThat(r.ok()).isFalse();
-                    assertThat(r.failure()).hasMessageContaining("RequestLimitExceeded");
+                    assertThat(r.failure()).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestLimitExceeded");
+                        assertThat(e.isThrottlingException()).isTrue();
+                    });
                 } else {
                     assertThat(r.ok()).as(String.valueOf(r.failure())).isTrue();
                     assertThat(r.value().applied()).hasSize(1);

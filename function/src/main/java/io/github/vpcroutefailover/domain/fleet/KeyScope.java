@@ -73,6 +73,15 @@ public record KeyScope(String account, String region) {
         return scopedId.startsWith(p) ? scopedId.substring(p.length()) : null;
     }
 
+    /** The id in a key of any scope (a record read back carries its own key; its scope is known to the reader). */
+    public static String unscopedAny(String scopedId) {
+        if (!SCOPED.matcher(scopedId).matches()) {
+            return scopedId;
+        }
+        int first = scopedId.indexOf('/');
+        return scopedId.substring(scopedId.indexOf('/', first + 1) + 1);
+    }
+
     @Override
     public String toString() {
         return home() ? "home" : account + "/" + region;
