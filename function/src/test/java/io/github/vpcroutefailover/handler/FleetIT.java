@@ -164,4 +164,51 @@ class FleetIT {
             assertThat(w.vpcs).allSatisfy(v -> assertThat(v.routeInstance()).isEqualTo(v.natA()));
         }
     }
+
+    @Test
+    void theHandlerRunsEventsOnEveryVpcAndSendsManualActionsToTheVpcOfTheirRoute(LocalAws aws) throws Exception {
+        try (FleetWorld w = twoAccounts(aws)) {
+            FaultProxy a = w.proxyEc2(ACCOUNT_A);
+            FleetComponents f = w.fleet(8);
+            ControllerHandler handler = new ControllerHandler(new Deployment(f.site(f.fleet().sites().get(0)), f), w.clock);
+            byte[] scheduled = java.nio.file.Files.readAllBytes(HandlerWorld.EVENTS.resolve("aws.events-scheduled.json"));
+
+            com.fasterxml.jackson.databind.JsonNode first = handler.handle(scheduled, null);
+            assertThat(first.path("ok").asBoolean()).as(first.toString()).isTrue();
+            assertThat(first.path("failedVpcs").asInt()).isZero();
+            assertThat(first.path("vpcs")).hasSize(4).allSatisfy(v -> assertThat(v.path("ok").asBoolean()).isTrue());
+
+            // A throttled account is reported in the answer; the invocation succeeds (EventBridge must not retry all).
+            stopPreferredNats(w, ACCOUNT_B);
+            a.inject("DescribeRouteTables", FaultProxy.Fault.throttle(), 1000);
+            com.fasterxml.jackson.databind.JsonNode second = handler.handle(scheduled, null);
+            assertThat(second.path("ok").asBoolean()).isTrue();
+            assertThat(second.path("failedVpcs").asInt()).isEqualTo(2);
+            for (com.fasterxml.jackson.databind.JsonNode v : second.path("vpcs")) {
+                boolean inA = ACCOUNT_A.equals(v.path("account").asText());
+                assertThat(v.path("ok").asBoolean()).as(v.toString()).isEqualTo(!inA);
+                if (inA) {
+                    assertThat(v.path("error").asText()).contains("Request limit exceeded").hasSizeLessThan(520);
+                }
+            }
+            a.clear();
+
+            // Manual: a route names its VPC; status without a route lists every VPC; registration is refused.
+            FleetWorld.Vpc inB = w.vpcs.stream().filter(v -> ACCOUNT_B.equals(v.account())).findFirst().orElseThrow();
+            com.fasterxml.jackson.databind.JsonNode status = handler.handle(("{\"action\":\"status\",\"route\":\"" + inB.route() + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            assertThat(status.path("ok").asBoolean()).as(status.toString()).isTrue();
+            assertThat(status.toString()).contains(inB.rtb()).doesNotContain(w.vpcs.get(0).rtb());
+            com.fasterxml.jackson.databind.JsonNode all = handler.handle("{\"action\":\"status\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            assertThat(all.path("vpcs")).hasSize(4);
+            com.fasterxml.jackson.databind.JsonNode unknown = handler.handle("{\"action\":\"status\",\"route\":\"nope\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            assertThat(unknown.path("ok").asBoolean()).isFalse();
+            assertThat(unknown.path("error").path("field").asText()).isEqualTo("route");
+            com.fasterxml.jackson.databind.JsonNode drain = handler.handle("{\"action\":\"drain\",\"target\":\"nat-a\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            assertThat(drain.path("ok").asBoolean()).isFalse();
+            assertThat(drain.path("error").path("message").asText()).contains("used in 4 VPCs");
+        }
+    }
 }

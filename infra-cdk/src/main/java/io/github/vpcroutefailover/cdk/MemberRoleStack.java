@@ -52,9 +52,11 @@ public class MemberRoleStack extends Stack {
                 .description("The role's name; the same in every account, so the config's roleArn differs only by account")
                 .allowedPattern("[\\w+=,.@-]{1,64}").build();
 
-        // ec2:Vpc wants VPC ARNs: one per listed id, built by joining and splitting (CloudFormation has no map).
-        String vpcArnPrefix = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":vpc/";
-        List<String> vpcArns = Fn.split(",", vpcArnPrefix + Fn.join("," + vpcArnPrefix, vpcIds.getValueAsList()));
+        // ec2:Vpc wants VPC ARNs: one per listed id, built by joining and splitting (CloudFormation has no map; a join
+        // delimiter must be a literal). Partition, region and account are wildcards in the pattern: an identity policy
+        // in this account reaches only this account's route tables, and VPC ids are unique.
+        List<String> vpcArns = Fn.split(",", Fn.sub("arn:*:ec2:*:*:vpc/${VpcArns}",
+                Map.of("VpcArns", Fn.join(",arn:*:ec2:*:*:vpc/", vpcIds.getValueAsList()))));
         String routeTables = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":route-table/*";
         String enis = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":network-interface/*";
 
@@ -64,9 +66,9 @@ public class MemberRoleStack extends Stack {
                         statement("ObserveVpcs", EC2_READ, List.of("*"), Map.of()),
                         statement("ReadHealth", HEALTH_READ, List.of("*"), Map.of()),
                         statement("RoutesInListedVpcs", ControllerPermissions.ROUTE_MUTATIONS, List.of(routeTables),
-                                Map.of("StringEquals", Map.of("ec2:Vpc", vpcArns))),
+                                Map.of("StringLike", Map.of("ec2:Vpc", vpcArns))),
                         statement("FixSourceDestCheck", List.of("ec2:ModifyNetworkInterfaceAttribute"), List.of(enis),
-                                Map.of("StringEquals", Map.of("ec2:Vpc", vpcArns)))))
+                                Map.of("StringLike", Map.of("ec2:Vpc", vpcArns)))))
                 .build();
         this.role = Role.Builder.create(this, "Role").roleName(roleName.getValueAsString())
                 .description("Assumed by the VPC Route Failover controller")

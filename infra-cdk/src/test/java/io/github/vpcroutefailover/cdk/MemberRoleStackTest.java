@@ -69,7 +69,8 @@ class MemberRoleStackTest {
             assertThat(actions).as(s.toString()).allSatisfy(a -> assertThat(a).doesNotContain("*"));
             boolean mutates = actions.stream().anyMatch(a -> !a.contains(":Describe") && !a.contains(":Get"));
             if (mutates) {
-                assertThat(s.path("Condition").path("StringEquals").has("ec2:Vpc")).as(s.toString()).isTrue();
+                assertThat(s.path("Condition").path("StringLike").has("ec2:Vpc")).as(s.toString()).isTrue();
+                assertThat(s.path("Condition").toString()).contains("VpcIds").contains("vpc/");
                 assertThat(s.path("Resource").toString()).doesNotContain("\"*\"");
             }
         }
