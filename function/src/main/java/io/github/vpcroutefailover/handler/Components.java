@@ -13,9 +13,11 @@ import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.aws.eventbridge.EventBridgeRouteChangeNotifier;
-import io.github.vpcroutefailover.config.ConfigLoader;
+import io.github.vpcroutefailover.config.FleetConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.fleet.FleetConfig;
 import io.github.vpcroutefailover.domain.fleet.KeyScope;
+import io.github.vpcroutefailover.domain.fleet.VpcSite;
 import io.github.vpcroutefailover.ports.HealthSource;
 import io.github.vpcroutefailover.ports.RouteRegistry;
 import java.nio.file.Path;
@@ -253,8 +255,18 @@ public final class Components {
      */
     public static Components fromEnvironment(Map<String, String> env, Clients clients) {
         Settings settings = Settings.fromEnvironment(env);
-        FailoverConfig config = ConfigLoader.load(settings.configPath());
-        return new Components(clients, settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
+        FleetConfig fleet = FleetConfigLoader.load(settings.configPath());
+        if (fleet.single()) {
+            FailoverConfig config = fleet.sites().get(0).config();
+            return new Components(clients, settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
+        }
+        // A config with several VPCs: this graph (the in-VPC probe's) serves the VPC in our own account and region,
+        // with the same keys and no runtime registration, as the fleet controller's graph of that VPC.
+        FailoverConfig home = fleet.sites().stream().filter(s -> s.roleArn() == null && s.region() == null).map(VpcSite::config)
+                .findFirst().orElseThrow(() -> new IllegalStateException(settings.configPath() + " lists no VPC in this account and region "
+                        + "(an entry without roleArn and region); the probe runs in such a VPC (docs/fleet.md)"));
+        return new Components(clients, settings, () -> home, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()),
+                KeyScope.HOME, false);
     }
 
     public Clients clients() {

@@ -218,4 +218,13 @@ class FleetConfigLoaderTest {
             assertThat(FleetConfigLoader.ROLE_ARN.matcher(arn).matches()).as(arn).isFalse();
         }
     }
+
+    @Test
+    void theSampleFleetParses() {
+        FleetConfig fleet = FleetConfigLoader.load(Path.of("../samples/config/fleet-two-accounts.yaml"));
+        assertThat(fleet.sites()).extracting(VpcSite::account).containsExactly(null, "222233334444", "333344445555");
+        assertThat(fleet.sites().get(2).region()).isEqualTo("us-east-2");
+        assertThat(fleet.sites().get(2).config().checks()).containsOnlyKeys("ec2", "nat-agent", "fw-http");
+        assertThat(fleet.roleArns()).hasSize(2);
+    }
 }
