@@ -161,15 +161,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
                     .addKeyValue("eventId", trigger.eventId()).addKeyValue("failedVpcs", out.get("failedVpcs")).log("handled on every VPC");
             return JSON.valueToTree(out);
         }
-        Controller.Outcome outcome = switch (trigger) {
-            case Trigger.Scheduled s -> new Controller.Outcome(true, "scheduled reconcile", c.reconcile(caller));
-            case Trigger.InstanceStateChange s -> c.onInstanceState(s.instanceId(), s.state(), caller);
-            case Trigger.SpotInterruption s -> c.onPlannedRemoval(s.instanceId(), "spot interruption", caller);
-            case Trigger.RebalanceRecommendation r -> c.onPlannedRemoval(r.instanceId(), "rebalance", caller);
-            case Trigger.LifecycleTerminate l -> c.onLifecycleTerminate(l.autoScalingGroupName(), l.lifecycleHookName(),
-                    l.lifecycleActionToken(), l.instanceId(), caller);
-            case Trigger.AlarmStateChange a -> c.onAlarm(a.alarmName(), a.state(), a.dimensions(), caller);
-        };
+        Controller.Outcome outcome = FleetDispatch.outcome(c, trigger, caller, true);
         out.put("managed", outcome.managed());
         out.put("detail", outcome.detail());
         if (outcome.result() != null) {

@@ -28,7 +28,7 @@ final class FleetDispatch {
     /** An EventBridge trigger on every VPC. */
     Map<String, Object> onEvent(Trigger trigger, String caller) {
         List<FleetScheduler.Run<VpcSite, Controller.Outcome>> runs = fleet.controller().each(trigger.getClass().getSimpleName(),
-                c -> outcome(c, trigger, caller));
+                c -> outcome(c, trigger, caller, false));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("managed", runs.stream().anyMatch(r -> r.ok() && r.value().managed()));
         out.put("failedVpcs", runs.stream().filter(r -> !r.ok()).count());
@@ -44,16 +44,23 @@ final class FleetDispatch {
         return out;
     }
 
-    private static Controller.Outcome outcome(Controller c, Trigger trigger, String caller) {
+    /**
+     * What a trigger does on one VPC's controller.
+     *
+     * @param completeLifecycle whether a terminate lifecycle action may be completed here: a single-VPC deployment
+     *                          does, after its routes moved. In a fleet only one VPC may complete it, and the Auto
+     *                          Scaling group is in a member account we do not call for it, so every VPC drains and
+     *                          reconciles and the action is left to its heartbeat timeout (docs/fleet.md "Events").
+     */
+    static Controller.Outcome outcome(Controller c, Trigger trigger, String caller, boolean completeLifecycle) {
         return switch (trigger) {
             case Trigger.Scheduled s -> new Controller.Outcome(true, "scheduled reconcile", c.reconcile(caller));
             case Trigger.InstanceStateChange s -> c.onInstanceState(s.instanceId(), s.state(), caller);
             case Trigger.SpotInterruption s -> c.onPlannedRemoval(s.instanceId(), "spot interruption", caller);
             case Trigger.RebalanceRecommendation r -> c.onPlannedRemoval(r.instanceId(), "rebalance", caller);
-            // Only one VPC may complete the lifecycle action, and only after its routes moved; the Auto Scaling
-            // group is in a member account we do not call for it. So every VPC drains and reconciles, and the action
-            // is left to its heartbeat timeout (docs/fleet.md "Events").
-            case Trigger.LifecycleTerminate l -> c.onPlannedRemoval(l.instanceId(), "ASG terminate", caller);
+            case Trigger.LifecycleTerminate l -> completeLifecycle
+                    ? c.onLifecycleTerminate(l.autoScalingGroupName(), l.lifecycleHookName(), l.lifecycleActionToken(), l.instanceId(), caller)
+                    : c.onPlannedRemoval(l.instanceId(), "ASG terminate", caller);
             case Trigger.AlarmStateChange a -> c.onAlarm(a.alarmName(), a.state(), a.dimensions(), caller);
         };
     }
