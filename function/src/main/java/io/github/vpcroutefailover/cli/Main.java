@@ -2,7 +2,6 @@ package io.github.vpcroutefailover.cli;
 
 import io.github.vpcroutefailover.config.AgentCrossCheck;
 import io.github.vpcroutefailover.config.ConfigException;
-import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.config.ConfigProblem;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.nio.file.Files;
@@ -56,7 +55,18 @@ public final class Main {
                         + "; give the path of your route config (YAML), e.g. samples/config/nat-two-az.yaml");
             }
             try {
-                FailoverConfig c = ConfigLoader.load(config);
+                io.github.vpcroutefailover.domain.fleet.FleetConfig fleet = io.github.vpcroutefailover.config.FleetConfigLoader.load(config);
+                if (!fleet.single()) {
+                    // Several VPCs (docs/fleet.md): each is checked against the agents like a single-VPC file.
+                    var sites = fleet.sites();
+                    for (var site : sites) {
+                        AgentCrossCheck.require(site.config(), config + " (" + site.vpcId() + ")", agents.stream().map(AgentCrossCheck::read).toList());
+                    }
+                    out.println(config + ": OK (" + sites.size() + " VPCs, " + sites.stream().mapToInt(x -> x.config().routes().size()).sum()
+                            + " routes)");
+                    return 0;
+                }
+                FailoverConfig c = fleet.sites().get(0).config();
                 // Cross-check against the agents (AgentCrossCheck): kept apart from the file's own validation.
                 AgentCrossCheck.require(c, config.toString(), agents.stream().map(AgentCrossCheck::read).toList());
                 out.println(config + ": OK (" + c.checks().size() + " checks, " + c.targets().size() + " targets, "

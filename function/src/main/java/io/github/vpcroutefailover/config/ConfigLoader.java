@@ -27,7 +27,7 @@ public final class ConfigLoader {
         return parse(YamlTree.parse(yaml), sourceName);
     }
 
-    private static FailoverConfig parse(YamlTree tree, String sourceName) {
+    static FailoverConfig parse(YamlTree tree, String sourceName) {
         if (tree.root == null && !tree.problems.isEmpty()) {
             throw new ConfigException(sourceName, tree.problems);
         }

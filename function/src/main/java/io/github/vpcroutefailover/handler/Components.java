@@ -13,9 +13,13 @@ import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.aws.eventbridge.EventBridgeRouteChangeNotifier;
-import io.github.vpcroutefailover.config.ConfigLoader;
+import io.github.vpcroutefailover.config.FleetConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.fleet.FleetConfig;
+import io.github.vpcroutefailover.domain.fleet.KeyScope;
+import io.github.vpcroutefailover.domain.fleet.VpcSite;
 import io.github.vpcroutefailover.ports.HealthSource;
+import io.github.vpcroutefailover.ports.RouteRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -172,16 +176,28 @@ public final class Components {
     private final ManualActions manual;
 
     public Components(Clients clients, Settings settings, Supplier<FailoverConfig> config, Clock clock, ReconcileListener listener) {
+        this(clients, settings, config, clock, listener, KeyScope.HOME, true);
+    }
+
+    /**
+     * One VPC's graph.
+     *
+     * @param scope    where the VPC's records live in the shared table (home: the key format of single-VPC releases)
+     * @param registry whether routes registered at run time apply: single-VPC deployments only (a registered route
+     *                 names no VPC; a fleet's routes are all in its file)
+     */
+    public Components(Clients clients, Settings settings, Supplier<FailoverConfig> config, Clock clock, ReconcileListener listener,
+                      KeyScope scope, boolean registry) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.settings = Objects.requireNonNull(settings, "settings");
         String table = settings.tableName();
         this.controller = Controller.builder()
                 .config(config)
-                .registry(new DynamoDbRouteRegistry(clients.dynamoDb(), table))
+                .registry(registry ? new DynamoDbRouteRegistry(clients.dynamoDb(), table) : NO_REGISTRY)
                 .routeTables(new Ec2RouteTables(clients.ec2()))
                 .instances(new Ec2Instances(clients.ec2()))
-                .ownership(new DynamoDbOwnershipStore(clients.dynamoDb(), table))
-                .targetStates(new DynamoDbTargetStateStore(clients.dynamoDb(), table))
+                .ownership(new DynamoDbOwnershipStore(clients.dynamoDb(), table, scope))
+                .targetStates(new DynamoDbTargetStateStore(clients.dynamoDb(), table, scope))
                 .healthSources(c -> List.<HealthSource>of(
                         new AgentMetricHealthSource(clients.cloudWatch(), settings.metricNamespace(), c.checks()),
                         new AlarmHealthSource(clients.cloudWatch(), c.checks())))
@@ -196,6 +212,25 @@ public final class Components {
                 .build();
         this.manual = new ManualActions(controller);
     }
+
+    /** A fleet's VPCs take no runtime registrations: their routes are all in the file, each under its VPC. */
+    static final RouteRegistry NO_REGISTRY = new RouteRegistry() {
+        @Override
+        public List<Registered> all() {
+            return List.of();
+        }
+
+        @Override
+        public void put(Registered route) {
+            throw new UnsupportedOperationException("routes cannot be registered at run time when the config lists several VPCs ('vpcs'); "
+                    + "add the route to its VPC's entry in the config file");
+        }
+
+        @Override
+        public boolean remove(String name) {
+            return false;
+        }
+    };
 
     /** Auto Scaling is only called for our lifecycle hook's actions: its client is built then, not at every cold start. */
     private static io.github.vpcroutefailover.ports.LifecycleActions lifecycle(Clients clients) {
@@ -231,8 +266,18 @@ public final class Components {
      */
     public static Components fromEnvironment(Map<String, String> env, Clients clients) {
         Settings settings = Settings.fromEnvironment(env);
-        FailoverConfig config = ConfigLoader.load(settings.configPath());
-        return new Components(clients, settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
+        FleetConfig fleet = FleetConfigLoader.load(settings.configPath());
+        if (fleet.single()) {
+            FailoverConfig config = fleet.sites().get(0).config();
+            return new Components(clients, settings, () -> config, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()));
+        }
+        // A config with several VPCs: this graph (the in-VPC probe's) serves the VPC in our own account and region,
+        // with the same keys and no runtime registration, as the fleet controller's graph of that VPC.
+        FailoverConfig home = fleet.sites().stream().filter(s -> s.roleArn() == null && s.region() == null).map(VpcSite::config)
+                .findFirst().orElseThrow(() -> new IllegalStateException(settings.configPath() + " lists no VPC in this account and region "
+                        + "(an entry without roleArn and region); the probe runs in such a VPC (docs/fleet.md)"));
+        return new Components(clients, settings, () -> home, Clock.systemUTC(), EmfMetrics.stdout(settings.metricNamespace()),
+                KeyScope.HOME, false);
     }
 
     public Clients clients() {

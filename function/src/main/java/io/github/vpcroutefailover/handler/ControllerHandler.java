@@ -50,21 +50,28 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Components components;
+    /** Null for a single-VPC config; a config with several VPCs is served through it (docs/fleet.md). */
+    private final FleetDispatch fleet;
     private final Clock clock;
 
     /** Lambda's constructor: real clients from the environment, built once per execution environment. */
     public ControllerHandler() {
-        this(Components.fromEnvironment(), Clock.systemUTC());
+        this(Deployment.fromEnvironment(System.getenv(), Components.Clients.fromEnvironment()), Clock.systemUTC());
         Core.getGlobalContext().register(this);
     }
 
     /** The handler Lambda would build from a function's environment variables, with the given clients. */
     public static ControllerHandler fromEnvironment(Map<String, String> env, Components.Clients clients) {
-        return new ControllerHandler(Components.fromEnvironment(env, clients), Clock.systemUTC());
+        return new ControllerHandler(Deployment.fromEnvironment(env, clients), Clock.systemUTC());
     }
 
     ControllerHandler(Components components, Clock clock) {
-        this.components = Objects.requireNonNull(components, "components");
+        this(new Deployment(components, null), clock);
+    }
+
+    ControllerHandler(Deployment deployment, Clock clock) {
+        this.components = Objects.requireNonNull(deployment.components(), "components");
+        this.fleet = deployment.fleet() == null ? null : new FleetDispatch(deployment.fleet());
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -148,15 +155,13 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         out.put("ok", true);
         out.put("trigger", trigger.getClass().getSimpleName());
         out.put("eventId", trigger.eventId());
-        Controller.Outcome outcome = switch (trigger) {
-            case Trigger.Scheduled s -> new Controller.Outcome(true, "scheduled reconcile", c.reconcile(caller));
-            case Trigger.InstanceStateChange s -> c.onInstanceState(s.instanceId(), s.state(), caller);
-            case Trigger.SpotInterruption s -> c.onPlannedRemoval(s.instanceId(), "spot interruption", caller);
-            case Trigger.RebalanceRecommendation r -> c.onPlannedRemoval(r.instanceId(), "rebalance", caller);
-            case Trigger.LifecycleTerminate l -> c.onLifecycleTerminate(l.autoScalingGroupName(), l.lifecycleHookName(),
-                    l.lifecycleActionToken(), l.instanceId(), caller);
-            case Trigger.AlarmStateChange a -> c.onAlarm(a.alarmName(), a.state(), a.dimensions(), caller);
-        };
+        if (fleet != null) {
+            out.putAll(fleet.onEvent(trigger, caller));
+            LOG.atInfo().addKeyValue("event", "trigger-handled").addKeyValue("trigger", trigger.getClass().getSimpleName())
+                    .addKeyValue("eventId", trigger.eventId()).addKeyValue("failedVpcs", out.get("failedVpcs")).log("handled on every VPC");
+            return JSON.valueToTree(out);
+        }
+        Controller.Outcome outcome = FleetDispatch.outcome(c, trigger, caller, true);
         out.put("managed", outcome.managed());
         out.put("detail", outcome.detail());
         if (outcome.result() != null) {
@@ -169,7 +174,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     private Map<String, Object> manual(ManualRequest request, String caller) {
         ManualActions m = components.manual();
-        Map<String, Object> result = switch (request) {
+        Map<String, Object> result = fleet != null ? fleet.manual(request, caller) : switch (request) {
             case ManualRequest.Status s -> m.status(s.route(), caller);
             case ManualRequest.Plan p -> m.plan(p.route(), caller);
             case ManualRequest.History h -> m.history(h.route(), h.since(), h.limit());

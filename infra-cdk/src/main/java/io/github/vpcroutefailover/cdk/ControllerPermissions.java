@@ -135,6 +135,16 @@ public final class ControllerPermissions {
                         Map.of()));
     }
 
+    /** sts:AssumeRole on exactly the given roles: the member-account roles of a config's VPCs. */
+    public static PolicyStatement assumeRoles(List<String> roleArns) {
+        for (String arn : roleArns) {
+            if (arn.contains("*") || arn.contains("?")) {
+                throw new IllegalArgumentException("role ARN '" + arn + "' has a wildcard; name each member role exactly");
+            }
+        }
+        return statement("AssumeMemberRoles", List.of("sts:AssumeRole"), roleArns, Map.of());
+    }
+
     static String ec2Arn(Stack stack, String resource, String id) {
         return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource).resourceName(id)
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());

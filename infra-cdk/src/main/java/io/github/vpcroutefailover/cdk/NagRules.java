@@ -54,6 +54,18 @@ final class NagRules {
                         .appliesTo(List.of(regex("/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):autoscaling:[^:]*:[^:]*:autoScalingGroup:\\*:autoScalingGroupName\\/.+$/"))).build()));
     }
 
+    static void memberPolicy(IConstruct policy) {
+        NagSuppressions.addResourceSuppressions(policy, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("EC2 Describe*, cloudwatch:GetMetricData and cloudwatch:DescribeAlarms as the controller calls them "
+                                + "(no alarm names filter) have no resource-level bound; they only read.")
+                        .appliesTo(List.of("Resource::*")).build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("Route tables and ENIs of the member account's listed VPCs: their ids are not known when the "
+                                + "StackSet deploys; every statement carries the ec2:Vpc condition with the listed VPCs.")
+                        .appliesTo(List.of(regex("/^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:(route-table|network-interface)\\/\\*$/"))).build()));
+    }
+
     static void operatorPolicy(IConstruct policy) {
         NagSuppressions.addResourceSuppressions(policy, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
                 .reason("A stack ARN ends in a UUID that changes when the stack is recreated; the stack name before the "

@@ -92,6 +92,17 @@ public class VpcRouteFailover extends Construct {
         this.eventSchema = new EventSchema(this, "EventSchema", name);
     }
 
+    /**
+     * Lets the controller assume exactly these roles (the {@code roleArn}s of a config with {@code vpcs}, docs/fleet.md):
+     * one statement naming each ARN, no wildcard.
+     */
+    public void allowAssumeRoles(java.util.Collection<String> roleArns) {
+        if (roleArns.isEmpty()) {
+            return;
+        }
+        controllers.role().addToPrincipalPolicy(ControllerPermissions.assumeRoles(List.copyOf(roleArns)));
+    }
+
     private List<software.amazon.awscdk.services.lambda.Function> probeFunctions() {
         return probes == null ? List.of() : probes.probes();
     }

@@ -4,7 +4,10 @@ import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.vpcroutefailover.config.AgentCrossCheck;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
+import io.github.vpcroutefailover.config.FleetConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
+import io.github.vpcroutefailover.domain.fleet.FleetConfig;
+import io.github.vpcroutefailover.domain.fleet.VpcSite;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,12 @@ public final class VrfApp {
         if ("true".equals(String.valueOf(app.getNode().tryGetContext("nag")))) {
             // Opt-in: the same AwsSolutions checks the test suite runs, reported by cdk synth.
             Aspects.of(app).add(AwsSolutionsChecks.Builder.create().build());
+        }
+        if ("true".equals(String.valueOf(app.getNode().tryGetContext("memberRole")))) {
+            // The member-account role (docs/fleet.md): environment-agnostic, for StackSets; needs no route config.
+            new MemberRoleStack(app, "VrfMemberRole", software.amazon.awscdk.StackProps.builder().build());
+            app.synth();
+            return;
         }
         try {
             build(app, AppSettings.fromContext(app.getNode()::tryGetContext), defaultEnvironment(),
@@ -57,7 +66,8 @@ public final class VrfApp {
      * run on its targets: an agent check no agent publishes stops the synth ({@link AgentCrossCheck}).
      */
     public static VrfStack build(App app, AppSettings settings, Environment env, List<Path> agentConfigs) {
-        FailoverConfig config = validateConfig(settings);
+        FleetConfig fleet = FleetConfigLoader.load(settings.configPath());
+        FailoverConfig config = fleet.single() ? validateConfig(settings) : homeVpc(fleet, settings);
         if (!agentConfigs.isEmpty()) {
             AgentCrossCheck.require(config, settings.configPath().toString(), agentConfigs.stream().map(AgentCrossCheck::read).toList());
         }
@@ -65,7 +75,26 @@ public final class VrfApp {
                 .functionJar(settings.functionJar() != null ? settings.functionJar() : FunctionArtifacts.defaultJar())
                 .build();
         VrfStackProps props = VrfStackProps.builder().env(env).stackName(settings.stackName()).failover(failover).build();
-        return new VrfStack(app, settings.stackName(), props);
+        VrfStack stack = new VrfStack(app, settings.stackName(), props);
+        stack.failover().allowAssumeRoles(fleet.roleArns());
+        return stack;
+    }
+
+    /**
+     * A config with {@code vpcs}: the stack's own resources (IAM for route tables, EC2 event rules, agent alarms,
+     * probes) are derived from its first VPC in the controller's account and region; the other VPCs are reached with
+     * their roles (docs/fleet.md "IAM"). A fleet of only remote VPCs is not supported by this app yet.
+     */
+    static FailoverConfig homeVpc(FleetConfig fleet, AppSettings settings) {
+        FailoverConfig home = fleet.sites().stream().filter(s -> s.roleArn() == null && s.region() == null).map(VpcSite::config)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("configPath: " + settings.configPath() + " lists no VPC in "
+                        + "the controller's own account and region (an entry without roleArn and region); the CDK app derives the "
+                        + "stack's own IAM, rules and alarms from it. Add one, or deploy a stack per VPC (docs/fleet.md)"));
+        if (settings.vpcId() != null && !settings.vpcId().equals(home.vpcId())) {
+            throw new IllegalArgumentException("vpcId: context says " + settings.vpcId() + " but the home VPC of " + settings.configPath()
+                    + " is " + home.vpcId());
+        }
+        return home;
     }
 
     /**

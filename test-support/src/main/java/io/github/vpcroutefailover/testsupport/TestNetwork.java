@@ -28,8 +28,12 @@ public final class TestNetwork implements AutoCloseable {
     private String imageId;
 
     private TestNetwork(LocalAws aws, String cidr, int zones) {
-        this.ec2 = aws.ec2();
-        this.region = aws.region().id();
+        this(aws.ec2(), aws.region().id(), cidr, zones);
+    }
+
+    private TestNetwork(Ec2Client ec2, String region, String cidr, int zones) {
+        this.ec2 = ec2;
+        this.region = region;
         this.vpcId = ec2.createVpc(r -> r.cidrBlock(cidr).tagSpecifications(tags(ResourceType.VPC, "vpc"))).vpc().vpcId();
         this.igwId = ec2.createInternetGateway(r -> r.tagSpecifications(tags(ResourceType.INTERNET_GATEWAY, "igw")))
                 .internetGateway().internetGatewayId();
@@ -46,6 +50,11 @@ public final class TestNetwork implements AutoCloseable {
     /** A VPC {@code 10.0.0.0/16} with one /24 subnet in each of the first {@code zones} AZs of the region. */
     public static TestNetwork create(LocalAws aws, int zones) {
         return new TestNetwork(aws, "10.0.0.0/16", zones);
+    }
+
+    /** As {@link #create(LocalAws, String, int)}, through another EC2 client: another account's (assumed role) or region's. */
+    public static TestNetwork create(Ec2Client ec2, String region, String cidr, int zones) {
+        return new TestNetwork(ec2, region, cidr, zones);
     }
 
     public String vpcId() {

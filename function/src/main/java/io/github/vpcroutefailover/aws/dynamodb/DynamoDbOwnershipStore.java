@@ -8,7 +8,6 @@ import static io.github.vpcroutefailover.aws.dynamodb.Items.s;
 import static io.github.vpcroutefailover.aws.dynamodb.Items.str;
 import static io.github.vpcroutefailover.aws.dynamodb.Items.t;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.EXPIRES_AT;
-import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1_PK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.HISTORY_SK_PREFIX;
@@ -18,6 +17,7 @@ import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.STATE_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.TYPE_ROUTE;
 
+import io.github.vpcroutefailover.domain.fleet.KeyScope;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.ClaimLostException;
@@ -52,28 +52,43 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
     private final DynamoDbClient ddb;
     private final String table;
     private final Duration historyRetention;
+    private final KeyScope scope;
     private final OwnershipClaimWrites writes;
 
-    public DynamoDbOwnershipStore(DynamoDbClient ddb, String table, Duration historyRetention) {
+    /** @param scope the account and region whose routes this store fences (docs/ownership-table.md "Keys") */
+    public DynamoDbOwnershipStore(DynamoDbClient ddb, String table, Duration historyRetention, KeyScope scope) {
         this.ddb = Objects.requireNonNull(ddb, "ddb");
         this.table = Objects.requireNonNull(table, "table");
         if (historyRetention.isNegative() || historyRetention.isZero()) {
             throw new IllegalArgumentException("history retention must be positive, was " + historyRetention);
         }
         this.historyRetention = historyRetention;
-        this.writes = new OwnershipClaimWrites(ddb, table, historyRetention);
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.writes = new OwnershipClaimWrites(ddb, table, historyRetention, scope);
+    }
+
+    public DynamoDbOwnershipStore(DynamoDbClient ddb, String table, Duration historyRetention) {
+        this(ddb, table, historyRetention, KeyScope.HOME);
+    }
+
+    public DynamoDbOwnershipStore(DynamoDbClient ddb, String table, KeyScope scope) {
+        this(ddb, table, DEFAULT_HISTORY_RETENTION, scope);
     }
 
     public DynamoDbOwnershipStore(DynamoDbClient ddb, String table) {
-        this(ddb, table, DEFAULT_HISTORY_RETENTION);
+        this(ddb, table, DEFAULT_HISTORY_RETENTION, KeyScope.HOME);
     }
 
-    static String pk(RouteKey key) {
-        return ROUTE_PREFIX + key.id();
+    static String pk(KeyScope scope, RouteKey key) {
+        return ScopedKeys.key(ROUTE_PREFIX, scope, key.id());
     }
 
-    static Map<String, AttributeValue> stateKey(RouteKey key) {
-        return Map.of(PK, s(pk(key)), SK, s(STATE_SK));
+    static Map<String, AttributeValue> stateKey(KeyScope scope, RouteKey key) {
+        return Map.of(PK, s(pk(scope, key)), SK, s(STATE_SK));
+    }
+
+    private String pk(RouteKey key) {
+        return pk(scope, key);
     }
 
     @Override
@@ -86,27 +101,23 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
     public Listing list() {
         Map<RouteKey, Ownership> out = new LinkedHashMap<>();
         List<Unannounced> unannounced = new ArrayList<>();
-        // The sparse listing index: one page per ~1 MB of route records, independent of how much history exists.
-        ddb.queryPaginator(r -> r.tableName(table).indexName(GSI1)
-                        .keyConditionExpression("#g = :t")
-                        .expressionAttributeNames(Map.of("#g", GSI1_PK))
-                        .expressionAttributeValues(Map.of(":t", s(TYPE_ROUTE))))
-                .items().forEach(item -> {
-                    Ownership o = ownership(item);
-                    out.put(o.key(), o);
-                    unannounced.addAll(Outbox.entries(o.key(), item));
-                });
+        // The sparse listing index: one page per ~1 MB of this scope's route records, independent of how much history exists.
+        ScopedKeys.list(ddb, table, TYPE_ROUTE, ROUTE_PREFIX, scope).forEach(item -> {
+            Ownership o = ownership(item);
+            out.put(o.key(), o);
+            unannounced.addAll(Outbox.entries(o.key(), item));
+        });
         return new Listing(out, unannounced);
     }
 
     @Override
     public boolean reschedule(Unannounced entry, Instant expectedDue, Instant due) {
-        return Outbox.reschedule(ddb, table, stateKey(entry.key()), entry, expectedDue, due);
+        return Outbox.reschedule(ddb, table, stateKey(scope, entry.key()), entry, expectedDue, due);
     }
 
     @Override
     public void markAnnounced(Unannounced entry) {
-        Outbox.remove(ddb, table, stateKey(entry.key()), entry);
+        Outbox.remove(ddb, table, stateKey(scope, entry.key()), entry);
     }
 
     @Override
@@ -115,7 +126,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         List<RouteKey> distinct = keys.stream().distinct().toList();
         for (int i = 0; i < distinct.size(); i += BATCH_GET_MAX) {
             List<Map<String, AttributeValue>> batch = distinct.subList(i, Math.min(distinct.size(), i + BATCH_GET_MAX))
-                    .stream().map(DynamoDbOwnershipStore::stateKey).toList();
+                    .stream().map(k -> stateKey(scope, k)).toList();
             for (Map<String, AttributeValue> item : batchGet(ddb, table, batch)) {
                 Ownership o = ownership(item);
                 out.put(o.key(), o);
@@ -191,7 +202,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
             values.put(":expected", n(expectedVersion));
         }
         UpdateItemRequest request = UpdateItemRequest.builder().tableName(table)
-                .key(stateKey(key)).updateExpression(expression).conditionExpression(condition)
+                .key(stateKey(scope, key)).updateExpression(expression).conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
@@ -203,9 +214,9 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         }
     }
 
-    static Map<String, AttributeValue> historyItem(HistoryEntry e, String settleId, Duration historyRetention) {
+    static Map<String, AttributeValue> historyItem(KeyScope scope, HistoryEntry e, String settleId, Duration historyRetention) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(pk(e.key())));
+        item.put(PK, s(pk(scope, e.key())));
         item.put(SK, s(HISTORY_SK_PREFIX + OwnershipTable.sortable(e.at()) + "#" + String.format("%020d", e.version())));
         item.put("routeName", s(e.routeName()));
         item.put("version", n(e.version()));
@@ -234,7 +245,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
      * history exclusively through {@link #settle}, in the same transaction as the record.
      */
     public void appendHistory(HistoryEntry e) {
-        ddb.putItem(r -> r.tableName(table).item(historyItem(e, null, historyRetention)));
+        ddb.putItem(r -> r.tableName(table).item(historyItem(scope, e, null, historyRetention)));
     }
 
     @Override
@@ -276,7 +287,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
     }
 
     static Ownership ownership(Map<String, AttributeValue> item) {
-        RouteKey key = RouteKey.parse(str(item, PK).substring(ROUTE_PREFIX.length()));
+        RouteKey key = RouteKey.parse(KeyScope.unscopedAny(str(item, PK).substring(ROUTE_PREFIX.length())));
         Ownership.Pin pin = null;
         if (item.containsKey("pinTarget")) {
             pin = new Ownership.Pin(str(item, "pinTarget"), instant(item, "pinExpiresAt"), bool(item, "pinForce"),

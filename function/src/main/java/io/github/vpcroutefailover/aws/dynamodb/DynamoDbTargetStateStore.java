@@ -7,7 +7,6 @@ import static io.github.vpcroutefailover.aws.dynamodb.Items.num;
 import static io.github.vpcroutefailover.aws.dynamodb.Items.s;
 import static io.github.vpcroutefailover.aws.dynamodb.Items.str;
 import static io.github.vpcroutefailover.aws.dynamodb.Items.t;
-import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1_PK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.PK;
@@ -16,6 +15,7 @@ import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.STATE_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.TARGET_PREFIX;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.TYPE_TARGET;
 
+import io.github.vpcroutefailover.domain.fleet.KeyScope;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.TargetState;
@@ -39,27 +39,34 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
 
     private final DynamoDbClient ddb;
     private final String table;
+    private final KeyScope scope;
 
     public DynamoDbTargetStateStore(DynamoDbClient ddb, String table) {
-        this.ddb = Objects.requireNonNull(ddb, "ddb");
-        this.table = Objects.requireNonNull(table, "table");
+        this(ddb, table, KeyScope.HOME);
     }
 
-    private static Map<String, AttributeValue> key(String targetKey) {
-        return Map.of(PK, s(TARGET_PREFIX + targetKey), SK, s(STATE_SK));
+    /** @param scope the account and region whose targets this store keeps (docs/ownership-table.md "Keys") */
+    public DynamoDbTargetStateStore(DynamoDbClient ddb, String table, KeyScope scope) {
+        this.ddb = Objects.requireNonNull(ddb, "ddb");
+        this.table = Objects.requireNonNull(table, "table");
+        this.scope = Objects.requireNonNull(scope, "scope");
+    }
+
+    private String pk(String targetKey) {
+        return ScopedKeys.key(TARGET_PREFIX, scope, targetKey);
+    }
+
+    private Map<String, AttributeValue> key(String targetKey) {
+        return Map.of(PK, s(pk(targetKey)), SK, s(STATE_SK));
     }
 
     @Override
     public Map<String, TargetState> loadAll() {
         Map<String, TargetState> out = new LinkedHashMap<>();
-        ddb.queryPaginator(r -> r.tableName(table).indexName(GSI1)
-                        .keyConditionExpression("#g = :t")
-                        .expressionAttributeNames(Map.of("#g", GSI1_PK))
-                        .expressionAttributeValues(Map.of(":t", s(TYPE_TARGET))))
-                .items().forEach(item -> {
-                    TargetState ts = state(item);
-                    out.put(ts.targetKey(), ts);
-                });
+        ScopedKeys.list(ddb, table, TYPE_TARGET, TARGET_PREFIX, scope).forEach(item -> {
+            TargetState ts = state(item);
+            out.put(ts.targetKey(), ts);
+        });
         return out;
     }
 
@@ -70,7 +77,7 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
         distinct.forEach(k -> out.put(k, TargetState.initial(k)));
         for (int i = 0; i < distinct.size(); i += BATCH_GET_MAX) {
             List<Map<String, AttributeValue>> keys = distinct.subList(i, Math.min(distinct.size(), i + BATCH_GET_MAX))
-                    .stream().map(DynamoDbTargetStateStore::key).toList();
+                    .stream().map(this::key).toList();
             for (Map<String, AttributeValue> item : DynamoDbOwnershipStore.batchGet(ddb, table, keys)) {
                 TargetState ts = state(item);
                 out.put(ts.targetKey(), ts);
@@ -83,10 +90,10 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
     public TargetState save(TargetState state) {
         long next = state.version() + 1;
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(TARGET_PREFIX + state.targetKey()));
+        item.put(PK, s(pk(state.targetKey())));
         item.put(SK, s(STATE_SK));
         item.put(GSI1_PK, s(TYPE_TARGET));
-        item.put(GSI1_SK, s(TARGET_PREFIX + state.targetKey()));
+        item.put(GSI1_SK, s(pk(state.targetKey())));
         item.put("targetKey", s(state.targetKey()));
         item.put("version", n(next));
         Map<String, AttributeValue> checks = new HashMap<>();
@@ -114,7 +121,7 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
         values.put(":one", n(1));
         values.put(":zero", n(0));
         values.put(":type", s(TYPE_TARGET));
-        values.put(":pk", s(TARGET_PREFIX + targetKey));
+        values.put(":pk", s(pk(targetKey)));
         values.put(":key", s(targetKey));
         values.put(":empty", AttributeValue.fromM(Map.of()));
         String set = "SET #v = if_not_exists(#v, :zero) + :one, " + GSI1_PK + " = :type, " + GSI1_SK + " = :pk, "

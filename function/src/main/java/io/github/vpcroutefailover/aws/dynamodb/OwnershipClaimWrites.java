@@ -8,6 +8,7 @@ import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.GSI1_SK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.PK;
 import static io.github.vpcroutefailover.aws.dynamodb.OwnershipTable.TYPE_ROUTE;
 
+import io.github.vpcroutefailover.domain.fleet.KeyScope;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
@@ -51,16 +52,18 @@ final class OwnershipClaimWrites {
     private final DynamoDbClient ddb;
     private final String table;
     private final Duration historyRetention;
+    private final KeyScope scope;
 
-    OwnershipClaimWrites(DynamoDbClient ddb, String table, Duration historyRetention) {
+    OwnershipClaimWrites(DynamoDbClient ddb, String table, Duration historyRetention, KeyScope scope) {
         this.ddb = ddb;
         this.table = table;
         this.historyRetention = historyRetention;
+        this.scope = scope;
     }
 
     /** One strongly consistent read of a route's record, to resolve an ambiguous write. */
     private Ownership readBack(RouteKey key) {
-        Map<String, AttributeValue> item = ddb.getItem(r -> r.tableName(table).key(DynamoDbOwnershipStore.stateKey(key)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = ddb.getItem(r -> r.tableName(table).key(DynamoDbOwnershipStore.stateKey(scope, key)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? null : DynamoDbOwnershipStore.ownership(item);
     }
 
@@ -77,7 +80,7 @@ final class OwnershipClaimWrites {
         values.put(":rtb", s(key.routeTableId()));
         values.put(":dest", s(key.destination().value()));
         values.put(":type", s(TYPE_ROUTE));
-        values.put(":pk", s(DynamoDbOwnershipStore.pk(key)));
+        values.put(":pk", s(DynamoDbOwnershipStore.pk(scope, key)));
         values.put(":cid", s(claim.claimId()));
         values.put(":dl", t(claim.deadline()));
         values.put(":dlms", n(claim.deadline().toEpochMilli()));
@@ -96,7 +99,7 @@ final class OwnershipClaimWrites {
             condition = "#v = :expected AND (attribute_not_exists(#st) OR #st <> :pending)";
             values.put(":expected", n(claim.expectedVersion()));
         }
-        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(DynamoDbOwnershipStore.stateKey(key))
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(DynamoDbOwnershipStore.stateKey(scope, key))
                 .updateExpression("SET " + String.join(", ", set) + " REMOVE " + String.join(", ", remove)).conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
@@ -191,10 +194,10 @@ final class OwnershipClaimWrites {
             condition += " AND (attribute_not_exists(claimDeadlineMs) OR claimDeadlineMs <= :now)";
             values.put(":now", n(st.abandonedBefore().toEpochMilli()));
         }
-        Map<String, AttributeValue> history = DynamoDbOwnershipStore.historyItem(st.history(), st.settleId(), historyRetention);
+        Map<String, AttributeValue> history = DynamoDbOwnershipStore.historyItem(scope, st.history(), st.settleId(), historyRetention);
         String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().update(Update.builder().tableName(table).key(DynamoDbOwnershipStore.stateKey(key))
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(DynamoDbOwnershipStore.stateKey(scope, key))
                         .updateExpression(expression).conditionExpression(condition)
                         .expressionAttributeNames(names).expressionAttributeValues(values)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
