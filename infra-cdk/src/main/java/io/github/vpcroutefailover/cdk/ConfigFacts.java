@@ -76,6 +76,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
 
     public static ConfigFacts of(FailoverConfig config) {
         Set<String> tableIds = new LinkedHashSet<>();
+        Set<String> tgwTableIds = new LinkedHashSet<>();
         List<TableSelector.ByTags> tagSelectors = new ArrayList<>();
         boolean vpcWide = false;
         for (var route : config.routes()) {
@@ -89,6 +90,8 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                     }
                     case TableSelector.BySubnet ignored -> vpcWide = true;
                     case TableSelector.Main ignored -> vpcWide = true;
+                    case TableSelector.ByGateway ignored -> vpcWide = true;
+                    case TableSelector.TransitGatewayTable tgw -> tgwTableIds.add(tgw.routeTableId());
                 }
             }
         }
