@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The transit gateway route requests exactly as the real SDK marshals them, captured before they are sent (no
- * endpoint is contacted). This covers what the emulator cannot: moto has no ReplaceTransitGatewayRoute, so the real
- * Replace request is pinned down here.
+ * endpoint is contacted). This covers what the emulator cannot: moto has no ReplaceTransitGatewayRoute (the failover
+ * IT bridges it with {@link MotoTransitGatewayShim}), so the real Replace request is pinned down here.
  */
 class Ec2TransitGatewayRequestShapeTest {
     private static final String TABLE = "tgw-rtb-0123456789abcdef0";
