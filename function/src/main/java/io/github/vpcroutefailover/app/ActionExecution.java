@@ -28,6 +28,7 @@ import io.github.vpcroutefailover.ports.RouteTables.ApplyOutcome;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.OutcomeUnknownException;
+import io.github.vpcroutefailover.ports.TransientStoreException;
 import io.github.vpcroutefailover.domain.ownership.RecordMachine;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ActionExecution {
     /** Less time than this left in the invocation: no new claim (claim, EC2 change and settle each need a call). */
     static final Duration MIN_CLAIM_TIME = Duration.ofSeconds(3);
+    /** Our attempts of one claim (each with the SDK's retries) while DynamoDB throttles it. */
+    static final int CLAIM_ATTEMPTS = 4;
+    /** A claim retry must leave this much of the claim's deadline for the claim itself and the EC2 change. */
+    static final Duration CLAIM_RETRY_NEEDS = Duration.ofSeconds(2);
 
     /** The adapters an execution works through; one set per reconciler. */
     record Ports(RouteTables routeTables, Instances instances, OwnershipStore ownership, RoutePlanner planner, Clock clock) {
@@ -70,7 +75,8 @@ final class ActionExecution {
     private final ConcurrentHashMap<String, Boolean> fixedEnis = new ConcurrentHashMap<>();
 
     ActionExecution(Ports ports, FailoverConfig config, ReconcileOptions options, PlanInput input, World world, Instant now,
-                    List<PlanNote> notes, AtomicInteger lost) {
+                    List<PlanNote> notes, AtomicInteger lost, List<Candidate> candidates,
+                    List<OwnershipStore.Unannounced> announcements) {
         this.routeTables = ports.routeTables();
         this.instances = ports.instances();
         this.ownership = ports.ownership();
@@ -83,7 +89,7 @@ final class ActionExecution {
         this.now = now;
         this.log = new ActionLog(notes, options);
         this.lost = lost;
-        this.settler = new ClaimSettler(ownership, clock, options, now, log);
+        this.settler = new ClaimSettler(ownership, clock, options, now, log, candidates, announcements);
     }
 
     ActionOutcome run(RouteAction first) {
@@ -160,12 +166,14 @@ final class ActionExecution {
     }
 
     private Object claimAndChange(RouteAction action, Instant deadline) {
+        // One id for every attempt of this claim: a retry after an ambiguous failure recognises an earlier write.
         String claimId = UUID.randomUUID().toString();
+        OwnershipStore.Claim claim = new OwnershipStore.Claim(action.key(), action.routeName(),
+                action.to() == null ? null : action.to().target(), action.from(), action.expectedVersion(), now,
+                options.caller(), action.reason(), deadline, claimId);
         Ownership claimed;
         try {
-            claimed = ownership.claim(new OwnershipStore.Claim(action.key(), action.routeName(),
-                    action.to() == null ? null : action.to().target(), action.from(), action.expectedVersion(), now,
-                    options.caller(), action.reason(), deadline, claimId));
+            claimed = claimWithRetries(action, claim);
         } catch (ClaimLostException e) {
             return new Lost(e);
         } catch (OutcomeUnknownException e) {
@@ -181,6 +189,24 @@ final class ActionExecution {
         }
         CrashPoints.reached("after-claim");
         return change(action, claimed);
+    }
+
+    /**
+     * The claim, retried while DynamoDB throttles (or fails transiently) and the claim's deadline leaves time for the
+     * claim and the EC2 change after the pause; the SDK's own retries run inside each attempt.
+     */
+    private Ownership claimWithRetries(RouteAction action, OwnershipStore.Claim claim) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ownership.claim(claim);
+            } catch (TransientStoreException e) {
+                if (attempt >= CLAIM_ATTEMPTS || !Retry.pause(attempt, CLAIM_RETRY_NEEDS)) {
+                    throw e;
+                }
+                log(action, "claim-retry", action.expectedVersion(), "claim attempt " + attempt + " not written (" + e.getMessage()
+                        + "); retrying");
+            }
+        }
     }
 
     /** After a lost claim or a released one: ownership first, then the table, so an APPLIED record is never paired with an older table. */
@@ -247,7 +273,8 @@ final class ActionExecution {
 
     private Object change(RouteAction action, Ownership claimed) {
         long version = claimed.claim() == null ? claimed.version() : claimed.claim().version();
-        boolean forced = claimed.pin() != null && claimed.pin().force() && claimed.pin().activeAt(now);
+        // The plan's: the claim is conditional on the version the plan read, and setting a pin raises it.
+        boolean forced = action.forced();
         RouteTarget wanted = action.to() == null ? null : action.to().target();
         try {
             if (needsFix(action)) {

@@ -13,7 +13,10 @@ import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.OwnershipStore;
 import io.github.vpcroutefailover.ports.RouteChangeException;
 import java.time.Clock;
+import io.github.vpcroutefailover.domain.model.Candidate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,8 +24,12 @@ import java.util.UUID;
  * not reach EC2, FAILED at once (released), in one conditional transaction on the claim.
  */
 final class ClaimSettler {
-    /** Recording an applied change: the SDK retries each attempt; a second attempt covers a transient burst. */
-    private static final int SETTLE_ATTEMPTS = 2;
+    /**
+     * Recording an applied change: our attempts (each with the SDK's retries) while DynamoDB throttles or fails, as
+     * long as the invocation's deadline leaves time for one more.
+     */
+    static final int SETTLE_ATTEMPTS = 4;
+    private static final Duration SETTLE_NEEDS = Duration.ofSeconds(1);
 
     /** What the claimed EC2 change came to, before it is recorded. */
     record Change(long version, boolean forced, boolean reached, RouteTarget holds, String detail, RuntimeException cause) {
@@ -33,13 +40,18 @@ final class ClaimSettler {
     private final ReconcileOptions options;
     private final Instant now;
     private final ActionLog log;
+    private final List<Candidate> candidates;
+    private final List<OwnershipStore.Unannounced> announcements;
 
-    ClaimSettler(OwnershipStore ownership, Clock clock, ReconcileOptions options, Instant now, ActionLog log) {
+    ClaimSettler(OwnershipStore ownership, Clock clock, ReconcileOptions options, Instant now, ActionLog log, List<Candidate> candidates,
+                 List<OwnershipStore.Unannounced> announcements) {
         this.ownership = ownership;
         this.clock = clock;
         this.options = options;
         this.now = now;
         this.log = log;
+        this.candidates = candidates;
+        this.announcements = announcements;
     }
 
     ClaimStep settle(RouteAction action, Change c) {
@@ -49,11 +61,18 @@ final class ClaimSettler {
         long version = c.version();
         CrashPoints.reached("before-settle");
         HistoryEntry entry = history(action, version, c.forced(), HistoryEntry.Outcome.APPLIED, null, null);
+        // Its event goes into the outbox in the same transaction: recorded APPLIED means announced or still to be.
+        OwnershipStore.Unannounced event = Announcer.entry(action.key(), action, version, c.forced(), options.caller(), now, candidates,
+                clock.instant(), options.claimBudget());
+        // One id for every attempt: an attempt whose response was lost is recognised as ours by the next one.
+        String settleId = UUID.randomUUID().toString();
         RuntimeException last = null;
-        for (int tries = 1; tries <= SETTLE_ATTEMPTS; tries++) {
+        for (int tries = 1; ; tries++) {
             try {
-                ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
-                        clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
+                ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.APPLIED, c.holds(),
+                        clock.instant(), options.caller(), null, settleId, entry, event));
+                announcements.add(event);
+                CrashPoints.reached("after-settle");
                 log(action, "applied", version, c.detail());
                 return new Done(new ActionOutcome(action.key(), action, Status.APPLIED, version, c.detail()));
             } catch (ClaimLostException e) {
@@ -71,6 +90,9 @@ final class ClaimSettler {
             } catch (RuntimeException e) {
                 last = e;
                 log(action, "settle-failed", version, "recording the applied change failed (attempt " + tries + "): " + e.getMessage());
+                if (tries >= SETTLE_ATTEMPTS || !Retry.pause(tries, SETTLE_NEEDS)) {
+                    break;
+                }
             }
         }
         String msg = "applied in EC2 (" + c.detail() + "), but recording it failed: " + last.getMessage()
@@ -86,7 +108,7 @@ final class ClaimSettler {
         log(action, "failed", version, error);
         HistoryEntry entry = history(action, version, forced, HistoryEntry.Outcome.FAILED, error, null);
         try {
-            ownership.settle(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
+            ownership.settleWithoutReadBack(new OwnershipStore.Settlement(action.key(), version, Ownership.ClaimStatus.FAILED, holds,
                     clock.instant(), options.caller(), null, UUID.randomUUID().toString(), entry));
         } catch (ClaimLostException e) {
             return new Done(new ActionOutcome(action.key(), action, Status.FAILED, version, error + "; the claim was settled by "

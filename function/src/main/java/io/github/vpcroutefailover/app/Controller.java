@@ -1,6 +1,5 @@
 package io.github.vpcroutefailover.app;
 
-import io.github.vpcroutefailover.app.ReconcileResult.ActionOutcome;
 import io.github.vpcroutefailover.config.ConfigException;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
@@ -8,7 +7,6 @@ import io.github.vpcroutefailover.domain.config.TargetSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.plan.CandidateResolver;
-import io.github.vpcroutefailover.domain.plan.RouteStatus;
 import io.github.vpcroutefailover.ports.HealthSource;
 import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.LifecycleActions;
@@ -21,7 +19,6 @@ import io.github.vpcroutefailover.ports.TargetStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +43,7 @@ public final class Controller {
     private final TargetStateStore targetStates;
     private final Function<FailoverConfig, List<HealthSource>> healthSources;
     private final RouteChangeNotifier notifier;
+    private final Announcer announcer;
     private final ReconcileListener listener;
     private final EventTriggers triggers;
     private final Clock clock;
@@ -62,6 +60,7 @@ public final class Controller {
         this.notifier = Objects.requireNonNull(b.notifier, "notifier");
         this.listener = Objects.requireNonNull(b.listener, "listener");
         this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.announcer = new Announcer(ownership, notifier, clock);
         this.planner = b.planner;
         this.triggers = new EventTriggers(this, Objects.requireNonNull(b.alarms, "alarms"),
                 Objects.requireNonNull(b.lifecycle, "lifecycle"), b.alarmPrefix == null ? "" : b.alarmPrefix, b.lifecycleHook);
@@ -179,6 +178,12 @@ public final class Controller {
             public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations) {
                 return recorded(() -> probeReconciler().reconcile(config, options, observations));
             }
+
+            @Override
+            public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations,
+                                             Reconciler.World known) {
+                return recorded(() -> probeReconciler().reconcile(config, options, observations, known));
+            }
         };
     }
 
@@ -196,30 +201,9 @@ public final class Controller {
             throw e;
         }
         listener.reconciled(result, Duration.ofNanos(System.nanoTime() - start));
-        if (!result.dryRun() && !result.announced().isEmpty()) {
-            notifier.routesChanged(changes(result));
-        }
+        // Route Failover events: what this reconcile recorded and any overdue ones, through the outbox.
+        announcer.announce(result);
         return result;
-    }
-
-    static List<RouteChangeNotifier.RouteChange> changes(ReconcileResult result) {
-        List<RouteChangeNotifier.RouteChange> out = new ArrayList<>();
-        for (ActionOutcome o : result.announced()) {
-            var a = o.action();
-            String fromName = null;
-            if (a.from() != null) {
-                for (RouteStatus s : result.plan().routes()) {
-                    if (s.key().equals(o.key())) {
-                        fromName = s.candidates().stream().filter(c -> c.candidate().target().sameHopAs(a.from()))
-                                .map(c -> c.candidate().targetName()).findFirst().orElse(null);
-                    }
-                }
-            }
-            out.add(new RouteChangeNotifier.RouteChange(o.key().routeTableId(), o.key().destination().toString(), a.routeName(),
-                    a.from(), fromName, a.to() == null ? null : a.to().target(), a.to() == null ? null : a.to().targetName(),
-                    a.reason(), o.version(), a.reason() != null && a.reason().contains("forced"), false, result.caller(), result.at()));
-        }
-        return out;
     }
 
     // ---- EC2 events and alarms: EventTriggers ----------------------------------------------------------------------

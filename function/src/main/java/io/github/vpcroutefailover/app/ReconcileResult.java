@@ -4,6 +4,7 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
 import io.github.vpcroutefailover.domain.plan.RouteAction;
+import io.github.vpcroutefailover.ports.OwnershipStore;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,12 +17,25 @@ import java.util.List;
  * @param lostRaces   claims lost to another writer (each followed by a re-read and re-plan of that route)
  * @param statesSaved target states written (only when something the planner reads had changed)
  * @param converged   nothing needed changing: the plan was empty, so no mutating API call was made
+ * @param announcements the outbox entries of the changes this reconcile recorded (APPLIED, REPAIRED), for
+ *                      {@link Announcer} to publish
+ * @param overdue     outbox entries of earlier changes found past their due time: announced by nobody yet, so
+ *                    {@link Announcer} re-sends them (a converged reconcile may have some)
  */
 public record ReconcileResult(Instant at, String caller, boolean dryRun, Plan plan, List<ActionOutcome> actions,
-                              List<PlanNote> notes, int lostRaces, int statesSaved, boolean converged) {
+                              List<PlanNote> notes, int lostRaces, int statesSaved, boolean converged,
+                              List<OwnershipStore.Unannounced> announcements, List<OwnershipStore.Unannounced> overdue) {
     public ReconcileResult {
         actions = List.copyOf(actions);
         notes = List.copyOf(notes);
+        announcements = List.copyOf(announcements);
+        overdue = List.copyOf(overdue);
+    }
+
+    /** A result that recorded no events and found none overdue. */
+    public ReconcileResult(Instant at, String caller, boolean dryRun, Plan plan, List<ActionOutcome> actions,
+                           List<PlanNote> notes, int lostRaces, int statesSaved, boolean converged) {
+        this(at, caller, dryRun, plan, actions, notes, lostRaces, statesSaved, converged, List.of(), List.of());
     }
 
     public List<ActionOutcome> applied() {

@@ -92,8 +92,14 @@ public final class Reconciler {
     }
 
     /** Everything one reconcile observed. */
+    /** @param unannounced outbox entries: changes recorded whose Route Failover event is not known to be published */
     public record World(List<ObservedRouteTable> tables, List<ObservedInstance> instances, List<ObservedEni> enis,
-                        Map<RouteKey, Ownership> ownership, Map<String, TargetState> targetStates) {
+                        Map<RouteKey, Ownership> ownership, Map<String, TargetState> targetStates,
+                        List<OwnershipStore.Unannounced> unannounced) {
+        public World(List<ObservedRouteTable> tables, List<ObservedInstance> instances, List<ObservedEni> enis,
+                     Map<RouteKey, Ownership> ownership, Map<String, TargetState> targetStates) {
+            this(tables, instances, enis, ownership, targetStates, List.of());
+        }
     }
 
     public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options) {
@@ -105,8 +111,20 @@ public final class Reconciler {
      * sources report, so they go through the same rise/fall state and the same ownership fencing.
      */
     public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra) {
+        return reconcile(config, options, extra, null);
+    }
+
+    /**
+     * The probe's fast path: reconciles on a world the caller observed earlier instead of reading it again, so a
+     * confirmed failure costs only its writes (target state, claim, route, settle). Exact however old {@code known}
+     * is: ownership and route tables were read in the fencing order, every claim is conditional on the version that
+     * world saw (a newer record loses the claim, and the route is then re-read and re-planned), and every state save
+     * on the version it saw. What can be stale is unfenced EC2 facts about instances (state, ENIs): callers bound its
+     * age. {@code known == null} observes as usual.
+     */
+    public ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> extra, World known) {
         Instant now = clock.instant();
-        World world = observe(config);
+        World world = known != null ? known : observe(config);
         List<Candidate> candidates = CandidateResolver.resolve(config, world.instances(), world.enis()).candidates();
         List<HealthSource> all = new ArrayList<>();
         all.add(new Ec2HealthSource(config.checks(), world.instances(), world.enis(), world.tables()));
@@ -122,10 +140,21 @@ public final class Reconciler {
         // Abandoned claims first: the planner must see what EC2 and the record agree on, and a claim is refused
         // over a PENDING record, so an abandoned one would block its route until it is settled.
         Map<RouteKey, Ownership> owners = new HashMap<>(world.ownership());
-        List<ActionOutcome> repairs = options.dryRun() ? List.of()
-                : new Repairer(ownership, options, now, candidates, notes).repair(world, owners);
+        List<OwnershipStore.Unannounced> announcements = Collections.synchronizedList(new ArrayList<>());
+        // Events recorded earlier and still unpublished past their due time: the writer is gone or gave up.
+        List<OwnershipStore.Unannounced> overdue = options.dryRun() ? List.of()
+                : world.unannounced().stream().filter(u -> !u.due().isAfter(now)).toList();
+        Repairer repairer = new Repairer(ownership, ports.routeTables(), options, now, candidates, notes, announcements);
+        List<ActionOutcome> repairs = options.dryRun() ? List.of() : repairer.repair(world, owners);
+        // A repaired record was read (consistently) after the listing, and its table after that: plan on those reads.
+        Map<String, ObservedRouteTable> reread = repairer.tablesRead();
+        List<ObservedRouteTable> tables = reread.isEmpty() ? world.tables()
+                : world.tables().stream().map(t -> reread.getOrDefault(t.id(), t)).toList();
 
-        PlanInput input = new PlanInput(config, world.tables(), world.instances(), world.enis(), states, owners,
+        if (!options.dryRun()) {
+            rereadDisagreeing(tables, owners);
+        }
+        PlanInput input = new PlanInput(config, tables, world.instances(), world.enis(), states, owners,
                 now, options.claimLease());
         Plan plan = planner.plan(input);
         requireSomeTableMatched(config, plan);
@@ -140,7 +169,8 @@ public final class Reconciler {
         if (plan.converged() && repairs.isEmpty()) {
             LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", true).addKeyValue("caller", options.caller())
                     .addKeyValue("routes", plan.routes().size()).addKeyValue("statesSaved", saved.get()).log("converged; nothing to change");
-            return new ReconcileResult(now, options.caller(), options.dryRun(), plan, List.of(), notes, 0, saved.get(), true);
+            return new ReconcileResult(now, options.caller(), options.dryRun(), plan, List.of(), notes, 0, saved.get(), true,
+                    List.of(), overdue);
         }
 
         // Group by table: one table's actions run in order, different tables' in parallel.
@@ -150,7 +180,7 @@ public final class Reconciler {
         }
         AtomicInteger lost = new AtomicInteger();
         List<ActionOutcome> outcomes = Collections.synchronizedList(new ArrayList<>(repairs));
-        ActionExecution exec = new ActionExecution(ports, config, options, input, world, now, notes, lost);
+        ActionExecution exec = new ActionExecution(ports, config, options, input, world, now, notes, lost, candidates, announcements);
         if (byTable.size() <= 1 || parallelism == 1) {
             byTable.values().forEach(actions -> actions.forEach(a -> outcomes.add(exec.run(a))));
         } else {
@@ -172,7 +202,43 @@ public final class Reconciler {
                 .addKeyValue("repaired", ordered.stream().filter(o -> o.status() == Status.REPAIRED).count())
                 .addKeyValue("lostRaces", lost.get()).addKeyValue("statesSaved", saved.get()).log("reconcile done");
         return new ReconcileResult(now, options.caller(), options.dryRun(), plan, ordered, new ArrayList<>(notes), lost.get(),
-                saved.get(), false);
+                saved.get(), false, new ArrayList<>(announcements), overdue);
+    }
+
+    /**
+     * An APPLIED record whose hop EC2 does not hold means "changed outside" (or a stale listing: the listing is a GSI,
+     * eventually consistent). Such records, and only those (none in a converged reconcile), are re-read with one
+     * consistent read before the planner judges them, so neither the warning nor a plan rests on a stale record.
+     */
+    private void rereadDisagreeing(List<ObservedRouteTable> tables, Map<RouteKey, Ownership> owners) {
+        Map<String, ObservedRouteTable> byId = new HashMap<>();
+        tables.forEach(t -> byId.put(t.id(), t));
+        List<RouteKey> disagree = owners.values().stream().filter(o -> o.status() == Ownership.ClaimStatus.APPLIED).filter(o -> {
+            ObservedRouteTable t = byId.get(o.key().routeTableId());
+            if (t == null) {
+                return false;
+            }
+            var holds = t.route(o.key().destination()).map(io.github.vpcroutefailover.domain.model.ObservedRoute::target).orElse(null);
+            return o.target() == null ? holds != null : !o.target().sameHopAs(holds);
+        }).map(Ownership::key).toList();
+        if (disagree.isEmpty()) {
+            return;
+        }
+        try {
+            Map<RouteKey, Ownership> fresh = ownership.load(disagree);
+            disagree.forEach(k -> {
+                Ownership o = fresh.get(k);
+                if (o == null) {
+                    owners.remove(k);
+                } else {
+                    owners.put(k, o);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Planning on the listing is still safe (every change is a claim conditional on the version); only the
+            // "changed outside" warning may then be a stale one.
+            LOG.atWarn().addKeyValue("event", "reread-failed").log("could not re-read records that disagree with EC2: " + e.getMessage());
+        }
     }
 
     /**

@@ -77,7 +77,7 @@ final class WorldObserver {
         // Independent reads run in parallel, so a slow endpoint costs its latency once per dependency level rather
         // than once per read. The one ordering kept: route tables are read after ownership (see above).
         try (ExecutorService pool = Executors.newFixedThreadPool(4, Reconciler.threads())) {
-            Future<Map<RouteKey, Ownership>> owners = pool.submit(CallDeadline.propagate(ownership::loadAll));
+            Future<OwnershipStore.Listing> owners = pool.submit(CallDeadline.propagate(ownership::list));
             Future<List<ObservedRouteTable>> tables = pool.submit(CallDeadline.propagate(() -> {
                 Reconciler.get(owners);
                 // Transit gateway route tables belong to no VPC: the config names them, and they are read by id.
@@ -125,7 +125,9 @@ final class WorldObserver {
                 throw new WorldMismatchException("vpc", "vpc " + config.vpcId() + " has no route tables: it does not exist in this account and "
                         + "region (every VPC has a main route table). Fix 'vpc' in the config, or deploy to the VPC's account and region");
             }
-            return new World(enrich(vpcTables, observed, enis), observed, enis, Reconciler.get(owners), Reconciler.get(states));
+            OwnershipStore.Listing listing = Reconciler.get(owners);
+            return new World(enrich(vpcTables, observed, enis), observed, enis, listing.records(), Reconciler.get(states),
+                    listing.unannounced());
         }
     }
 

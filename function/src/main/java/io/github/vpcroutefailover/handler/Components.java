@@ -206,7 +206,18 @@ public final class Components {
     /** EventBridge is only called when routes changed: its client is built then. */
     private static io.github.vpcroutefailover.ports.RouteChangeNotifier notifier(Clients clients, String eventBus) {
         Memo<EventBridgeRouteChangeNotifier> notifier = new Memo<>(() -> new EventBridgeRouteChangeNotifier(clients.eventBridge(), eventBus));
-        return changes -> notifier.get().routesChanged(changes);
+        return new io.github.vpcroutefailover.ports.RouteChangeNotifier() {
+            @Override
+            public void routesChanged(List<io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange> changes) {
+                notifier.get().routesChanged(changes);
+            }
+
+            /** Per-entry results reach the outbox, so a failed publish is re-sent rather than forgotten. */
+            @Override
+            public List<Boolean> publish(List<io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange> changes) {
+                return notifier.get().publish(changes);
+            }
+        };
     }
 
     /** Production wiring: real clients, settings from the environment, the config file loaded once and kept. */

@@ -4,12 +4,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.app.ProbeCycle;
+import io.github.vpcroutefailover.aws.dynamodb.DynamoDbProbeLeaseStore;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.metrics.EmfProbeMetrics;
 import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.ports.ProbeResult;
+import io.github.vpcroutefailover.probe.LeaseSettings;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
+import io.github.vpcroutefailover.probe.Sleeper;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +44,13 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
     static final String ENV_CONFIG_PATH = "VRF_CONFIG_PATH";
     static final String ENV_TABLE_NAME = "VRF_TABLE_NAME";
     static final String ENV_PROBE_AZ = "VRF_PROBE_AZ";
+
+    /**
+     * How long one invocation may probe: past the next scheduled start (60 s) by enough for that invocation's start
+     * (a cold start in the VPC plus its observe), so it is handed over to rather than started after a gap. The
+     * function's timeout (90 s, infra-cdk) covers this plus the margin, the hand-over and a last reconcile.
+     */
+    static final Duration LEASED_MAX_RUN = Duration.ofSeconds(80);
 
     private static final Logger LOG = LoggerFactory.getLogger(ProbeHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,6 +124,11 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
         out.put("reconciles", r.reconciles().size());
         out.put("routeChanges", r.reconciles().stream().mapToInt(x -> x.applied().size()).sum());
         out.put("stop", r.run().stop().name());
+        if (r.lease() != null) {
+            out.put("lease", r.lease().acquired() == null ? "NOT_ACQUIRED" : r.lease().acquired().name());
+            out.put("leaseGeneration", r.lease().generation());
+            out.put("leaseHandovers", r.lease().counts().handovers);
+        }
         return out;
     }
 
@@ -150,11 +165,14 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
             Components components = given != null ? given : Components.fromEnvironment();
             Clock clock = Clock.systemUTC();
             CheckProber prober = new CheckProber();
-            ProbeSettings settings = ProbeSettings.defaults();
+            ProbeSettings settings = ProbeSettings.defaults().withMaxRun(LEASED_MAX_RUN);
             ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(clock)
                     .metrics(EmfProbeMetrics.toStdout(probeAz)).probeAz(probeAz);
-            return new Parts(components.controller()::effectiveConfig,
-                    new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity()), prober, settings, clock, probeAz);
+            // Consecutive invocations overlap by up to 20 s and hand over through the lease item (docs/probe.md).
+            ProbeCycle cycle = new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity())
+                    .lease(new DynamoDbProbeLeaseStore(components.clients().dynamoDb(), components.settings().tableName()), probeAz,
+                            LeaseSettings.defaults(), clock, Sleeper.SYSTEM);
+            return new Parts(components.controller()::effectiveConfig, cycle, prober, settings, clock, probeAz);
         }
     }
 }

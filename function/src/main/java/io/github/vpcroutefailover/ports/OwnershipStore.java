@@ -24,6 +24,28 @@ public interface OwnershipStore {
     /** Every route ownership record. May be slightly stale (it is a listing); claims are what is exact. */
     Map<RouteKey, Ownership> loadAll();
 
+    /**
+     * Every route ownership record and every change still waiting to be announced (the outbox), from the same
+     * listing, so finding overdue announcements costs no extra call. Stores without an outbox list none.
+     */
+    default Listing list() {
+        return new Listing(loadAll(), List.of());
+    }
+
+    /**
+     * Moves an unannounced event's due time from {@code expectedDue} to {@code due}: a re-sender leases it this way
+     * (only one of several concurrent reconciles wins), and a writer whose publish failed makes it due at once.
+     *
+     * @return false when the entry is gone (announced) or someone else moved it first
+     */
+    default boolean reschedule(Unannounced entry, Instant expectedDue, Instant due) {
+        return true;
+    }
+
+    /** The event was published: removes it from the outbox (conditional on its presence; idempotent). */
+    default void markAnnounced(Unannounced entry) {
+    }
+
     /** Strongly consistent read of the given routes. Unknown keys are absent. */
     Map<RouteKey, Ownership> load(Collection<RouteKey> keys);
 
@@ -38,14 +60,24 @@ public interface OwnershipStore {
 
     /**
      * CONFIRM / RELEASE / REPAIR_*: moves a PENDING record whose claim is {@code claimVersion} to {@code status}, and
-     * writes {@code history} in the same transaction, so a record is never settled without its history entry nor a
-     * history entry written for a record that was not settled.
+     * writes {@code history} (and {@code announce}, the outbox entry of its event) in the same transaction, so a record
+     * is never settled without its history entry nor a history entry written for a record that was not settled, and
+     * every change recorded as APPLIED has an event that is published or still in the outbox.
      *
      * @throws ClaimLostException      the claim is no longer PENDING (someone settled it), or, for a repair, its
      *                                 deadline has not passed (carries the record)
      * @throws OutcomeUnknownException neither the write nor a read-back could be confirmed
      */
     Ownership settle(Settlement settlement);
+
+    /**
+     * {@link #settle} for a writer that does not need the settled record back (the reconciler's own settles): a store
+     * may spare the read it makes to return it, so a route change costs claim, EC2 call and this one write. Same
+     * conditions, same exceptions.
+     */
+    default void settleWithoutReadBack(Settlement settlement) {
+        settle(settlement);
+    }
 
     /**
      * Sets or clears ({@code pin == null}) an operator pin; bumps the version so that in-flight plans re-plan. Never
@@ -78,6 +110,24 @@ public interface OwnershipStore {
                  String reason, Instant deadline, String claimId) {
     }
 
+    /** What {@link #list()} returns. */
+    record Listing(Map<RouteKey, Ownership> records, List<Unannounced> unannounced) {
+        public Listing {
+            records = Map.copyOf(records);
+            unannounced = List.copyOf(unannounced);
+        }
+    }
+
+    /**
+     * A Route Failover event written in the same transaction as the settle of its change, and not yet known to be
+     * published (the outbox). After the commit the settling reconcile publishes it and removes it; if that does not
+     * happen (publish failed, process killed), a reconcile after {@code due} re-sends it. One per claim version.
+     *
+     * @param due after this instant any reconcile may (re-)send it: the writer is gone or gave up
+     */
+    record Unannounced(RouteKey key, long version, RouteChangeNotifier.RouteChange change, Instant due) {
+    }
+
     /**
      * @param claimVersion    the claim being settled
      * @param status          APPLIED, FAILED or SUPERSEDED
@@ -85,8 +135,16 @@ public interface OwnershipStore {
      * @param abandonedBefore for a repair: the record's deadline must not be after this instant; null for the writer
      * @param settleId        unique per attempt
      * @param history         the entry written with it
+     * @param announce        for a change that reached EC2 (APPLIED): its Route Failover event, put in the outbox in
+     *                        the same transaction; null for none
      */
     record Settlement(RouteKey key, long claimVersion, Ownership.ClaimStatus status, RouteTarget holds, Instant at, String by,
-                      Instant abandonedBefore, String settleId, HistoryEntry history) {
+                      Instant abandonedBefore, String settleId, HistoryEntry history, Unannounced announce) {
+
+        /** A settle that announces nothing (FAILED, SUPERSEDED). */
+        public Settlement(RouteKey key, long claimVersion, Ownership.ClaimStatus status, RouteTarget holds, Instant at, String by,
+                          Instant abandonedBefore, String settleId, HistoryEntry history) {
+            this(key, claimVersion, status, holds, at, by, abandonedBefore, settleId, history, null);
+        }
     }
 }

@@ -2,12 +2,23 @@ package io.github.vpcroutefailover.ports;
 
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 
 /** Tells the outside world about route changes (the {@code Route Failover} event, docs/events.md). */
 public interface RouteChangeNotifier {
 
     void routesChanged(List<RouteChange> changes);
+
+    /**
+     * Publishes and says, per change (same order), whether the bus confirmed it. {@code false} means "not known to be
+     * published": refused, failed, or the response was lost (it may have been delivered; a re-send carries the same
+     * {@link RouteChange#idempotencyKey()}). The default is for notifiers that cannot tell: everything counts as sent.
+     */
+    default List<Boolean> publish(List<RouteChange> changes) {
+        routesChanged(changes);
+        return Collections.nCopies(changes.size(), Boolean.TRUE);
+    }
 
     static RouteChangeNotifier none() {
         return changes -> {
@@ -23,5 +34,14 @@ public interface RouteChangeNotifier {
     record RouteChange(String routeTableId, String destination, String routeName, RouteTarget from, String fromTarget,
                        RouteTarget to, String toTarget, String reason, long version, boolean forced, boolean dryRun,
                        String invocationId, Instant at) {
+
+        /**
+         * The event's idempotency key, {@code <routeTableId>|<destination>|<version>}: one per change that reached EC2.
+         * Delivery is at least once (a re-send after a lost PutEvents response repeats it), so consumers that must
+         * not act twice dedupe on it.
+         */
+        public String idempotencyKey() {
+            return routeTableId + "|" + destination + "|" + version;
+        }
     }
 }

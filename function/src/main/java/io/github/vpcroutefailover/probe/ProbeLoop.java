@@ -87,7 +87,15 @@ public final class ProbeLoop implements AutoCloseable {
      * @param stored  stored states by target key to seed the counters from (missing: UNKNOWN, no history)
      */
     public ProbeRun run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline) {
-        return new Run(targets, stored, deadline).loop();
+        return run(targets, stored, deadline, Tenure.UNBOUNDED);
+    }
+
+    /**
+     * As {@link #run(List, Map, Instant)}, asking {@code tenure} before every regular round whether this loop may
+     * still probe, and until when (a probe lease shared with the next invocation: {@link LeaseTenure}).
+     */
+    public ProbeRun run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline, Tenure tenure) {
+        return new Run(targets, stored, deadline, Objects.requireNonNull(tenure, "tenure")).loop();
     }
 
     @Override
@@ -98,14 +106,18 @@ public final class ProbeLoop implements AutoCloseable {
     private final class Run {
         private final List<ProbeSlot> slots = new ArrayList<>();
         private final Instant deadline;
+        private final Tenure tenure;
+        /** Rounds must end by this too: the tenure's limit (a lease's end), MAX without one. */
+        private Instant until = Instant.MAX;
         private final Duration interval;
         private final ProbeRound round;
         private int rounds;
         private int confirmRounds;
         private int skipped;
 
-        Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline) {
+        Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline, Tenure tenure) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
+            this.tenure = tenure;
             this.interval = intervalFor(targets);
             this.round = new ProbeRound(pool, prober, settings, trigger, metrics, probeAz);
             Set<String> keys = new HashSet<>();
@@ -154,10 +166,22 @@ public final class ProbeLoop implements AutoCloseable {
                     }
                     now = clock.instant();
                 }
+                Tenure.Decision decision = tenure.check(now, this::states);
+                if (decision instanceof Tenure.Decision.Stop halt) {
+                    stop = halt.why();
+                    break;
+                }
+                until = ((Tenure.Decision.Until) decision).until();
+                now = clock.instant();
                 final long index = slotIndex;
                 List<ProbeSlot> due = slots.stream().filter(s -> s.due(index)).toList();
                 Duration longest = due.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
                 if (now.plus(longest).isAfter(deadline)) {
+                    break;
+                }
+                if (now.plus(longest).isAfter(until)) {
+                    // The lease could not be renewed and would end mid-round: stop before someone else may take it.
+                    stop = ProbeRun.Stop.LEASE_EXPIRED;
                     break;
                 }
                 if (!due.isEmpty()) {
@@ -199,7 +223,7 @@ public final class ProbeLoop implements AutoCloseable {
                 }
                 Instant at = clock.instant().plus(spacing);
                 Duration longest = confirming.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
-                if (!at.plus(longest).isBefore(nextRegular) || at.plus(longest).isAfter(deadline)) {
+                if (!at.plus(longest).isBefore(nextRegular) || at.plus(longest).isAfter(deadline) || at.plus(longest).isAfter(until)) {
                     return true;
                 }
                 try {
@@ -215,6 +239,15 @@ public final class ProbeLoop implements AutoCloseable {
             }
         }
 
+
+        /** The counters now, by target key, then check name (what a hand-over passes on). */
+        private Map<String, Map<String, CheckState>> states() {
+            Map<String, Map<String, CheckState>> states = new LinkedHashMap<>();
+            for (ProbeSlot s : slots) {
+                states.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.state);
+            }
+            return states;
+        }
 
         private ProbeRun result(ProbeRun.Stop stop) {
             Map<String, Map<String, Integer>> probes = new LinkedHashMap<>();

@@ -28,13 +28,35 @@ public record ProbeRun(int rounds, int skippedSlots, Map<String, Map<String, Int
         /** The next round could not have finished before the deadline. */
         DEADLINE,
         /** The thread was interrupted (shutdown). */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The probe lease went to the next invocation, which probes on from these counters ({@link LeaseTenure}). */
+        HANDED_OVER,
+        /** Another invocation holds the probe lease now (a renewal lost): this one must not probe on. */
+        LEASE_LOST,
+        /** The lease could not be renewed and the next round could not have ended before it expired. */
+        LEASE_EXPIRED
     }
 
     public ProbeRun {
         probes = Map.copyOf(probes);
         states = Map.copyOf(states);
         undelivered = List.copyOf(undelivered);
+    }
+
+    /**
+     * This run followed by {@code next} of the same invocation (the loop restarted after re-taking a lapsed lease):
+     * counts add up; states, undelivered observations and the stop reason are the later run's (its counters were
+     * seeded from this one's).
+     */
+    public ProbeRun then(ProbeRun next) {
+        Map<String, Map<String, Integer>> sum = new java.util.LinkedHashMap<>();
+        for (ProbeRun r : List.of(this, next)) {
+            r.probes.forEach((target, byCheck) -> byCheck.forEach((check, n) ->
+                    sum.computeIfAbsent(target, k -> new java.util.LinkedHashMap<>()).merge(check, n, Integer::sum)));
+        }
+        sum.replaceAll((k, v) -> Map.copyOf(v));
+        return new ProbeRun(rounds + next.rounds, skippedSlots + next.skippedSlots, sum, next.states, next.undelivered,
+                failedCalls + next.failedCalls, recoveredCalls + next.recoveredCalls, triggerErrors + next.triggerErrors, next.stop);
     }
 
     public int probes(String targetKey, String check) {

@@ -20,6 +20,7 @@ import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.HistoryEntry;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
@@ -65,7 +66,7 @@ class OwnershipCrashIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"after-claim", "during-replace-route", "after-ec2", "before-settle"})
+    @ValueSource(strings = {"after-claim", "during-replace-route", "after-ec2", "before-settle", "before-announce"})
     void aWriterKilledAtAnyStepIsRepairedByTheNextReconcile(String step, LocalAws aws) throws Exception {
         TestNetwork net = TestNetwork.create(aws, 2);
         String natA = net.instance(0, "role=nat");
@@ -80,8 +81,14 @@ class OwnershipCrashIT {
         DynamoDbOwnershipStore owners = new DynamoDbOwnershipStore(ddb, table);
         Reconciler here = Reconciler.builder().routeTables(new Ec2RouteTables(ec2)).instances(new Ec2Instances(ec2))
                 .ownership(owners).targetStates(new DynamoDbTargetStateStore(ddb, table)).build();
+        // The repairing side announces as the Controller does; what it publishes is recorded here.
+        List<RouteChangeNotifier.RouteChange> published = java.util.Collections.synchronizedList(new ArrayList<>());
+        Announcer announcer = new Announcer(owners, published::addAll, java.time.Clock.systemUTC());
         FailoverConfig config = config(net.vpcId(), natA, natB);
-        assertThat(here.reconcile(config, ReconcileOptions.apply("setup")).applied()).hasSize(1);
+        ReconcileResult setup = here.reconcile(config, ReconcileOptions.apply("setup"));
+        assertThat(setup.applied()).hasSize(1);
+        announcer.announce(setup);
+        published.clear(); // the create's event: counted from here on are the move's
         net.stopInstance(natA);
 
         try (FaultProxy ec2Proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
@@ -107,30 +114,48 @@ class OwnershipCrashIT {
             assertThat(writer.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
             Ownership abandoned = owners.load(key).orElseThrow();
-            assertThat(abandoned.status()).as("the writer died holding its claim").isEqualTo(Ownership.ClaimStatus.PENDING);
-            boolean reachedEc2 = step.equals("after-ec2") || step.equals("before-settle");
+            boolean settled = step.equals("before-announce");
+            assertThat(abandoned.status()).as("the writer died holding its claim, or after settling it")
+                    .isEqualTo(settled ? Ownership.ClaimStatus.APPLIED : Ownership.ClaimStatus.PENDING);
+            boolean reachedEc2 = step.equals("after-ec2") || step.equals("before-settle") || settled;
+            String moveKey = rtb + "|0.0.0.0/0|" + abandoned.claim().version();
 
             // Scheduled reconciles (bounded: 1 s apart, at most 60) until the claim is settled and the route right.
             List<ReconcileResult> results = new ArrayList<>();
             long correct = 0;
-            for (int i = 0; i < 60 && correct == 0; i++) {
+            long announced = 0;
+            for (int i = 0; i < 60 && (correct == 0 || announced == 0); i++) {
                 ReconcileResult r = here.reconcile(config, ReconcileOptions.apply("repair-" + i));
                 results.add(r);
+                announcer.announce(r);
                 Ownership o = owners.load(key).orElseThrow();
-                if (o.status() == Ownership.ClaimStatus.APPLIED && natB.equals(o.target().instanceId()) && routeInstance(aws, net, rtb, natA, natB).equals(natB)) {
+                if (correct == 0 && o.status() == Ownership.ClaimStatus.APPLIED && natB.equals(o.target().instanceId())
+                        && routeInstance(aws, net, rtb, natA, natB).equals(natB)) {
                     correct = System.nanoTime();
-                } else {
+                }
+                if (announced == 0 && published.stream().anyMatch(c -> c.to() != null && natB.equals(c.to().instanceId()))) {
+                    announced = System.nanoTime();
+                }
+                if (correct == 0 || announced == 0) {
                     Thread.sleep(1000);
                 }
             }
             assertThat(correct).as("repaired within 60 reconciles").isPositive();
+            assertThat(announced).as("the move announced within 60 reconciles").isPositive();
             List<Status> statuses = results.stream().flatMap(r -> r.actions().stream()).map(ReconcileResult.ActionOutcome::status).toList();
-            long announced = results.stream().mapToLong(r -> r.announced().size()).sum();
             List<HistoryEntry> history = owners.history(key, 20);
             List<HistoryEntry> applied = history.stream().filter(h -> h.outcome() == HistoryEntry.Outcome.APPLIED).toList();
             assertThat(applied).as("the create and the move, once each").hasSize(2);
-            assertThat(announced).as("one Route Failover event for the move").isEqualTo(1);
-            if (reachedEc2) {
+            assertThat(published).as("one Route Failover event for the move").singleElement()
+                    .satisfies(c -> assertThat(c.idempotencyKey().equals(moveKey))
+                            .as("the event is the abandoned claim's exactly when its change reached EC2").isEqualTo(reachedEc2));
+            assertThat(owners.list().unannounced()).as("the outbox is empty").isEmpty();
+            if (settled) {
+                assertThat(statuses).as("nothing to repair: the record was settled; only its event was missing").isEmpty();
+                assertThat(applied.get(0).by()).isEqualTo("crash-writer");
+                assertThat(applied.get(0).recordedBy()).isNull();
+                assertThat(published.get(0).invocationId()).as("the event as the writer recorded it").isEqualTo("crash-writer");
+            } else if (reachedEc2) {
                 assertThat(statuses).containsExactly(Status.REPAIRED);
                 assertThat(applied.get(0).by()).isEqualTo("crash-writer");
                 assertThat(applied.get(0).recordedBy()).startsWith("repair-");
@@ -142,7 +167,8 @@ class OwnershipCrashIT {
             assertThat(here.reconcile(config, ReconcileOptions.apply("after")).converged()).isTrue();
             unmanaged.assertUnchanged("0.0.0.0/0");
             System.out.println("CRASH-ROW | SIGKILL " + step + " | reached EC2: " + reachedEc2 + " | kill to correct route+record: "
-                    + Duration.ofNanos(correct - killed).toMillis() + " ms (claim budget " + CLAIM_BUDGET_S + " s) | reconciles: "
+                    + Duration.ofNanos(correct - killed).toMillis() + " ms, to the event published: "
+                    + Duration.ofNanos(announced - killed).toMillis() + " ms (claim budget " + CLAIM_BUDGET_S + " s) | reconciles: "
                     + results.size() + " | outcomes " + statuses);
         } finally {
             ec2.close();

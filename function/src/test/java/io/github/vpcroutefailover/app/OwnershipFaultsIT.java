@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: issue #10's fault table, one test per row over one shared world and one set of invariant checks.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,12 +61,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 @ExtendWith(LocalAwsExtension.class)
 class OwnershipFaultsIT {
-    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-    private static final Destination DEFAULT = Destination.parse("0.0.0.0/0");
-    /** Past the default claim budget: a claim made by the previous reconcile is abandoned when the next one runs. */
-    private static final Duration SCHEDULE = ReconcileOptions.DEFAULT_CLAIM_BUDGET.plusSeconds(1);
-
-    private Fixture f;
+    private OwnershipFixture f;
 
     @AfterEach
     void close() {
@@ -74,175 +70,34 @@ class OwnershipFaultsIT {
         }
     }
 
-    private static final class Fixture implements AutoCloseable {
-        final LocalAws aws;
-        final TestNetwork net;
-        final String natA;
-        final String natB;
-        final String rtb;
-        final RouteKey key;
-        final UnmanagedRoutes unmanaged;
-        final FaultProxy ec2Proxy;
-        final FaultProxy ddbProxy;
-        final Ec2Client ec2;
-        final DynamoDbClient ddb;
-        final String table;
-        final DynamoDbOwnershipStore owners;
-        final MutableClock clock = new MutableClock(T0);
-        final List<RouteChangeNotifier.RouteChange> events = Collections.synchronizedList(new ArrayList<>());
-        final Controller controller;
-
-        Fixture(LocalAws aws) {
-            this.aws = aws;
-            this.net = TestNetwork.create(aws, 2);
-            this.natA = net.instance(0, "role=nat");
-            this.natB = net.instance(1, "role=nat");
-            this.rtb = net.routeTable(0, "tier=private");
-            this.key = new RouteKey(rtb, DEFAULT);
-            this.unmanaged = UnmanagedRoutes.install(aws, net);
-            this.ec2Proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY);
-            this.ddbProxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON);
-            this.ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).endpointOverride(ec2Proxy.endpoint()).build();
-            this.ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD)
-                    .endpointOverride(ddbProxy.endpoint()).build();
-            this.table = aws.uniqueName("ownership");
-            OwnershipTable.create(aws.dynamoDb(), table);
-            this.owners = new DynamoDbOwnershipStore(ddb, table);
-            EventBridgeRouteChangeNotifier bridge = new EventBridgeRouteChangeNotifier(aws.eventBridge(), null);
-            FailoverConfig config = config();
-            this.controller = Controller.builder()
-                    .config(() -> config)
-                    .registry(new DynamoDbRouteRegistry(ddb, table))
-                    .routeTables(new Ec2RouteTables(ec2))
-                    .instances(new Ec2Instances(ec2))
-                    .ownership(owners)
-                    .targetStates(new DynamoDbTargetStateStore(ddb, table))
-                    .lifecycle((g, h, t, i) -> {
-                        throw new AssertionError("no lifecycle action in these tests");
-                    })
-                    .notifier(changes -> {
-                        events.addAll(changes);
-                        bridge.routesChanged(changes);
-                    })
-                    .clock(clock)
-                    .build();
-        }
-
-        FailoverConfig config() {
-            Map<String, CheckSpec> checks = Map.of("ec2", new CheckSpec.Ec2Status("ec2", true, 1, 1));
-            Map<String, TargetSpec> targets = new LinkedHashMap<>();
-            targets.put("nat-a", new TargetSpec.Instance("nat-a", natA, null, 0, List.of("ec2"), TargetSpec.SourceDestCheck.FIX));
-            targets.put("nat-b", new TargetSpec.Instance("nat-b", natB, null, 0, List.of("ec2"), TargetSpec.SourceDestCheck.FIX));
-            return new FailoverConfig(net.vpcId(), checks, targets, List.of(new RouteSpec("default-egress", DEFAULT,
-                    List.of(new TableSelector.ByTags(Map.of("tier", "private"), Map.of(), false)),
-                    List.of("nat-a", "nat-b"), List.of(), RoutePolicy.defaults())));
-        }
-
-        /** Route on nat-a, recorded; then nat-a stops. Counters start from here. */
-        Fixture onNatAThenStopIt() {
-            ReconcileResult setup = controller.reconcile("setup");
-            assertThat(setup.applied()).hasSize(1);
-            assertThat(routeInstance()).isEqualTo(natA);
-            net.stopInstance(natA);
-            clock.advance(SCHEDULE);
-            aws.calls().reset();
-            ec2Proxy.resetCounts();
-            ddbProxy.resetCounts();
-            return this;
-        }
-
-        ReconcileResult reconcile(String caller) {
-            return controller.reconcile(caller);
-        }
-
-        /** The next scheduled reconcile, after the fault cleared. */
-        ReconcileResult nextScheduled(String caller) {
-            ec2Proxy.clear();
-            ddbProxy.clear();
-            clock.advance(SCHEDULE);
-            return controller.reconcile(caller);
-        }
-
-        String routeInstance() {
-            var route = aws.ec2().describeRouteTables(r -> r.routeTableIds(rtb)).routeTables().get(0).routes().stream()
-                    .filter(r -> "0.0.0.0/0".equals(r.destinationCidrBlock())).findFirst().orElseThrow();
-            String eni = route.networkInterfaceId();
-            return eni == null ? route.instanceId() : (eni.equals(net.primaryEni(natA)) ? natA : eni.equals(net.primaryEni(natB)) ? natB : eni);
-        }
-
-        Ownership record() {
-            return new DynamoDbOwnershipStore(aws.dynamoDb(), table).load(key).orElseThrow();
-        }
-
-        List<HistoryEntry> history() {
-            return new DynamoDbOwnershipStore(aws.dynamoDb(), table).history(key, 50);
-        }
-
-        /**
-         * The invariants of every row: route on nat-b, record APPLIED on nat-b, exactly {@code changes} APPLIED
-         * history entries (the setup's create and the move) with distinct versions, one event per APPLIED entry,
-         * unmanaged routes untouched.
-         */
-        void assertConsistent() {
-            assertThat(routeInstance()).as("route").isEqualTo(natB);
-            Ownership o = record();
-            assertThat(o.status()).as("record status (never left PENDING)").isEqualTo(Ownership.ClaimStatus.APPLIED);
-            assertThat(o.target().instanceId()).as("record target").isEqualTo(natB);
-            List<HistoryEntry> applied = history().stream().filter(h -> h.outcome() == HistoryEntry.Outcome.APPLIED).toList();
-            assertThat(applied).as("one APPLIED history entry per change that reached EC2: the create and the move").hasSize(2);
-            assertThat(applied.get(0).to().instanceId()).isEqualTo(natB);
-            assertThat(applied.get(0).from().instanceId()).isEqualTo(natA);
-            assertThat(applied.get(0).version()).isEqualTo(o.claim().version());
-            assertThat(applied.stream().map(HistoryEntry::version).distinct().count()).isEqualTo(2);
-            assertThat(events).as("one Route Failover event per change that reached EC2").hasSize(2);
-            assertThat(events.get(1).to().instanceId()).isEqualTo(natB);
-            assertThat(events.get(1).version()).isEqualTo(applied.get(0).version());
-            unmanaged.assertUnchanged("0.0.0.0/0");
-        }
-
-        void row(String fault, int reconciles, ReconcileResult... results) {
-            long mutations = aws.calls().mutations().values().stream().mapToLong(Long::longValue).sum();
-            long calls = aws.calls().snapshot().values().stream().mapToLong(Long::longValue).sum();
-            System.out.println("FAULT-ROW | " + fault + " | reconciles to converge after the fault: " + reconciles + " | calls: " + calls
-                    + " (mutations " + mutations + ": " + aws.calls().mutations() + ") | statuses: "
-                    + java.util.Arrays.stream(results).map(r -> r.actions().stream().map(a -> a.status().name()).toList().toString()).toList());
-        }
-
-        @Override
-        public void close() {
-            ec2Proxy.close();
-            ddbProxy.close();
-            ec2.close();
-            ddb.close();
-        }
-    }
-
-    private Fixture fixture(LocalAws aws) {
-        f = new Fixture(aws).onNatAThenStopIt();
+    private OwnershipFixture fixture(LocalAws aws) {
+        f = new OwnershipFixture(aws).onNatAThenStopIt();
         return f;
     }
 
     @Test
     void aMoveIsOneClaimOneReplaceRouteAndOneTransactionForRecordAndHistory(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
 
         ReconcileResult r = f.reconcile("r1");
 
         assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
-        // Before: claim UpdateItem, ReplaceRoute, mark-applied UpdateItem, history PutItem. Now the record and its
-        // history are one TransactWriteItems. (PutItem: nat-a's target state; ModifyNetworkInterfaceAttribute:
-        // source/dest check off on nat-b before routing to it; PutEvents: the event.)
-        assertThat(aws.calls().mutations()).isEqualTo(Map.of("DynamoDb.UpdateItem", 1L, "Ec2.ReplaceRoute", 1L,
+        // Before: claim UpdateItem, ReplaceRoute, mark-applied UpdateItem, history PutItem. Now the record, its
+        // history and its event's outbox entry are one TransactWriteItems. (PutItem: nat-a's target state;
+        // ModifyNetworkInterfaceAttribute: source/dest check off on nat-b before routing to it; PutEvents: the event;
+        // the second UpdateItem removes the published event from the outbox.)
+        assertThat(aws.calls().mutations()).isEqualTo(Map.of("DynamoDb.UpdateItem", 2L, "Ec2.ReplaceRoute", 1L,
                 "DynamoDb.TransactWriteItems", 1L, "DynamoDb.PutItem", 1L, "Ec2.ModifyNetworkInterfaceAttribute", 1L,
                 "EventBridge.PutEvents", 1L));
         f.assertConsistent();
+        f.row("none (a plain move, for reference)", 0, r);
     }
 
     // ---- ReplaceRoute fails after the claim: released at once, retried in the same invocation when transient ----
 
     @Test
     void replaceRouteThrottledThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", Fault.throttle(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -260,7 +115,7 @@ class OwnershipFaultsIT {
 
     @Test
     void replaceRoute500ThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(500, "InternalError", "An internal error has occurred"), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -273,7 +128,7 @@ class OwnershipFaultsIT {
 
     @Test
     void replaceRouteConnectionResetBeforeItReachedEc2IsRetriedInTheSameInvocation(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", new Fault.ResetBefore(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -287,7 +142,7 @@ class OwnershipFaultsIT {
 
     @Test
     void replaceRouteForbiddenIsReleasedAtOnceAndTheNextReconcileApplies(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."), 1);
 
         ReconcileResult r1 = f.reconcile("r1");
@@ -308,7 +163,7 @@ class OwnershipFaultsIT {
 
     @Test
     void replaceRouteThatReachedEc2WithEveryResponseLostIsConfirmedByReadingTheTable(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", new Fault.LostResponse(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -325,7 +180,7 @@ class OwnershipFaultsIT {
 
     @Test
     void aClaimCommittedWhoseResponseWasLostIsRecognisedAsOurs(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ddbProxy.inject("UpdateItem", "claimId", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
 
         ReconcileResult r = f.reconcile("r1");
@@ -342,7 +197,7 @@ class OwnershipFaultsIT {
 
     @Test
     void aClaimWithEveryResponseLostIsFoundByReadingTheRecordBack(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ddbProxy.inject("UpdateItem", "claimId", new Fault.LostResponse(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -357,7 +212,7 @@ class OwnershipFaultsIT {
 
     @Test
     void settleThrottledThroughTheSdkRetriesIsRetriedOnceMoreInTheInvocation(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ddbProxy.inject("TransactWriteItems", Fault.throttle(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -370,10 +225,14 @@ class OwnershipFaultsIT {
 
     @Test
     void settleThrottledForTheWholeInvocationIsConfirmedAndAnnouncedByTheNextReconcile(LocalAws aws) {
-        Fixture f = fixture(aws);
-        f.ddbProxy.inject("TransactWriteItems", new Fault.Throttle("ProvisionedThroughputExceededException"), 6);
+        OwnershipFixture f = fixture(aws);
+        // Our attempts x the SDK's: every settle attempt this invocation makes is throttled.
+        int attempts = ClaimSettler.SETTLE_ATTEMPTS * 3;
+        f.ddbProxy.inject("TransactWriteItems", new Fault.Throttle("ProvisionedThroughputExceededException"), attempts);
 
         ReconcileResult r1 = f.reconcile("r1");
+        assertThat(aws.calls().attempts("DynamoDb.TransactWriteItems")).as("bounded settle retries").isEqualTo(attempts);
+        assertThat(aws.calls().calls("DynamoDb.TransactWriteItems")).isEqualTo(ClaimSettler.SETTLE_ATTEMPTS);
 
         // Before: route moved, outcome and history FAILED, record PENDING forever, no event.
         assertThat(r1.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.UNRECORDED);
@@ -390,7 +249,7 @@ class OwnershipFaultsIT {
 
     @Test
     void settleCommittedWithA500ResponseIsRecognisedAsOurs(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ddbProxy.inject("TransactWriteItems", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
 
         ReconcileResult r = f.reconcile("r1");
@@ -406,7 +265,7 @@ class OwnershipFaultsIT {
 
     @Test
     void fiveSecondsOfLatencyOnEveryCallStillFinishesInsideA60sInvocation(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.latency("*", Duration.ofSeconds(5));
         f.ddbProxy.latency("*", Duration.ofSeconds(5));
 
@@ -425,7 +284,7 @@ class OwnershipFaultsIT {
 
     @Test
     void withTooLittleTimeLeftNoClaimIsStarted(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         // Only the ownership listing is slow: the reconcile observes, but then has too little time left for a claim.
         f.ddbProxy.inject("Query", "{\"S\":\"ROUTE\"}", new Fault.Latency(Duration.ofSeconds(2)), 1);
 
@@ -440,7 +299,7 @@ class OwnershipFaultsIT {
 
     // ---- a writer that vanished (the in-process half of the crash tests) -----------------------------------------
 
-    private Ownership deadWritersClaim(Fixture f) {
+    static Ownership deadWritersClaim(OwnershipFixture f) {
         Ownership before = f.record();
         RouteTarget natB = RouteTarget.eni(f.net.primaryEni(f.natB), f.natB);
         return f.owners.claim(new OwnershipStore.Claim(f.key, "default-egress", natB, before.target(), before.version(),
@@ -450,7 +309,7 @@ class OwnershipFaultsIT {
 
     @Test
     void aWriterKilledBetweenClaimAndReplaceRouteIsSupersededByTheNextReconcile(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         deadWritersClaim(f);
 
         ReconcileResult before = f.reconcile("r-early");
@@ -471,7 +330,7 @@ class OwnershipFaultsIT {
 
     @Test
     void aWriterKilledAfterItsReplaceRouteReachedEc2IsConfirmedRecordedAndAnnounced(LocalAws aws) {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         deadWritersClaim(f);
         aws.ec2().replaceRoute(b -> b.routeTableId(f.rtb).destinationCidrBlock("0.0.0.0/0").networkInterfaceId(f.net.primaryEni(f.natB)));
 
@@ -492,7 +351,7 @@ class OwnershipFaultsIT {
 
     @Test
     void aPinWrittenWhileAnApplyIsInFlightNeitherBlocksNorKeepsIt(LocalAws aws) throws Exception {
-        Fixture f = fixture(aws);
+        OwnershipFixture f = fixture(aws);
         f.ec2Proxy.inject("ReplaceRoute", new Fault.Hold(), 1);
         CompletableFuture<ReconcileResult> running = CompletableFuture.supplyAsync(() -> f.reconcile("r1"));
         assertThat(f.ec2Proxy.awaitHeld(Duration.ofSeconds(60))).isTrue();

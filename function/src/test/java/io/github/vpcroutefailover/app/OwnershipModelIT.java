@@ -1,3 +1,4 @@
+// Over 400 lines because the model (fake EC2, fault kinds, invariants) and its pinned regression cases must be read together.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.RouteChangeException;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.testsupport.Endpoints;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
@@ -129,6 +131,9 @@ class OwnershipModelIT {
 
     enum DdbFault { NONE, CLAIM_RESPONSE_LOST, SETTLE_THROTTLED, SETTLE_COMMITTED_500 }
 
+    /** What happens to the reconcile's Route Failover events: refused, accepted with the response lost, or the process dies first. */
+    enum EvFault { NONE, PUBLISH_FAILED, RESPONSE_LOST, CRASH_BEFORE_PUBLISH }
+
     /** One EC2 route table in memory, with faults, that checks every change against the ownership record. */
     final class FakeEc2 implements RouteTables, InstancesById {
         final Map<Destination, RouteTarget> routes = new ConcurrentHashMap<>();
@@ -225,6 +230,10 @@ class OwnershipModelIT {
         final DynamoDbOwnershipStore owners;
         final DynamoDbTargetStateStore states;
         final List<ActionOutcome> announced = Collections.synchronizedList(new ArrayList<>());
+        /** Idempotency keys of the events the bus took, duplicates included, in order. */
+        final List<String> published = Collections.synchronizedList(new ArrayList<>());
+        /** Events the bus took while the publisher was told otherwise: the only source of duplicates. */
+        final java.util.concurrent.atomic.AtomicInteger lostResponses = new java.util.concurrent.atomic.AtomicInteger();
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         final FailoverConfig config;
         int reconciles;
@@ -250,6 +259,33 @@ class OwnershipModelIT {
         }
 
         void reconcile(String caller, Ec2Fault ec2Fault, DdbFault ddbFault) {
+            reconcile(caller, ec2Fault, ddbFault, EvFault.NONE);
+        }
+
+        /** The bus, as the publisher sees it under {@code fault}. */
+        RouteChangeNotifier bus(EvFault fault) {
+            return new RouteChangeNotifier() {
+                @Override
+                public void routesChanged(List<RouteChangeNotifier.RouteChange> changes) {
+                    publish(changes);
+                }
+
+                @Override
+                public List<Boolean> publish(List<RouteChangeNotifier.RouteChange> changes) {
+                    if (fault == EvFault.PUBLISH_FAILED) {
+                        return Collections.nCopies(changes.size(), Boolean.FALSE);
+                    }
+                    changes.forEach(c -> published.add(c.idempotencyKey()));
+                    if (fault == EvFault.RESPONSE_LOST) {
+                        lostResponses.addAndGet(changes.size());
+                        return Collections.nCopies(changes.size(), Boolean.FALSE);
+                    }
+                    return Collections.nCopies(changes.size(), Boolean.TRUE);
+                }
+            };
+        }
+
+        void reconcile(String caller, Ec2Fault ec2Fault, DdbFault ddbFault, EvFault evFault) {
             ec2.fault = ec2Fault;
             switch (ddbFault) {
                 case CLAIM_RESPONSE_LOST -> proxy.inject("UpdateItem", "claimId", new Fault.LostResponse(), 3);
@@ -262,7 +298,9 @@ class OwnershipModelIT {
             try {
                 ReconcileResult r = reconciler().reconcile(config, ReconcileOptions.apply(caller + "#" + reconciles));
                 announced.addAll(r.announced());
-                log.add(caller + " " + ec2Fault + "/" + ddbFault + " -> " + r.actions().stream().map(a -> a.status().name()).toList());
+                Announcer.Announced a = evFault == EvFault.CRASH_BEFORE_PUBLISH ? null : new Announcer(owners, bus(evFault), clock).announce(r);
+                log.add(caller + " " + ec2Fault + "/" + ddbFault + "/" + evFault + " -> " + r.actions().stream().map(x -> x.status().name()).toList()
+                        + (a == null ? " (died before publishing)" : " " + a));
             } catch (Crash c) {
                 log.add(caller + " " + ec2Fault + "/" + ddbFault + " -> crashed: " + c.getMessage());
             } catch (RuntimeException e) {
@@ -342,7 +380,14 @@ class OwnershipModelIT {
             assertThat(applied.stream().map(HistoryEntry::to).toList()).as("APPLIED history == the EC2 changes, in order:\n  %s", trail)
                     .isEqualTo(List.copyOf(ec2.changes));
             assertThat(new HashSet<>(applied.stream().map(HistoryEntry::version).toList())).hasSize(applied.size());
-            assertThat(announced).as("one event per APPLIED entry:\n  %s", trail).hasSize(applied.size());
+            assertThat(announced).as("one event recorded per APPLIED entry:\n  %s", trail).hasSize(applied.size());
+            // At least once, keyed: every recorded change's event reached the bus; nothing else did; a key repeats
+            // only where a response was lost; the outbox is empty.
+            assertThat(new HashSet<>(published)).as("events published == APPLIED history (by idempotency key):\n  %s", trail)
+                    .isEqualTo(new HashSet<>(applied.stream().map(h -> RTB + "|0.0.0.0/0|" + h.version()).toList()));
+            assertThat(published.size() - new HashSet<>(published).size()).as("duplicates only after lost responses:\n  %s", trail)
+                    .isLessThanOrEqualTo(lostResponses.get());
+            assertThat(new DynamoDbOwnershipStore(direct, table).list().unannounced()).as("outbox empty:\n  %s", trail).isEmpty();
             boolean anyEligible = INSTANCES.stream().map(ec2::hop).anyMatch(this::eligible);
             if (anyEligible) {
                 assertThat(eligible(ec2.routes.get(DEFAULT))).as("route on an eligible target one reconcile after the faults stop:\n  %s", trail)
@@ -360,8 +405,10 @@ class OwnershipModelIT {
     @Provide
     Arbitrary<ActionChain<Model>> chains() {
         Arbitrary<Transformer<Model>> reconcile = net.jqwik.api.Combinators.combine(
-                        Arbitraries.of("r1", "r2", "r3"), Arbitraries.of(Ec2Fault.class), Arbitraries.of(DdbFault.class))
-                .as((who, e, d) -> Transformer.mutate("reconcile " + who + " ec2=" + e + " ddb=" + d, m -> m.reconcile(who, e, d)));
+                        Arbitraries.of("r1", "r2", "r3"), Arbitraries.of(Ec2Fault.class), Arbitraries.of(DdbFault.class),
+                        Arbitraries.of(EvFault.class))
+                .as((who, e, d, v) -> Transformer.mutate("reconcile " + who + " ec2=" + e + " ddb=" + d + " events=" + v,
+                        m -> m.reconcile(who, e, d, v)));
         Arbitrary<Transformer<Model>> plain = Arbitraries.of("r1", "r2")
                 .map(who -> Transformer.mutate("reconcile " + who, m -> m.reconcile(who, Ec2Fault.NONE, DdbFault.NONE)));
         Arbitrary<Transformer<Model>> parallel = Arbitraries.integers().between(2, 3)
@@ -416,6 +463,27 @@ class OwnershipModelIT {
         m.advance(Duration.ofMinutes(6));
         m.reconcile("w2", Ec2Fault.NONE, DdbFault.SETTLE_THROTTLED);
         m.quiesceAndCheck();
+    }
+
+    /**
+     * Route Failover events: a publish refused, then a writer dying between its settle and its publish, then a
+     * publish whose response is lost; each event reaches the bus, the lost one possibly twice under one key.
+     */
+    @Example
+    void refusedPublishThenDeathBeforePublishThenLostResponse() {
+        Model m = new Model();
+        m.setRunning(0, false);
+        m.reconcile("w1", Ec2Fault.NONE, DdbFault.NONE, EvFault.PUBLISH_FAILED);
+        m.setRunning(0, true);
+        m.setRunning(1, false);
+        m.advance(Duration.ofMinutes(6));
+        m.reconcile("w2", Ec2Fault.NONE, DdbFault.NONE, EvFault.CRASH_BEFORE_PUBLISH);
+        m.setRunning(1, true);
+        m.setRunning(0, false);
+        m.advance(Duration.ofMinutes(6));
+        m.reconcile("w3", Ec2Fault.NONE, DdbFault.NONE, EvFault.RESPONSE_LOST);
+        m.quiesceAndCheck();
+        assertThat(new HashSet<>(m.published)).hasSize(3);
     }
 
     /** Issue #10 rows: ReplaceRoute throttled and its response lost, with a crash before EC2 between them. */

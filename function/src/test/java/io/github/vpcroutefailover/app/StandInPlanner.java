@@ -72,9 +72,9 @@ final class StandInPlanner implements RoutePlanner {
                 }
                 Candidate to = desired.orElseThrow(() -> new IllegalStateException("no candidate " + want));
                 if (current.isEmpty()) {
-                    actions.add(new RouteAction.Create(key, route.name(), to, "test wants " + want, expected));
+                    actions.add(new RouteAction.Create(key, route.name(), to, "test wants " + want, expected, false));
                 } else if (!to.target().sameHopAs(current.get().target())) {
-                    actions.add(new RouteAction.Replace(key, route.name(), current.get().target(), to, "test wants " + want, expected));
+                    actions.add(new RouteAction.Replace(key, route.name(), current.get().target(), to, "test wants " + want, expected, false));
                 }
             }
         }

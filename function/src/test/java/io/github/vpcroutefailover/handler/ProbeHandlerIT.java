@@ -115,6 +115,53 @@ class ProbeHandlerIT {
     }
 
     @Test
+    void theLambdaWiringTakesTheProbeLeaseAndReleasesItToTheNextInvocation(LocalAws aws) throws Exception {
+        TestNetwork net = TestNetwork.create(aws, 1);
+        String nat = net.instance(0, "role=nat");
+        net.routeTable(0, "tier=private");
+        Ec2Client ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build();
+        DynamoDbClient ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD).build();
+        String table = aws.uniqueName("ownership");
+        OwnershipTable.create(ddb, table);
+        // No tcp/http check: nothing to probe on the network (the production addressing would use the instance's
+        // private IP), the invocation only goes through the lease.
+        java.nio.file.Path config = java.nio.file.Files.createTempFile("probe-lease", ".yaml");
+        java.nio.file.Files.writeString(config, """
+                version: 1
+                vpc: %s
+                checks:
+                  ec2: {type: ec2-status}
+                targets:
+                  nat-a: {instance: %s, checks: [ec2], sourceDestCheck: fix}
+                routes:
+                  - name: default-egress
+                    destination: 0.0.0.0/0
+                    routeTables: [{tags: {tier: private}}]
+                    targets: [nat-a]
+                """.formatted(net.vpcId(), nat));
+        try {
+            ProbeHandler handler = ProbeHandler.fromEnvironment(java.util.Map.of("VRF_CONFIG_PATH", config.toString(),
+                    "VRF_TABLE_NAME", table, "VRF_PROBE_AZ", net.zone(0)), new Components.Clients(ec2, ddb,
+                    aws.configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), "CloudWatch").build(),
+                    aws.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), "EventBridge").build(),
+                    aws.configure(software.amazon.awssdk.services.autoscaling.AutoScalingClient.builder(), "Auto Scaling").build()));
+            for (int generation = 1; generation <= 2; generation++) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out, context(5000));
+                JsonNode summary = new ObjectMapper().readTree(out.toByteArray());
+                assertThat(summary.get("lease").asText()).as("released by the one before: free").isEqualTo("FREE");
+                assertThat(summary.get("leaseGeneration").asLong()).isEqualTo(generation);
+            }
+            var item = ddb.getItem(r -> r.tableName(table).key(java.util.Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROBE_LEASE#" + net.zone(0)),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("LEASE")))).item();
+            assertThat(item).as("the lease item of this AZ, released").containsKey("generation").doesNotContainKey("holder");
+        } finally {
+            java.nio.file.Files.deleteIfExists(config);
+        }
+    }
+
+    @Test
     void theLambdaConstructorNamesTheMissingEnvironment() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("VRF_CONFIG_PATH") == null);
         assertThatThrownBy(ProbeHandler::new).isInstanceOf(IllegalStateException.class)

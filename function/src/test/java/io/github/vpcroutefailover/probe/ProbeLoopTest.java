@@ -1,3 +1,4 @@
+// Just over 400 lines: the probe loop's schedule and hand-over cases share one fake clock, sleeper and prober.
 package io.github.vpcroutefailover.probe;
 
 import static io.github.vpcroutefailover.probe.ProbeFixtures.LOOPBACK;

@@ -41,8 +41,21 @@ import software.constructs.Construct;
  * needs to reach AWS while the NAT under test is down.
  */
 public final class ProbeFunctions extends Construct {
-    /** One probe loop per subnet at a time: an overlapping second loop would only double the probe traffic. */
-    public static final int PROBE_RESERVED_CONCURRENCY = 1;
+    /**
+     * Two: the next scheduled invocation starts while the previous one still probes, observes, and is handed the
+     * probe lease (a DynamoDB item fenced by a generation) between two rounds, so probing never stops at a boundary
+     * and only one of the two probes at a time (docs/probe.md, "Hand-over"). Never three: the timeout is shorter than
+     * two schedule periods, so an invocation has ended before the one after next starts.
+     */
+    public static final int PROBE_RESERVED_CONCURRENCY = 2;
+    /** The schedule: one invocation a minute. */
+    public static final int PROBE_SCHEDULE_MINUTES = 1;
+    /**
+     * Covers one invocation's 80 s of probing (ProbeHandler.LEASED_MAX_RUN: 20 s past the next start, for that
+     * invocation's cold start and observe), the 3 s deadline margin, the hand-over and a last reconcile; below two
+     * schedule periods (120 s), which is what bounds the overlap to two invocations.
+     */
+    public static final int PROBE_TIMEOUT_SECONDS = 90;
 
     private final List<Function> probes = new ArrayList<>();
     private final List<LogGroup> logGroups = new ArrayList<>();
@@ -135,15 +148,14 @@ public final class ProbeFunctions extends Construct {
                     .code(assets.jar())
                     .layers(List.of(assets.configLayer()))
                     .memorySize(512)
-                    // The probe loops for about a minute; the margin covers the last round of checks and the failover call.
-                    .timeout(Duration.seconds(90))
+                    .timeout(Duration.seconds(PROBE_TIMEOUT_SECONDS))
                     .role(probeRole)
                     .logGroup(logs)
                     .vpc(vpc)
                     .vpcSubnets(SubnetSelection.builder().subnets(List.of(subnets.get(i))).build())
                     .securityGroups(List.of(probeSg))
                     .environment(env)
-                    // A missed minute is replaced by the next scheduled run; retrying would overlap with it.
+                    // A missed minute is replaced by the next scheduled run; a retry would be a third overlapping invocation.
                     .retryAttempts(0)
                     .maxEventAge(Duration.minutes(1))
                     .onFailure(new SqsDestination(assets.deadLetterQueue()));
@@ -154,7 +166,7 @@ public final class ProbeFunctions extends Construct {
             NagRules.lambdaRuntime(probe);
             Rule.Builder.create(this, "Schedule-" + p.availabilityZone())
                     .description("Starts the probe loop in " + p.availabilityZone() + " every minute")
-                    .schedule(Schedule.rate(Duration.minutes(1)))
+                    .schedule(Schedule.rate(Duration.minutes(PROBE_SCHEDULE_MINUTES)))
                     .targets(List.of(LambdaFunction.Builder.create(probe).deadLetterQueue(assets.deadLetterQueue()).retryAttempts(0).build()))
                     .build();
             probes.add(probe);

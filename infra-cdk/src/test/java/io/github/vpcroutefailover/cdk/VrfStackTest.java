@@ -194,8 +194,20 @@ class VrfStackTest {
         }
 
         @Test
+        void consecutiveProbeInvocationsMayOverlapByOneAndNeverByTwo() {
+            // Why: each invocation probes 80 s so the next (started 60 s later) is handed the probe lease before it
+            // stops: two must be able to run at once (reserved concurrency 2), and the timeout must end an
+            // invocation before the one after next starts (timeout < 2 schedule periods), or a third would be throttled.
+            assertThat(ProbeFunctions.PROBE_RESERVED_CONCURRENCY).isEqualTo(2);
+            assertThat(ProbeFunctions.PROBE_TIMEOUT_SECONDS).isLessThan(2 * 60 * ProbeFunctions.PROBE_SCHEDULE_MINUTES)
+                    .isGreaterThanOrEqualTo(80 + 3 + 5);
+            full().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.PROBE_HANDLER,
+                    "ReservedConcurrentExecutions", 2, "Timeout", ProbeFunctions.PROBE_TIMEOUT_SECONDS), 2);
+        }
+
+        @Test
         void probesAreStartedEveryMinuteWithoutRetries() {
-            // Why: the probe loops for ~1 minute; a retry would overlap the next scheduled loop.
+            // Why: the probe loops for ~80 s and the next scheduled one takes over; a retry would be a third at once.
             full().resourcePropertiesCountIs("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
                     "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FailoverProbesProbeeuwest1.*"), "Arn")),
                             "RetryPolicy", Map.of("MaximumRetryAttempts", 0))))), 2);

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one story against one deployed stack (deploy, read back, run handlers and agents, fail over), each step on the previous one's state.
 package io.github.vpcroutefailover.system;
 
 import static org.assertj.core.api.Assertions.assertThat;

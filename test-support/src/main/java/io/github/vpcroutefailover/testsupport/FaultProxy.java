@@ -1,3 +1,4 @@
+// Over 400 lines because each fault kind is a case of one switch next to its declaration; the wire format lives in ProxyWire.
 package io.github.vpcroutefailover.testsupport;
 
 import java.io.IOException;
@@ -71,6 +72,17 @@ public final class FaultProxy implements AutoCloseable {
         record Hold() implements Fault {
         }
 
+        /**
+         * DynamoDB's TransactionCanceledException (400) with these cancellation reason codes, one per item of the
+         * transaction ("ThrottlingError", "TransactionConflict", "None"); never forwarded.
+         */
+        record TransactionCanceled(List<String> reasons) implements Fault {
+        }
+
+        /** Answered with an earlier response ({@link FaultProxy#lastResponse}): a stale or late-delivered read. */
+        record Replay(byte[] response) implements Fault {
+        }
+
         static Fault throttle() {
             return new Throttle(null);
         }
@@ -94,13 +106,16 @@ public final class FaultProxy implements AutoCloseable {
     private volatile CountDownLatch hold = new CountDownLatch(1);
     private final AtomicInteger holding = new AtomicInteger();
     private volatile boolean closed;
+    private final List<Exchange> exchanges = Collections.synchronizedList(new ArrayList<>());
 
     /** How the service names operations and shapes errors. */
     public enum Dialect {
         /** EC2 (and other query-protocol services moto serves): {@code Action=} in the form body, XML errors. */
         EC2_QUERY,
         /** DynamoDB: {@code X-Amz-Target: DynamoDB_20120810.<Op>}, JSON errors. */
-        DYNAMODB_JSON
+        DYNAMODB_JSON,
+        /** AWS JSON 1.1 services such as EventBridge: {@code X-Amz-Target: AWSEvents.<Op>}, JSON errors. */
+        AWS_JSON
     }
 
     private FaultProxy(URI upstream, Dialect dialect) throws IOException {
@@ -201,8 +216,10 @@ public final class FaultProxy implements AutoCloseable {
         return seen().stream().filter(s -> s.operation().equals(operation) && s.forwarded()).count();
     }
 
+    /** Forgets what was seen and forwarded (counts, bodies, responses to replay). */
     public void resetCounts() {
         seen.clear();
+        exchanges.clear();
     }
 
     @Override
@@ -272,6 +289,14 @@ public final class FaultProxy implements AutoCloseable {
                     record(op, "error-after-" + e.status(), true);
                     respond(client, ProxyWire.error(dialect, e.status(), e.code(), e.message()));
                 }
+                case Fault.TransactionCanceled t -> {
+                    record(op, "transaction-canceled", false);
+                    respond(client, ProxyWire.transactionCanceled(t.reasons()));
+                }
+                case Fault.Replay r -> {
+                    record(op, "replay", false);
+                    respond(client, r.response());
+                }
                 case Fault.ResetBefore r -> {
                     record(op, "reset-before", false);
                     reset(client);
@@ -338,7 +363,49 @@ public final class FaultProxy implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * The last response the emulator gave to a request of {@code operation} whose body contains {@code bodyContains}
+     * (null: any), relayed or not: for {@link Fault.Replay}.
+     */
+    public byte[] lastResponse(String operation, String bodyContains) {
+        synchronized (exchanges) {
+            for (int i = exchanges.size() - 1; i >= 0; i--) {
+                Exchange e = exchanges.get(i);
+                if (e.operation().equals(operation) && e.response() != null && (bodyContains == null || e.body().contains(bodyContains))) {
+                    return e.response().clone();
+                }
+            }
+        }
+        throw new IllegalStateException("no " + operation + " response seen yet to replay");
+    }
+
+    public byte[] lastResponse(String operation) {
+        return lastResponse(operation, null);
+    }
+
+    /** Bodies of the requests of {@code operation} that reached the emulator, in order. */
+    public List<String> forwardedBodies(String operation) {
+        synchronized (exchanges) {
+            return exchanges.stream().filter(e -> e.operation().equals(operation)).map(Exchange::body).toList();
+        }
+    }
+
     private byte[] forward(ProxyWire.Request req) throws IOException {
+        Exchange e = new Exchange(ProxyWire.operation(req), new String(req.body(), StandardCharsets.UTF_8), new byte[][] {null});
+        exchanges.add(e);
+        byte[] response = exchange(req);
+        e.responseHolder()[0] = response;
+        return response;
+    }
+
+    /** One forwarded request; its response is filled in once the emulator answered. */
+    private record Exchange(String operation, String body, byte[][] responseHolder) {
+        byte[] response() {
+            return responseHolder[0];
+        }
+    }
+
+    private byte[] exchange(ProxyWire.Request req) throws IOException {
         try (Socket up = new Socket()) {
             up.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             up.setSoTimeout(60_000);

@@ -58,7 +58,27 @@ final class ProxyWire {
                     "ProvisionedThroughputExceededException".equals(code)
                             ? "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
                             : "Rate of requests exceeds the allowed throughput.");
+            case AWS_JSON -> error(dialect, 400, code == null ? "ThrottlingException" : code, "Rate exceeded");
         };
+    }
+
+    /** DynamoDB's TransactionCanceledException as the service sends it: capital "Message", one reason per item. */
+    static byte[] transactionCanceled(List<String> reasons) {
+        StringBuilder r = new StringBuilder();
+        for (String code : reasons) {
+            r.append(r.isEmpty() ? "" : ",").append("{\"Code\":\"").append(code).append('"');
+            if ("ThrottlingError".equals(code)) {
+                r.append(",\"Message\":\"Throughput exceeds the current capacity of your table or index. DynamoDB is automatically "
+                        + "scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: "
+                        + "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.\"");
+            } else if ("TransactionConflict".equals(code)) {
+                r.append(",\"Message\":\"Transaction is ongoing for the item\"");
+            }
+            r.append('}');
+        }
+        String body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\",\"CancellationReasons\":[" + r
+                + "],\"Message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons " + reasons + "\"}";
+        return response(400, "application/x-amz-json-1.0", body);
     }
 
     static byte[] error(FaultProxy.Dialect dialect, int status, String code, String message) {
@@ -69,10 +89,18 @@ final class ProxyWire {
             contentType = "text/xml;charset=UTF-8";
             body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code + "</Code><Message>"
                     + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>";
+        } else if (dialect == FaultProxy.Dialect.AWS_JSON) {
+            contentType = "application/x-amz-json-1.1";
+            body = "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}";
         } else {
             contentType = "application/x-amz-json-1.0";
             body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + code + "\",\"message\":\"" + message + "\"}";
         }
+        return response(status, contentType, body);
+    }
+
+    private static byte[] response(int status, String contentType, String body) {
+        String requestId = UUID.randomUUID().toString();
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"

@@ -78,7 +78,14 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
 
     @Override
     public Map<RouteKey, Ownership> loadAll() {
+        return list().records();
+    }
+
+    /** The records and their outbox entries, from the same pages of the listing index (no extra call). */
+    @Override
+    public Listing list() {
         Map<RouteKey, Ownership> out = new LinkedHashMap<>();
+        List<Unannounced> unannounced = new ArrayList<>();
         // The sparse listing index: one page per ~1 MB of route records, independent of how much history exists.
         ddb.queryPaginator(r -> r.tableName(table).indexName(GSI1)
                         .keyConditionExpression("#g = :t")
@@ -87,8 +94,19 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
                 .items().forEach(item -> {
                     Ownership o = ownership(item);
                     out.put(o.key(), o);
+                    unannounced.addAll(Outbox.entries(o.key(), item));
                 });
-        return out;
+        return new Listing(out, unannounced);
+    }
+
+    @Override
+    public boolean reschedule(Unannounced entry, Instant expectedDue, Instant due) {
+        return Outbox.reschedule(ddb, table, stateKey(entry.key()), entry, expectedDue, due);
+    }
+
+    @Override
+    public void markAnnounced(Unannounced entry) {
+        Outbox.remove(ddb, table, stateKey(entry.key()), entry);
     }
 
     @Override
@@ -129,7 +147,12 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
 
     @Override
     public Ownership settle(Settlement st) {
-        return writes.settle(st);
+        return writes.settle(st, true);
+    }
+
+    @Override
+    public void settleWithoutReadBack(Settlement st) {
+        writes.settle(st, false);
     }
 
 

@@ -142,7 +142,8 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
         }
     }
 
-    private static Map<String, AttributeValue> check(CheckState c) {
+    /** One check's counters as a map attribute (also the probe lease's hand-over counters). */
+    static Map<String, AttributeValue> check(CheckState c) {
         Map<String, AttributeValue> m = new HashMap<>();
         m.put("health", s(c.health().name()));
         m.put("passes", n(c.passes()));
@@ -155,15 +156,16 @@ public final class DynamoDbTargetStateStore implements TargetStateStore {
         return m;
     }
 
+    static CheckState checkState(Map<String, AttributeValue> m) {
+        return new CheckState(Health.valueOf(str(m, "health")), integer(m, "passes"), integer(m, "failures"),
+                instant(m, "lastAt"), instant(m, "changedAt"), str(m, "detail"));
+    }
+
     static TargetState state(Map<String, AttributeValue> item) {
         Map<String, CheckState> checks = new LinkedHashMap<>();
         AttributeValue cv = item.get("checks");
         if (cv != null && cv.hasM()) {
-            cv.m().forEach((name, v) -> {
-                Map<String, AttributeValue> m = v.m();
-                checks.put(name, new CheckState(Health.valueOf(str(m, "health")), integer(m, "passes"), integer(m, "failures"),
-                        instant(m, "lastAt"), instant(m, "changedAt"), str(m, "detail")));
-            });
+            cv.m().forEach((name, v) -> checks.put(name, checkState(v.m())));
         }
         TargetState.Drain drain = item.containsKey("drainBy")
                 ? new TargetState.Drain(str(item, "drainBy"), instant(item, "drainAt"), str(item, "drainReason"))

@@ -14,6 +14,7 @@ import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.ClaimLostException;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.OutcomeUnknownException;
+import io.github.vpcroutefailover.ports.TransientStoreException;
 import io.github.vpcroutefailover.ports.OwnershipStore.Claim;
 import io.github.vpcroutefailover.ports.OwnershipStore.Settlement;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -127,15 +130,34 @@ final class OwnershipClaimWrites {
             if (found != null && found.version() != claim.expectedVersion()) {
                 throw new ClaimLostException(key, claim.expectedVersion(), "claim", found);
             }
+            if (passing(e)) {
+                throw new TransientStoreException("claim of " + key.id() + " on version " + claim.expectedVersion()
+                        + " not written (read back: unchanged): " + e.getMessage(), e);
+            }
             throw e;
         }
+    }
+
+    /** Throttling, 5xx or transport: the same write may succeed a moment later. */
+    static boolean passing(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            return ase.isThrottlingException() || ase.statusCode() >= 500;
+        }
+        return e instanceof SdkClientException;
+    }
+
+    /** Transaction cancelled for throughput or a concurrent transaction on the item, not for a condition. */
+    private static boolean passingCancellation(List<CancellationReason> reasons) {
+        return reasons.stream().anyMatch(r -> "ThrottlingError".equals(r.code()) || "TransactionConflict".equals(r.code())
+                || "ProvisionedThroughputExceeded".equals(r.code()));
     }
 
     private static boolean ours(Ownership o, String claimId) {
         return o != null && o.claim() != null && claimId.equals(o.claim().id());
     }
 
-    Ownership settle(Settlement st) {
+    /** @param readBack return the settled record (one more read); false: null on success */
+    Ownership settle(Settlement st, boolean readBack) {
         RouteKey key = st.key();
         if (st.status() != Ownership.ClaimStatus.APPLIED && st.status() != Ownership.ClaimStatus.FAILED
                 && st.status() != Ownership.ClaimStatus.SUPERSEDED) {
@@ -154,6 +176,13 @@ final class OwnershipClaimWrites {
             set.add("appliedAt = :at");
         }
         hop("target", st.holds(), set, remove, values);
+        Map<String, String> names = new HashMap<>(Map.of("#st", "status", "#v", "version"));
+        if (st.announce() != null) {
+            // The outbox: the change's event, published after the commit (docs/ownership-table.md "Announce").
+            set.add("#ob = :ob");
+            names.put("#ob", Outbox.attribute(st.claimVersion()));
+            values.put(":ob", Outbox.value(st.announce()));
+        }
         // Records claimed before claims carried details have no claimVersion: their claim is their version.
         String condition = "#st = :pending AND (claimVersion = :cv OR (attribute_not_exists(claimVersion) AND #v = :cv))";
         if (st.abandonedBefore() != null) {
@@ -167,7 +196,7 @@ final class OwnershipClaimWrites {
         List<TransactWriteItem> items = List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(DynamoDbOwnershipStore.stateKey(key))
                         .updateExpression(expression).conditionExpression(condition)
-                        .expressionAttributeNames(Map.of("#st", "status", "#v", "version")).expressionAttributeValues(values)
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(history)
                         .conditionExpression("attribute_not_exists(" + PK + ")").build()).build());
@@ -187,6 +216,10 @@ final class OwnershipClaimWrites {
             if (conditional) {
                 throw new ClaimLostException(key, st.claimVersion(), "settle (" + st.status() + ")", found);
             }
+            if (passingCancellation(reasons)) {
+                throw new TransientStoreException("settle of " + key.id() + " claim " + st.claimVersion() + " cancelled, nothing written ("
+                        + reasons.stream().map(CancellationReason::code).toList() + "): " + e.getMessage(), e);
+            }
             throw e;
         } catch (SdkException e) {
             Ownership found;
@@ -200,9 +233,13 @@ final class OwnershipClaimWrites {
             if (settledByUs(found, st)) {
                 return found;
             }
+            if (passing(e) && found != null && found.status() == Ownership.ClaimStatus.PENDING) {
+                throw new TransientStoreException("settle of " + key.id() + " claim " + st.claimVersion() + " not written (read back: "
+                        + "still PENDING): " + e.getMessage(), e);
+            }
             throw e;
         }
-        return readBackOrBuild(key, st);
+        return readBack ? readBackOrBuild(key, st) : null;
     }
 
     private Ownership tryReadBack(RouteKey key) {

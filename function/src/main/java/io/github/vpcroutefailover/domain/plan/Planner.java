@@ -1,14 +1,10 @@
 package io.github.vpcroutefailover.domain.plan;
 
 import io.github.vpcroutefailover.domain.plan.CandidateStanding.Eval;
-import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.config.RoutePolicy;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
-import io.github.vpcroutefailover.domain.config.TableSelector;
-import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
-import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
@@ -21,13 +17,11 @@ import io.github.vpcroutefailover.yaml.Durations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -67,13 +61,18 @@ public final class Planner {
     /**
      * @param endorsed the route as it is is what the planner wants (status shows it as desired)
      */
-    private record Decision(Kind kind, Candidate to, String reason, boolean endorsed, List<PlanNote> notes) {
+    private record Decision(Kind kind, Candidate to, String reason, boolean endorsed, boolean forced, List<PlanNote> notes) {
         static Decision keep(String reason, boolean endorsed, List<PlanNote> notes) {
-            return new Decision(Kind.KEEP, null, reason, endorsed, notes);
+            return new Decision(Kind.KEEP, null, reason, endorsed, false, notes);
         }
 
         static Decision set(Candidate to, String reason, List<PlanNote> notes) {
-            return new Decision(Kind.SET, to, reason, true, notes);
+            return new Decision(Kind.SET, to, reason, true, false, notes);
+        }
+
+        /** A move to a pinned target; {@code forced}: the pin was set with force. */
+        static Decision pinned(Candidate to, String reason, boolean forced, List<PlanNote> notes) {
+            return new Decision(Kind.SET, to, reason, true, forced, notes);
         }
     }
 
@@ -91,12 +90,14 @@ public final class Planner {
         private final Map<RouteSpec, List<RouteStatus.CandidateHealth>> healthBySpec = new java.util.IdentityHashMap<>();
         private final Map<String, Map<Destination, ObservedRoute>> routeIndex = new HashMap<>();
         private final Map<String, Integer> load = new HashMap<>();
+        private final CandidatePicker picker;
 
         Run(PlanInput in) {
             this.in = in;
             this.now = in.now();
             this.resolved = CandidateResolver.resolve(in.config(), in.instances(), in.enis());
             this.standing = new CandidateStanding(in, resolved, evaluator);
+            this.picker = new CandidatePicker(standing, load, now);
         }
 
         Plan plan() {
@@ -174,9 +175,9 @@ public final class Planner {
                     case SET -> {
                         desired = d.to().target();
                         if (route == null) {
-                            actions.add(new RouteAction.Create(m.key(), m.spec().name(), d.to(), d.reason(), version));
+                            actions.add(new RouteAction.Create(m.key(), m.spec().name(), d.to(), d.reason(), version, d.forced()));
                         } else if (!d.to().target().sameHopAs(current)) {
-                            actions.add(new RouteAction.Replace(m.key(), m.spec().name(), current, d.to(), d.reason(), version));
+                            actions.add(new RouteAction.Replace(m.key(), m.spec().name(), current, d.to(), d.reason(), version, d.forced()));
                         }
                     }
                     case DELETE -> {
@@ -293,7 +294,7 @@ public final class Planner {
                 } else if (eval(pinned).eligible() || pin.force()) {
                     Eval e = eval(pinned);
                     String reason = who + ": " + label(pinned) + (e.eligible() ? "" : ", forced although " + state(e));
-                    return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.set(pinned, reason, out);
+                    return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.pinned(pinned, reason, pin.force(), out);
                 } else {
                     out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + label(pinned) + " (" + who + "): it is "
                             + state(eval(pinned)) + "; pin with force to route to it anyway"));
@@ -305,18 +306,18 @@ public final class Planner {
                 Eval he = eval(holder);
                 if (he.eligible()) {
                     if (holder.fallback()) {
-                        Pick best = best(regular, zone, policy, phase2);
+                        CandidatePicker.Pick best = picker.best(regular, zone, policy, phase2);
                         if (best.defer()) {
-                            return new Decision(Kind.DEFER, null, null, false, out);
+                            return new Decision(Kind.DEFER, null, null, false, false, out);
                         }
                         if (best.candidate() != null) {
                             return Decision.set(best.candidate(), "leaving fallback " + label(holder) + ": " + label(best.candidate())
-                                    + " is healthy; moving to it" + where(best), out);
+                                    + " is healthy; moving to it" + best.where(), out);
                         }
                         return Decision.keep("on fallback " + label(holder) + ": no candidate is eligible (" + summary(regular) + ")", true, out);
                     }
                     if (policy.preempt() && policy.failBack().enabled()) {
-                        Candidate back = failBack(holder, regular, zone, policy);
+                        Candidate back = picker.failBack(holder, regular, zone, policy);
                         if (back != null) {
                             return Decision.set(back, "fail back to " + label(back) + ": healthy since " + eval(back).healthySince()
                                     + " (≥ hold " + Durations.format(policy.failBack().holdTime()) + "), preferred over " + label(holder)
@@ -346,12 +347,12 @@ public final class Planner {
                 why = label(holder) + " " + state(eval(holder));
             }
 
-            Pick best = best(regular, zone, policy, phase2);
+            CandidatePicker.Pick best = picker.best(regular, zone, policy, phase2);
             if (best.defer()) {
-                return new Decision(Kind.DEFER, null, null, false, out);
+                return new Decision(Kind.DEFER, null, null, false, false, out);
             }
             if (best.candidate() != null) {
-                return Decision.set(best.candidate(), why + "; " + (route == null ? "creating it to " : "moving to ") + label(best.candidate()) + where(best), out);
+                return Decision.set(best.candidate(), why + "; " + (route == null ? "creating it to " : "moving to ") + label(best.candidate()) + best.where(), out);
             }
             String none = "no eligible candidate (" + summary(regular) + ")";
             switch (policy.whenNoneHealthy()) {
@@ -368,7 +369,7 @@ public final class Planner {
                     if (route == null) {
                         return Decision.keep("withdrawn: " + none, true, out);
                     }
-                    return new Decision(Kind.DELETE, null, why + "; " + none + "; withdrawing the route so a less specific one takes over", true, out);
+                    return new Decision(Kind.DELETE, null, why + "; " + none + "; withdrawing the route so a less specific one takes over", true, false, out);
                 }
                 default -> {
                     String reason = why + "; " + none + "; keeping the route as it is (whenNoneHealthy: keep)";
@@ -376,58 +377,6 @@ public final class Planner {
                     return Decision.keep(reason, false, out);
                 }
             }
-        }
-
-        private record Pick(Candidate candidate, String why, boolean defer) {
-        }
-
-        /** {@link CandidateChoice}, deferring the least-loaded step to phase 2 (when every same-zone table is placed). */
-        private Pick best(List<Candidate> regular, String zone, RoutePolicy policy, boolean phase2) {
-            List<Candidate> eligible = regular.stream().filter(c -> eval(c).eligible()).toList();
-            if (eligible.isEmpty()) {
-                return new Pick(null, null, false);
-            }
-            java.util.Optional<CandidateChoice.Pick> pick = policy.zoneAffinity() ? CandidateChoice.sameZone(eligible, zone)
-                    : CandidateChoice.inOrder(eligible);
-            if (pick.isEmpty() && !phase2) {
-                return new Pick(null, null, true);
-            }
-            CandidateChoice.Pick chosen = pick.or(() -> CandidateChoice.leastLoaded(eligible, zone, c -> load.getOrDefault(c.key(), 0)))
-                    .orElseThrow();
-            return new Pick(chosen.candidate(), chosen.why(), false);
-        }
-
-        private String where(Pick p) {
-            Candidate c = p.candidate();
-            return (c.zone() == null ? "" : " in " + c.zone()) + " (" + p.why() + ")";
-        }
-
-        /**
-         * The most preferred eligible candidate ranked above the holder that has been healthy for the hold time.
-         * With zone affinity only same-zone candidates outrank: among other-zone candidates the least-loaded
-         * placement stands, or fail-back would undo the spread it made.
-         */
-        private Candidate failBack(Candidate holder, List<Candidate> regular, String zone, RoutePolicy policy) {
-            List<Candidate> better;
-            if (policy.zoneAffinity()) {
-                if (zone == null) {
-                    return null;
-                }
-                List<Candidate> sameZone = regular.stream().filter(c -> zone.equals(c.zone())).toList();
-                int at = sameZone.indexOf(holder);
-                better = at < 0 ? sameZone : sameZone.subList(0, at);
-            } else {
-                int at = regular.indexOf(holder);
-                better = at < 0 ? regular : regular.subList(0, at);
-            }
-            Instant threshold = now.minus(policy.failBack().holdTime());
-            for (Candidate c : better) {
-                Eval e = eval(c);
-                if (e.eligible() && e.healthySince() != null && !e.healthySince().isAfter(threshold)) {
-                    return c;
-                }
-            }
-            return null;
         }
 
         private boolean sameHop(Candidate c, RouteTarget current) {

@@ -24,21 +24,34 @@ public sealed interface RouteAction permits RouteAction.Create, RouteAction.Repl
     /** The candidate the route will point at, or null for a delete. */
     Candidate to();
 
-    record Create(RouteKey key, String routeName, Candidate to, String reason, long expectedVersion) implements RouteAction {
+    /**
+     * The move carries out a forced pin (an operator's {@code force}): recorded as forced in the history and in the
+     * Route Failover event. A field of the plan, never read back from the reason text (which quotes the operator's).
+     */
+    boolean forced();
+
+    record Create(RouteKey key, String routeName, Candidate to, String reason, long expectedVersion, boolean forced)
+            implements RouteAction {
         @Override
         public RouteTarget from() {
             return null;
         }
     }
 
-    record Replace(RouteKey key, String routeName, RouteTarget from, Candidate to, String reason, long expectedVersion)
-            implements RouteAction {
+    record Replace(RouteKey key, String routeName, RouteTarget from, Candidate to, String reason, long expectedVersion,
+                   boolean forced) implements RouteAction {
     }
 
     record Delete(RouteKey key, String routeName, RouteTarget from, String reason, long expectedVersion) implements RouteAction {
         @Override
         public Candidate to() {
             return null;
+        }
+
+        /** A pin always names a target to move to: a withdrawal is never forced. */
+        @Override
+        public boolean forced() {
+            return false;
         }
     }
 }

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 class EventBridgeRouteChangeNotifierIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> DOCUMENTED_FIELDS = new TreeSet<>(List.of("routeTableId", "destination", "routeName", "from", "to",
-            "reason", "version", "forced", "dryRun", "invocationId", "at"));
+            "reason", "version", "forced", "dryRun", "invocationId", "at", "idempotencyKey"));
 
     /** Keeps what was sent and what EventBridge answered. */
     static final class Capture implements ExecutionInterceptor {

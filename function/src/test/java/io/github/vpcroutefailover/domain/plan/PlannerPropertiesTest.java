@@ -307,15 +307,15 @@ class PlannerPropertiesTest {
     void noFlappingOnSubThresholdNoise(@ForAll @IntRange(min = 1, max = 5) int rise, @ForAll @IntRange(min = 2, max = 5) int fall,
                                        @ForAll long seed) {
         Random r = new Random(seed);
-        World w = PlannerTest.natConverged("{failBack: {after: 1m}}");
-        w.config = new World(PlannerTest.natConfig("{failBack: {after: 1m}}")
+        World w = PlannerFixtures.natConverged("{failBack: {after: 1m}}");
+        w.config = new World(PlannerFixtures.natConfig("{failBack: {after: 1m}}")
                 .replace("tcp: {type: tcp, port: 22}", "tcp: {type: tcp, port: 22, rise: " + rise + ", fall: " + fall + "}")).config;
         Map<String, CheckSpec> checks = Map.of("tcp", w.config.checks().get("tcp"));
         String a = World.instanceId('a');
         String b = World.instanceId('b');
         String c = World.instanceId('c');
         // c is unhealthy and the rtb-a route is on b (a is down too): c must not come back on fewer than rise passes.
-        w.route(PlannerTest.RTB_A, "0.0.0.0/0", World.hop('b'));
+        w.route(PlannerFixtures.RTB_A, "0.0.0.0/0", World.hop('b'));
         w.unhealthy(a, "tcp", "down").unhealthy(c, "tcp", "down");
         Instant t = w.now;
         for (int step = 0; step < 40; step++) {

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one namespace lab; building, routing, faulting and tearing it down share its address plan and namespaces.
 package io.github.vpcroutefailover.testsupport.lab;
 
 import java.io.IOException;

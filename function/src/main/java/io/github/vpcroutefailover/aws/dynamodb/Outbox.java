@@ -1,0 +1,108 @@
+package io.github.vpcroutefailover.aws.dynamodb;
+
+import static io.github.vpcroutefailover.aws.dynamodb.Items.bool;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.instant;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.n;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.num;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.s;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.str;
+import static io.github.vpcroutefailover.aws.dynamodb.Items.t;
+
+import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.ports.OwnershipStore.Unannounced;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The outbox of Route Failover events, kept on the route's ownership record (docs/ownership-table.md, "Announce"):
+ * one map attribute {@code outbox_<version>} per change recorded but not yet known to be published. On the record
+ * rather than on its own item so the listing every reconcile already makes finds overdue ones at no extra call, and
+ * so the settle transaction writes it without a third item.
+ */
+final class Outbox {
+    static final String PREFIX = "outbox_";
+
+    private Outbox() {
+    }
+
+    static String attribute(long version) {
+        return PREFIX + version;
+    }
+
+    /** The attribute value of one entry (its version is in the attribute's name). */
+    static AttributeValue value(Unannounced u) {
+        RouteChange c = u.change();
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("due", n(u.due().toEpochMilli()));
+        m.put("routeName", s(c.routeName()));
+        Items.putTarget(m, "from", c.from());
+        Items.putTarget(m, "to", c.to());
+        if (c.fromTarget() != null) {
+            m.put("fromTarget", s(c.fromTarget()));
+        }
+        if (c.toTarget() != null) {
+            m.put("toTarget", s(c.toTarget()));
+        }
+        m.put("reason", s(c.reason() == null ? "" : c.reason()));
+        m.put("forced", AttributeValue.fromBool(c.forced()));
+        if (c.invocationId() != null) {
+            m.put("invocationId", s(c.invocationId()));
+        }
+        m.put("at", t(c.at()));
+        return AttributeValue.fromM(m);
+    }
+
+    /** Every outbox entry of a record item. */
+    static List<Unannounced> entries(RouteKey key, Map<String, AttributeValue> item) {
+        List<Unannounced> out = new ArrayList<>();
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            if (!e.getKey().startsWith(PREFIX) || !e.getValue().hasM()) {
+                continue;
+            }
+            long version;
+            try {
+                version = Long.parseLong(e.getKey().substring(PREFIX.length()));
+            } catch (NumberFormatException notOurs) {
+                continue;
+            }
+            Map<String, AttributeValue> m = e.getValue().m();
+            RouteChange c = new RouteChange(key.routeTableId(), key.destination().toString(), str(m, "routeName"),
+                    Items.target(m, "from"), str(m, "fromTarget"), Items.target(m, "to"), str(m, "toTarget"), str(m, "reason"), version,
+                    bool(m, "forced"), false, str(m, "invocationId"), instant(m, "at"));
+            out.add(new Unannounced(key, version, c, Instant.ofEpochMilli(num(m, "due", 0))));
+        }
+        out.sort((a, b) -> Long.compare(a.version(), b.version()));
+        return out;
+    }
+
+    /** Moves the entry's due time, conditional on it still being {@code expectedDue}; false when it is gone or moved. */
+    static boolean reschedule(DynamoDbClient ddb, String table, Map<String, AttributeValue> key, Unannounced u, Instant expectedDue,
+                              Instant due) {
+        try {
+            ddb.updateItem(r -> r.tableName(table).key(key).updateExpression("SET #o.#d = :due")
+                    .conditionExpression("#o.#d = :expected")
+                    .expressionAttributeNames(Map.of("#o", attribute(u.version()), "#d", "due"))
+                    .expressionAttributeValues(Map.of(":due", n(due.toEpochMilli()), ":expected", n(expectedDue.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Removes the entry; already gone is fine (a concurrent re-sender removed it). */
+    static void remove(DynamoDbClient ddb, String table, Map<String, AttributeValue> key, Unannounced u) {
+        try {
+            ddb.updateItem(r -> r.tableName(table).key(key).updateExpression("REMOVE #o").conditionExpression("attribute_exists(#o)")
+                    .expressionAttributeNames(Map.of("#o", attribute(u.version()))));
+        } catch (ConditionalCheckFailedException alreadyGone) {
+            // announced by someone else meanwhile
+        }
+    }
+}
