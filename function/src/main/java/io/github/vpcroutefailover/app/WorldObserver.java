@@ -67,6 +67,10 @@ final class WorldObserver {
                     }
                 }
                 case TargetSpec.Gateway g -> {
+                    // An endpoint or attachment judged by the appliance behind it: observe that instance too.
+                    if (g.applianceInstanceId() != null) {
+                        configured.add(g.applianceInstanceId());
+                    }
                 }
             }
         }
@@ -76,7 +80,14 @@ final class WorldObserver {
             Future<OwnershipStore.Listing> owners = pool.submit(CallDeadline.propagate(ownership::list));
             Future<List<ObservedRouteTable>> tables = pool.submit(CallDeadline.propagate(() -> {
                 Reconciler.get(owners);
-                return routeTables.describeVpcTables(config.vpcId());
+                // Transit gateway route tables belong to no VPC: the config names them, and they are read by id.
+                List<String> tgwTables = config.routes().stream().flatMap(r -> r.routeTables().stream())
+                        .filter(s -> s instanceof io.github.vpcroutefailover.domain.config.TableSelector.TransitGatewayTable)
+                        .map(s -> ((io.github.vpcroutefailover.domain.config.TableSelector.TransitGatewayTable) s).routeTableId())
+                        .distinct().toList();
+                List<ObservedRouteTable> all = new ArrayList<>(routeTables.describeVpcTables(config.vpcId()));
+                all.addAll(routeTables.describeTables(tgwTables));
+                return all;
             }));
             Future<Map<String, TargetState>> states = pool.submit(CallDeadline.propagate(targetStates::loadAll));
             Future<List<ObservedEni>> enisF = pool.submit(CallDeadline.propagate(
@@ -109,7 +120,7 @@ final class WorldObserver {
                         ? new ObservedInstance(i.instanceId(), i.state(), i.zone(), i.launchTime(), i.tags(), i.enis(), true) : i).toList();
             }
             List<ObservedRouteTable> vpcTables = Reconciler.get(tables);
-            if (vpcTables.isEmpty()) {
+            if (vpcTables.stream().allMatch(ObservedRouteTable::transitGateway)) {
                 // Every VPC has a main route table, so none means the VPC is not there (wrong id, account or region).
                 throw new WorldMismatchException("vpc", "vpc " + config.vpcId() + " has no route tables: it does not exist in this account and "
                         + "region (every VPC has a main route table). Fix 'vpc' in the config, or deploy to the VPC's account and region");
@@ -139,7 +150,7 @@ final class WorldObserver {
                 }
                 return r;
             }).toList();
-            out.add(new ObservedRouteTable(t.id(), t.vpcId(), t.tags(), t.subnetIds(), t.main(), t.zone(), routes));
+            out.add(t.withRoutes(routes));
         }
         return out;
     }

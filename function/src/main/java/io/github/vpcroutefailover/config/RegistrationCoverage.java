@@ -73,6 +73,12 @@ public final class RegistrationCoverage {
                 case TableSelector.Main ignored -> out.add(new ConfigProblem(path + ".main", 0,
                         "main selectors cannot be registered (IAM cannot see which table is main); select by tags with "
                                 + REGISTRABLE_TAG + ": \"" + REGISTRABLE_VALUE + "\""));
+                case TableSelector.ByGateway ignored -> out.add(new ConfigProblem(path + ".gateway", 0,
+                        "gateway selectors cannot be registered (IAM cannot see a table's gateway association); select by tags with "
+                                + REGISTRABLE_TAG + ": \"" + REGISTRABLE_VALUE + "\""));
+                case TableSelector.TransitGatewayTable t -> out.add(new ConfigProblem(path + ".transitGatewayRouteTable", 0,
+                        "transit gateway route tables cannot be registered at run time: the stack grants the transit gateway route "
+                                + "API only on the tables the config file names; add the route to the config file and deploy"));
             }
         }
         return out;
@@ -102,6 +108,12 @@ public final class RegistrationCoverage {
                     }
                     case TableSelector.Main ignored -> {
                         return Map.of();
+                    }
+                    case TableSelector.ByGateway ignored -> {
+                        return Map.of();
+                    }
+                    case TableSelector.TransitGatewayTable ignored -> {
+                        // named by id in a statement of its own (transit gateway route API)
                     }
                 }
             }

@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  */
 final class RouteRules extends ConfigFields {
     private static final List<String> ROUTE_KEYS = List.of("name", "destination", "routeTables", "targets", "fallback", "policy");
-    private static final List<String> SELECTOR_KEYS = List.of("id", "tags", "notTags", "subnet", "main", "optional");
+    private static final List<String> SELECTOR_KEYS = List.of("id", "tags", "notTags", "subnet", "main", "gateway",
+            "transitGatewayRouteTable", "optional");
+    private static final List<String> SELECTOR_KINDS = List.of("id", "tags", "subnet", "main", "gateway", "transitGatewayRouteTable");
+    private static final String SELECTOR_HELP = "id, tags, subnet, main, gateway or transitGatewayRouteTable";
     private static final List<String> POLICY_KEYS = List.of("zoneAffinity", "failBack", "preempt", "whenNoneHealthy");
 
     RouteRules(Map<String, Integer> lines, List<ConfigProblem> problems) {
@@ -59,6 +62,8 @@ final class RouteRules extends ConfigFields {
             case TableSelector.ByTags t -> new TableSelector.ByTags(t.match(), t.exclude(), false);
             case TableSelector.BySubnet b -> new TableSelector.BySubnet(b.subnetId(), false);
             case TableSelector.Main m -> new TableSelector.Main(false);
+            case TableSelector.ByGateway g -> new TableSelector.ByGateway(g.gatewayId(), false);
+            case TableSelector.TransitGatewayTable t -> new TableSelector.TransitGatewayTable(t.routeTableId(), false);
         };
     }
 
@@ -129,7 +134,10 @@ final class RouteRules extends ConfigFields {
             }
         }
 
+        tableKinds(selectors, rtPath, destination, dPath, candidates, fallback, path, targets);
+
         RoutePolicy policy = policy(n.get("policy"), YamlTree.child(path, "policy"));
+        policy = zonelessTables(policy, selectors, n.get("policy"), YamlTree.child(path, "policy"));
         if (policy != null && policy.whenNoneHealthy() == RoutePolicy.WhenNoneHealthy.FALLBACK && (fallback == null || fallback.isEmpty())) {
             problem(YamlTree.child(YamlTree.child(path, "policy"), "whenNoneHealthy"),
                     "whenNoneHealthy is fallback but the route has no 'fallback' targets; add e.g. 'fallback: [nat-gw]' or use keep or withdraw");
@@ -161,6 +169,68 @@ final class RouteRules extends ConfigFields {
                 problem(p, "target '" + t + "' cannot carry " + destination + ": " + why);
             }
         }
+    }
+
+    /**
+     * What AWS accepts per kind of table, as far as the config alone tells: a route lives either in transit gateway
+     * route tables (CIDR destinations, transit gateway attachment targets) or in VPC tables (never attachments);
+     * a gateway-table selector takes CIDR destinations and network interfaces or Gateway Load Balancer endpoints only.
+     * The planner checks the rest (a subnet's exact CIDR block) against the observed VPC.
+     */
+    private void tableKinds(List<TableSelector> selectors, String rtPath, Destination destination, String dPath, List<String> candidates,
+                            List<String> fallback, String path, Map<String, TargetSpec> targets) {
+        if (selectors.isEmpty()) {
+            return;
+        }
+        boolean tgw = selectors.get(0).transitGateway();
+        for (int i = 1; i < selectors.size(); i++) {
+            if (selectors.get(i).transitGateway() != tgw) {
+                problem(YamlTree.index(rtPath, i), "a route is kept either in transit gateway route tables or in VPC route tables, not both "
+                        + "(their targets differ: attachments vs. VPC next hops); split it into two routes");
+                return;
+            }
+        }
+        boolean edge = selectors.stream().anyMatch(t -> t instanceof TableSelector.ByGateway);
+        if ((tgw || edge) && destination instanceof Destination.PrefixList) {
+            problem(dPath, tgw ? "transit gateway route tables take prefix lists only as prefix-list references (a separate API this tool "
+                    + "does not manage); use a CIDR destination" : "AWS accepts no prefix-list destination in a gateway route table; use the CIDR block of a subnet of the VPC");
+        }
+        for (String list : List.of("targets", "fallback")) {
+            List<String> names = list.equals("targets") ? candidates : fallback;
+            for (int i = 0; names != null && i < names.size(); i++) {
+                TargetSpec t = targets.get(names.get(i));
+                if (t == null) {
+                    continue;
+                }
+                boolean attachment = t instanceof TargetSpec.Gateway g && g.kind() == TargetKind.TRANSIT_GATEWAY_ATTACHMENT;
+                String p = YamlTree.index(YamlTree.child(path, list), i);
+                if (tgw && !attachment) {
+                    problem(p, "target '" + t.name() + "' is not a transitGatewayAttachment, and transit gateway route table routes point at attachments only");
+                } else if (!tgw && attachment) {
+                    problem(p, "target '" + t.name() + "' is a transitGatewayAttachment, which only transit gateway route tables take; select the "
+                            + "table with '- transitGatewayRouteTable: tgw-rtb-...', or point VPC routes at a transitGateway target");
+                } else if (edge && t instanceof TargetSpec.Gateway g && g.kind() != TargetKind.VPC_ENDPOINT) {
+                    problem(p, "target '" + t.name() + "' cannot serve a gateway route table: AWS accepts only network interfaces "
+                            + "(instance or eni targets) and Gateway Load Balancer endpoints (vpcEndpoint) there");
+                }
+            }
+        }
+    }
+
+    /**
+     * Transit gateway and gateway route tables have no subnets and so no zone: zone affinity has nothing to prefer
+     * there (and without a zone the planner places by load and never fails back). Such routes use the preference
+     * order, so zoneAffinity defaults to false for them and an explicit true is refused.
+     */
+    private RoutePolicy zonelessTables(RoutePolicy policy, List<TableSelector> selectors, JsonNode policyNode, String policyPath) {
+        if (policy == null || selectors.isEmpty() || !selectors.stream().allMatch(s -> s.transitGateway() || s instanceof TableSelector.ByGateway)) {
+            return policy;
+        }
+        if (policyNode != null && policyNode.has("zoneAffinity") && policy.zoneAffinity()) {
+            problem(YamlTree.child(policyPath, "zoneAffinity"), "transit gateway and gateway route tables have no zone, so zone affinity "
+                    + "has nothing to prefer; remove zoneAffinity (these routes follow the targets' preference order)");
+        }
+        return new RoutePolicy(false, policy.failBack(), policy.preempt(), policy.whenNoneHealthy());
     }
 
     /** AWS's rules on which next hop may carry which address family; null when compatible. */
@@ -195,24 +265,25 @@ final class RouteRules extends ConfigFields {
 
     TableSelector selector(JsonNode n, String path) {
         if (!n.isObject()) {
-            problem(path, "a route table selector must be a map: '- id: rtb-...', '- tags: {...}', '- subnet: subnet-...' or '- main: true', but found " + describe(n));
+            problem(path, "a route table selector must be a map: '- id: rtb-...', '- tags: {...}', '- subnet: subnet-...', '- main: true', "
+                    + "'- gateway: igw-...' or '- transitGatewayRouteTable: tgw-rtb-...', but found " + describe(n));
             return null;
         }
         int before = problems.size();
         checkKeys(n, path, SELECTOR_KEYS);
-        List<String> kinds = fieldNames(n).stream().filter(List.of("id", "tags", "subnet", "main")::contains).toList();
+        List<String> kinds = fieldNames(n).stream().filter(SELECTOR_KINDS::contains).toList();
         boolean optional = bool(n, path, "optional", false);
         if (n.has("notTags") && !n.has("tags")) {
             problem(YamlTree.child(path, "notTags"), "notTags only narrows a tags selector; add 'tags' to this selector or remove notTags");
         }
         if (kinds.isEmpty()) {
             if (problems.size() == before) {
-                problem(path, "the selector selects nothing; use exactly one of id, tags, subnet or main");
+                problem(path, "the selector selects nothing; use exactly one of " + SELECTOR_HELP);
             }
             return null;
         }
         if (kinds.size() > 1) {
-            problem(YamlTree.child(path, kinds.get(1)), "a selector uses exactly one of id, tags, subnet or main, but this one has both '" + kinds.get(0)
+            problem(YamlTree.child(path, kinds.get(1)), "a selector uses exactly one of " + SELECTOR_HELP + ", but this one has both '" + kinds.get(0)
                     + "' and '" + kinds.get(1) + "'; split it into two list entries (selectors are a union)");
             return null;
         }
@@ -221,6 +292,17 @@ final class RouteRules extends ConfigFields {
         TableSelector s = switch (kind) {
             case "id" -> new TableSelector.ById(id(n.get(kind), kPath, "a route table", "rtb"), optional);
             case "subnet" -> new TableSelector.BySubnet(id(n.get(kind), kPath, "a subnet", "subnet"), optional);
+            case "gateway" -> {
+                JsonNode g = n.get(kind);
+                String v = g.isTextual() ? g.asText() : null;
+                if (!AwsIds.valid("igw", v) && !AwsIds.valid("vgw", v)) {
+                    problem(kPath, "gateway selects the gateway route table of an internet or virtual private gateway; expected igw- or vgw- "
+                            + "followed by 8 or 17 lower-case hex digits, e.g. " + AwsIds.example("igw") + ", but found " + describe(g));
+                }
+                yield new TableSelector.ByGateway(v, optional);
+            }
+            case "transitGatewayRouteTable" -> new TableSelector.TransitGatewayTable(
+                    id(n.get(kind), kPath, "a transit gateway route table", "tgw-rtb"), optional);
             case "main" -> {
                 JsonNode m = n.get(kind);
                 if (!m.isBoolean() || !m.asBoolean()) {

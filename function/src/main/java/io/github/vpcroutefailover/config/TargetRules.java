@@ -43,10 +43,13 @@ final class TargetRules extends ConfigFields {
         TARGET_KINDS.put("egressOnlyInternetGateway", new String[]{"eigw"});
         TARGET_KINDS.put("localGateway", new String[]{"lgw"});
         TARGET_KINDS.put("carrierGateway", new String[]{"cagw"});
+        TARGET_KINDS.put("transitGatewayAttachment", new String[]{"tgw-attach"});
     }
 
 
-    private static final List<String> TARGET_EXTRA_KEYS = List.of("checks", "deviceIndex", "sourceDestCheck");
+    private static final List<String> TARGET_EXTRA_KEYS = List.of("checks", "deviceIndex", "sourceDestCheck", "appliance");
+    /** Next hops AWS runs that stand for an appliance behind them (whose health is theirs): {@code appliance: i-...}. */
+    private static final List<String> FRONTS_APPLIANCE = List.of("vpcEndpoint", "transitGatewayAttachment");
 
     TargetRules(Map<String, Integer> lines, List<ConfigProblem> problems) {
         super(lines, problems);
@@ -84,6 +87,15 @@ final class TargetRules extends ConfigFields {
         if (n.has("sourceDestCheck") && !hasEni) {
             problem(YamlTree.child(path, "sourceDestCheck"), "sourceDestCheck only applies to instance, instanceTags and eni targets; remove it");
         }
+        String appliance = null;
+        if (n.has("appliance")) {
+            if (!FRONTS_APPLIANCE.contains(kindKey)) {
+                problem(YamlTree.child(path, "appliance"), "appliance only applies to vpcEndpoint and transitGatewayAttachment targets (the instance "
+                        + "behind the endpoint or attachment, whose health is theirs); remove it");
+            } else {
+                appliance = id(n.get("appliance"), YamlTree.child(path, "appliance"), "an instance", "i");
+            }
+        }
         List<String> checkNames = nameList(n, path, "checks", "check names, e.g. [ec2, nat-tcp]", false);
         if (checkNames == null) {
             checkNames = List.of();
@@ -93,10 +105,20 @@ final class TargetRules extends ConfigFields {
             String cPath = YamlTree.index(YamlTree.child(path, "checks"), i);
             if (!declaredChecks.contains(c)) {
                 problem(cPath, "unknown check '" + c + "'" + suggestion(c, declaredChecks) + "; define it under 'checks' or remove it from the list");
-            } else if (!hasEni && checks.get(c) != null && !(checks.get(c) instanceof CheckSpec.Alarm)) {
+            } else if (!hasEni && n.has("appliance") && checks.get(c) != null
+                    && (checks.get(c) instanceof CheckSpec.Tcp || checks.get(c) instanceof CheckSpec.Http)) {
+                problem(cPath, "check '" + c + "' is a " + CheckRules.typeName(checks.get(c)) + " probe, which needs the target's own network "
+                        + "interface; a " + kindKey + " target judges its appliance with agent, ec2-status and alarm checks (or probe the "
+                        + "appliance as an instance target and alarm on it)");
+            } else if (!hasEni && !n.has("appliance") && checks.get(c) != null && !(checks.get(c) instanceof CheckSpec.Alarm)) {
                 problem(cPath, "check '" + c + "' is a " + CheckRules.typeName(checks.get(c)) + " check, which looks at an instance; a " + kindKey
-                        + " target can only use alarm checks (AWS runs the gateway itself)");
+                        + " target can only use alarm checks (AWS runs the gateway itself)"
+                        + (FRONTS_APPLIANCE.contains(kindKey) ? ", unless it names the instance behind it with 'appliance: i-...'" : ""));
             }
+        }
+        if (appliance != null && checkNames.isEmpty()) {
+            problem(YamlTree.child(path, "checks"), "target '" + name + "' names an appliance but no checks, so it would always count as healthy; "
+                    + "list at least one, e.g. an ec2-status or agent check");
         }
         if (hasEni && checkNames.isEmpty()) {
             problem(YamlTree.child(path, "checks"), "target '" + name + "' has no checks, so it would always count as healthy and never fail over; "
@@ -146,7 +168,7 @@ final class TargetRules extends ConfigFields {
                                 + " followed by 8 or 17 lower-case hex digits, e.g. " + AwsIds.example(prefixes[0]));
                     }
                 }
-                spec = new TargetSpec.Gateway(name, gatewayKind(kindKey), id == null ? "" : id, checkNames);
+                spec = new TargetSpec.Gateway(name, gatewayKind(kindKey), id == null ? "" : id, checkNames, appliance);
             }
         }
         return ok && problems.size() == before ? spec : null;
@@ -162,6 +184,7 @@ final class TargetRules extends ConfigFields {
             case "egressOnlyInternetGateway" -> TargetKind.EGRESS_ONLY_INTERNET_GATEWAY;
             case "localGateway" -> TargetKind.LOCAL_GATEWAY;
             case "carrierGateway" -> TargetKind.CARRIER_GATEWAY;
+            case "transitGatewayAttachment" -> TargetKind.TRANSIT_GATEWAY_ATTACHMENT;
             default -> throw new IllegalArgumentException(key);
         };
     }

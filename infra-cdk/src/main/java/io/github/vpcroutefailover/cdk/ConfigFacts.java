@@ -37,7 +37,8 @@ import java.util.TreeSet;
 public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSelector.ByTags> tagSelectors,
                           boolean vpcWideSelection, List<String> instanceIds, List<String> runtimeResolvedTargets,
                           boolean fixesSourceDestCheck, List<AgentAlarm> agentAlarms, List<String> configAlarmNames,
-                          Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames) {
+                          Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames,
+                          List<String> transitGatewayRouteTableIds, List<String> transitGatewayAttachmentIds) {
 
     /** CloudWatch evaluates high-resolution alarms at 10 s at the finest. */
     public static final Duration AGENT_ALARM_PERIOD = Duration.ofSeconds(10);
@@ -67,6 +68,8 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         probePorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(probePorts));
         probedChecks = List.copyOf(probedChecks);
         routeNames = List.copyOf(routeNames);
+        transitGatewayRouteTableIds = List.copyOf(transitGatewayRouteTableIds);
+        transitGatewayAttachmentIds = List.copyOf(transitGatewayAttachmentIds);
     }
 
     /** True when every instance target is named by id, so EC2 event rules can list exactly those instances. */
@@ -76,6 +79,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
 
     public static ConfigFacts of(FailoverConfig config) {
         Set<String> tableIds = new LinkedHashSet<>();
+        Set<String> tgwTableIds = new LinkedHashSet<>();
         List<TableSelector.ByTags> tagSelectors = new ArrayList<>();
         boolean vpcWide = false;
         for (var route : config.routes()) {
@@ -89,6 +93,8 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                     }
                     case TableSelector.BySubnet ignored -> vpcWide = true;
                     case TableSelector.Main ignored -> vpcWide = true;
+                    case TableSelector.ByGateway ignored -> vpcWide = true;
+                    case TableSelector.TransitGatewayTable tgw -> tgwTableIds.add(tgw.routeTableId());
                 }
             }
         }
@@ -142,7 +148,9 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         List<String> routeNames = config.routes().stream().map(r -> r.name()).toList();
         return new ConfigFacts(config.vpcId(), new ArrayList<>(tableIds), tagSelectors, vpcWide,
                 new ArrayList<>(instanceIds), runtimeResolved, fix, agentAlarms, new ArrayList<>(alarmNames), ports,
-                probed, routeNames);
+                probed, routeNames, new ArrayList<>(tgwTableIds), config.targets().values().stream()
+                .filter(t -> t instanceof TargetSpec.Gateway g && g.kind() == io.github.vpcroutefailover.domain.model.TargetKind.TRANSIT_GATEWAY_ATTACHMENT)
+                .map(t -> ((TargetSpec.Gateway) t).id()).distinct().toList());
     }
 
     /**

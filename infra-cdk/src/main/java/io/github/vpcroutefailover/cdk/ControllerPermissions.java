@@ -21,6 +21,11 @@ public final class ControllerPermissions {
     }
 
     static final List<String> ROUTE_MUTATIONS = List.of("ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute");
+    /** The transit gateway route API, granted only on the transit gateway route tables the config names. */
+    static final List<String> TGW_ROUTE_MUTATIONS = List.of("ec2:CreateTransitGatewayRoute", "ec2:ReplaceTransitGatewayRoute",
+            "ec2:DeleteTransitGatewayRoute", "ec2:SearchTransitGatewayRoutes");
+    /** Transit gateway reads without resource-level permissions (AWS evaluates them on "*"). */
+    static final List<String> TGW_DESCRIBE = List.of("ec2:DescribeTransitGatewayRouteTables", "ec2:DescribeTransitGatewayAttachments");
 
     /**
      * The opt-in tag that makes a route table writable for routes registered at run time (docs/deploy.md "IAM and
@@ -55,6 +60,15 @@ public final class ControllerPermissions {
         if (!facts.routeTableIds().isEmpty()) {
             out.add(statement("RoutesInSelectedTables", ROUTE_MUTATIONS,
                     facts.routeTableIds().stream().map(id -> ec2Arn(stack, "route-table", id)).toList(), Map.of()));
+        }
+        if (!facts.transitGatewayRouteTableIds().isEmpty()) {
+            // Named by id, so the table ARNs are exact (tighter than a tag condition); Create/Replace also authorize
+            // the attachment they point at, so those are the configured attachments only.
+            out.add(statement("ObserveTransitGatewayTables", TGW_DESCRIBE, List.of("*"), Map.of()));
+            List<String> resources = new ArrayList<>();
+            facts.transitGatewayRouteTableIds().forEach(id -> resources.add(ec2Arn(stack, "transit-gateway-route-table", id)));
+            facts.transitGatewayAttachmentIds().forEach(id -> resources.add(ec2Arn(stack, "transit-gateway-attachment", id)));
+            out.add(statement("RoutesInTransitGatewayTables", TGW_ROUTE_MUTATIONS, resources, Map.of()));
         }
         int n = 0;
         for (TableSelector.ByTags selector : facts.tagSelectors()) {

@@ -35,16 +35,21 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
-/** {@link RouteTables} over the EC2 API. */
+/**
+ * {@link RouteTables} over the EC2 API: VPC route tables (subnet, main and gateway tables) here, transit gateway
+ * route tables ({@code tgw-rtb-} ids) through {@link Ec2TransitGatewayRouteTables}.
+ */
 public final class Ec2RouteTables implements RouteTables {
     private static final Logger LOG = LoggerFactory.getLogger(Ec2RouteTables.class);
     /** EC2's maximum page size for DescribeRouteTables and DescribeSubnets. */
     private static final int PAGE_SIZE = 100;
 
     private final Ec2Client ec2;
+    private final Ec2TransitGatewayRouteTables transitGateway;
 
     public Ec2RouteTables(Ec2Client ec2) {
         this.ec2 = Objects.requireNonNull(ec2, "ec2");
+        this.transitGateway = new Ec2TransitGatewayRouteTables(ec2);
     }
 
     @Override
@@ -62,6 +67,17 @@ public final class Ec2RouteTables implements RouteTables {
 
     @Override
     public List<ObservedRouteTable> describeTables(Collection<String> routeTableIds) {
+        List<String> tgw = routeTableIds.stream().filter(ObservedRouteTable::isTransitGatewayTableId).toList();
+        List<String> vpc = routeTableIds.stream().filter(id -> !ObservedRouteTable.isTransitGatewayTableId(id)).toList();
+        if (tgw.isEmpty()) {
+            return describeVpcTablesById(vpc);
+        }
+        List<ObservedRouteTable> out = new ArrayList<>(describeVpcTablesById(vpc));
+        out.addAll(transitGateway.describeTables(tgw));
+        return out;
+    }
+
+    private List<ObservedRouteTable> describeVpcTablesById(Collection<String> routeTableIds) {
         if (routeTableIds.isEmpty()) {
             return List.of();
         }
@@ -103,6 +119,9 @@ public final class Ec2RouteTables implements RouteTables {
                 // The main table serves every subnet that has no explicit association (EC2 does not list those).
                 subnets.stream().map(Subnet::subnetId).filter(s -> !explicitlyAssociated.contains(s)).forEach(subnetIds::add);
             }
+            Set<String> edge = t.associations().stream().map(RouteTableAssociation::gatewayId).filter(Objects::nonNull)
+                    .collect(Collectors.toSet());
+            Set<Destination> subnetCidrs = edge.isEmpty() ? Set.of() : subnetCidrs(subnets, t.vpcId());
             Set<String> zones = subnetIds.stream().map(zoneOfSubnet::get).filter(Objects::nonNull).collect(Collectors.toSet());
             String zone = zones.size() == 1 ? zones.iterator().next() : null;
             List<ObservedRoute> routes = new ArrayList<>(t.routes().size());
@@ -114,7 +133,23 @@ public final class Ec2RouteTables implements RouteTables {
                 }
                 routes.add(new ObservedRoute(d, target(r), r.state() == RouteState.BLACKHOLE, r.originAsString()));
             }
-            out.add(new ObservedRouteTable(t.routeTableId(), t.vpcId(), tags(t.tags()), subnetIds, main, zone, routes));
+            out.add(new ObservedRouteTable(t.routeTableId(), t.vpcId(), tags(t.tags()), subnetIds, main, zone, routes, edge, subnetCidrs));
+        }
+        return out;
+    }
+
+    /** The IPv4 and IPv6 blocks of the VPC's subnets: what a gateway route table may route (besides the VPC's own). */
+    private static Set<Destination> subnetCidrs(List<Subnet> subnets, String vpcId) {
+        Set<Destination> out = new HashSet<>();
+        for (Subnet s : subnets) {
+            if (!Objects.equals(s.vpcId(), vpcId)) {
+                continue;
+            }
+            if (s.cidrBlock() != null) {
+                out.add(Destination.parse(s.cidrBlock()));
+            }
+            s.ipv6CidrBlockAssociationSet().stream().map(a -> a.ipv6CidrBlock()).filter(Objects::nonNull)
+                    .forEach(c -> out.add(Destination.parse(c)));
         }
         return out;
     }
@@ -173,6 +208,9 @@ public final class Ec2RouteTables implements RouteTables {
     @Override
     public ApplyOutcome upsert(String routeTableId, Destination destination, RouteTarget target, boolean routeExists, boolean dryRun) {
         Objects.requireNonNull(target, "target");
+        if (ObservedRouteTable.isTransitGatewayTableId(routeTableId)) {
+            return transitGateway.upsert(routeTableId, destination, target, routeExists, dryRun);
+        }
         if (routeExists) {
             try {
                 return replace(routeTableId, destination, target, dryRun);
@@ -231,6 +269,9 @@ public final class Ec2RouteTables implements RouteTables {
 
     @Override
     public ApplyOutcome delete(String routeTableId, Destination destination, boolean dryRun) {
+        if (ObservedRouteTable.isTransitGatewayTableId(routeTableId)) {
+            return transitGateway.delete(routeTableId, destination, dryRun);
+        }
         DeleteRouteRequest.Builder b = DeleteRouteRequest.builder().routeTableId(routeTableId).dryRun(dryRun ? Boolean.TRUE : null);
         destination(destination, b::destinationCidrBlock, b::destinationIpv6CidrBlock, b::destinationPrefixListId);
         try {
@@ -269,6 +310,8 @@ public final class Ec2RouteTables implements RouteTables {
                 case LOCAL_GATEWAY -> localGateway.accept(id);
                 case CARRIER_GATEWAY -> carrierGateway.accept(id);
                 case CORE_NETWORK -> coreNetwork.accept(id);
+                case TRANSIT_GATEWAY_ATTACHMENT -> throw new IllegalArgumentException(
+                        "a VPC route cannot point at the transit gateway attachment " + id + "; VPC routes name the transit gateway");
             }
         }
     }

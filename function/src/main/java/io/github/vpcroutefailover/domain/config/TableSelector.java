@@ -3,11 +3,13 @@ package io.github.vpcroutefailover.domain.config;
 import java.util.Map;
 
 /**
- * Selects route tables of the configured VPC. A route's selectors are a union. A selector that matches no table
+ * Selects route tables: VPC route tables of the configured VPC (id, tags, subnet, main, the gateway table of an
+ * internet or virtual private gateway), or a transit gateway route table by id. A route's selectors are a union. A selector that matches no table
  * is an error unless {@code optional} (as AWSnycast's {@code no_results_ok}), so a typo cannot silently leave
  * a route unmanaged.
  */
-public sealed interface TableSelector permits TableSelector.ById, TableSelector.ByTags, TableSelector.BySubnet, TableSelector.Main {
+public sealed interface TableSelector permits TableSelector.ById, TableSelector.ByTags, TableSelector.BySubnet, TableSelector.Main,
+        TableSelector.ByGateway, TableSelector.TransitGatewayTable {
     boolean optional();
 
     /** Human-readable, for errors and status: "id rtb-0abc", "tags {tier=private} not {env=test}". */
@@ -50,5 +52,32 @@ public sealed interface TableSelector permits TableSelector.ById, TableSelector.
         public String describe() {
             return "main table";
         }
+    }
+
+    /**
+     * The gateway ("ingress") route table edge-associated with an internet or virtual private gateway of the VPC.
+     * AWS limits what such a table may hold (docs/config.md, gateway route tables); the planner enforces it.
+     */
+    record ByGateway(String gatewayId, boolean optional) implements TableSelector {
+        @Override
+        public String describe() {
+            return "gateway table of " + gatewayId;
+        }
+    }
+
+    /**
+     * A transit gateway route table. It belongs to a transit gateway, not to the VPC; its routes are written with
+     * the transit gateway route API, and only its static routes are ever changed.
+     */
+    record TransitGatewayTable(String routeTableId, boolean optional) implements TableSelector {
+        @Override
+        public String describe() {
+            return "transit gateway route table " + routeTableId;
+        }
+    }
+
+    /** True for selectors that pick transit gateway route tables (which never mix with VPC tables in one route). */
+    default boolean transitGateway() {
+        return this instanceof TransitGatewayTable;
     }
 }

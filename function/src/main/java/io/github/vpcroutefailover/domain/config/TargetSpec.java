@@ -43,11 +43,22 @@ public sealed interface TargetSpec permits TargetSpec.Instance, TargetSpec.Eni, 
         }
     }
 
-    /** A regional next hop (NAT gateway, transit gateway, ...), typically a fallback used when no candidate is healthy. */
-    record Gateway(String name, io.github.vpcroutefailover.domain.model.TargetKind kind, String id, List<String> checks)
-            implements TargetSpec {
+    /**
+     * A next hop AWS runs: a regional gateway (NAT gateway, transit gateway, ...), typically a fallback used when no
+     * candidate is healthy; a Gateway Load Balancer endpoint; or a transit gateway attachment.
+     *
+     * @param applianceInstanceId for endpoints and attachments: the instance of the appliance behind this next hop,
+     *                            whose health is this next hop's health (its agent, EC2 status and alarm checks
+     *                            judge it); null when the target's own alarm checks are the only health
+     */
+    record Gateway(String name, io.github.vpcroutefailover.domain.model.TargetKind kind, String id, List<String> checks,
+                   String applianceInstanceId) implements TargetSpec {
         public Gateway {
             checks = List.copyOf(checks);
+        }
+
+        public Gateway(String name, io.github.vpcroutefailover.domain.model.TargetKind kind, String id, List<String> checks) {
+            this(name, kind, id, checks, null);
         }
     }
 }

@@ -14,5 +14,10 @@ public enum TargetKind {
     EGRESS_ONLY_INTERNET_GATEWAY,
     LOCAL_GATEWAY,
     CARRIER_GATEWAY,
-    CORE_NETWORK
+    CORE_NETWORK,
+    /**
+     * A transit gateway attachment (VPC, VPN, Direct Connect gateway, peering, Connect): the next hop of a static
+     * route in a transit gateway route table, never of a VPC route.
+     */
+    TRANSIT_GATEWAY_ATTACHMENT
 }

@@ -153,6 +153,19 @@ public final class CandidateResolver {
                         out.add(c);
                     }
                 }
+                case TargetSpec.Gateway g when g.applianceInstanceId() != null -> {
+                    // The hop is the endpoint or attachment; its health is the appliance's (keyed by its instance).
+                    ObservedInstance i = instancesById.get(g.applianceInstanceId());
+                    Candidate c = new Candidate(g.name(), new RouteTarget(g.kind(), g.id(), g.applianceInstanceId()),
+                            null, g.checks(), false);
+                    if (i == null || "terminated".equals(i.state())) {
+                        blocked.put(c.key(), "appliance " + g.applianceInstanceId() + " behind " + g.id()
+                                + (i == null ? " was not found" : " is terminated"));
+                    } else if (!i.running()) {
+                        blocked.put(c.key(), "appliance " + i.instanceId() + " behind " + g.id() + " is " + i.state());
+                    }
+                    out.add(c);
+                }
                 case TargetSpec.Gateway g -> out.add(new Candidate(g.name(), RouteTarget.gateway(g.kind(), g.id()), null, g.checks(), false));
             }
             byTarget.put(spec.name(), out);

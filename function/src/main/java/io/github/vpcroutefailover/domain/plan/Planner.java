@@ -104,7 +104,8 @@ public final class Planner {
             notes.addAll(resolved.notes());
             Map<String, ObservedRouteTable> tables = new TreeMap<>();
             for (ObservedRouteTable t : in.tables()) {
-                if (Objects.equals(t.vpcId(), in.config().vpcId())) {
+                // Transit gateway tables belong to no VPC; only their explicit selectors pick them (TableSelection).
+                if (Objects.equals(t.vpcId(), in.config().vpcId()) || t.transitGateway()) {
                     tables.putIfAbsent(t.id(), t);
                 }
             }
@@ -124,8 +125,14 @@ public final class Planner {
                     continue;
                 }
                 RouteSpec spec = specs.get(0);
-                managed.add(new Managed(e.getKey(), spec, tables.get(e.getKey().routeTableId()),
-                        candidatesBySpec.computeIfAbsent(spec, resolved::forRoute)));
+                List<Candidate> candidates = candidatesBySpec.computeIfAbsent(spec, resolved::forRoute);
+                String refused = TableKindRules.violation(tables.get(e.getKey().routeTableId()), spec.destination(), candidates);
+                if (refused != null) {
+                    notes.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), e.getKey(), "route '" + spec.name() + "' is not managed in "
+                            + e.getKey().routeTableId() + ": " + refused));
+                    continue;
+                }
+                managed.add(new Managed(e.getKey(), spec, tables.get(e.getKey().routeTableId()), candidates));
             }
 
             // Phase 1 decides everything that does not depend on load (in RouteKey order), counting assignments;
@@ -198,7 +205,9 @@ public final class Planner {
                 case SET -> d.to().target();
                 case KEEP -> {
                     ObservedRoute r = route(m);
-                    yield r == null ? null : r.target();
+                    // Counted under the candidate's key (an endpoint's is its appliance's), as SET counts it.
+                    yield r == null || r.target() == null ? null : m.candidates().stream().map(Candidate::target)
+                            .filter(c -> c.sameHopAs(r.target())).findFirst().orElse(r.target());
                 }
                 default -> null;
             };
@@ -380,6 +389,9 @@ public final class Planner {
             return routeIndex.computeIfAbsent(m.table().id(), id -> {
                 Map<Destination, ObservedRoute> byDestination = new HashMap<>();
                 for (ObservedRoute r : m.table().routes()) {
+                    if (r.overridable()) {
+                        continue;
+                    }
                     byDestination.putIfAbsent(r.destination(), r);
                 }
                 return byDestination;

@@ -37,20 +37,34 @@ final class TableSelection {
         Set<String> out = new TreeSet<>();
         for (TableSelector s : spec.routeTables()) {
             List<String> matched = new ArrayList<>();
+            // Each selector looks at one kind of table: VPC selectors never pick a transit gateway table, and back.
+            Map<String, ObservedRouteTable> pool = new java.util.TreeMap<>();
+            tables.forEach((id, t) -> {
+                if (t.transitGateway() == s.transitGateway()) {
+                    pool.put(id, t);
+                }
+            });
             switch (s) {
                 case TableSelector.ById b -> {
-                    if (tables.containsKey(b.routeTableId())) {
+                    if (pool.containsKey(b.routeTableId())) {
                         matched.add(b.routeTableId());
                     }
                 }
-                case TableSelector.ByTags t -> tables.values().stream()
+                case TableSelector.TransitGatewayTable b -> {
+                    if (pool.containsKey(b.routeTableId())) {
+                        matched.add(b.routeTableId());
+                    }
+                }
+                case TableSelector.ByGateway g -> pool.values().stream().filter(t -> t.edgeGatewayIds().contains(g.gatewayId()))
+                        .forEach(t -> matched.add(t.id()));
+                case TableSelector.ByTags t -> pool.values().stream()
                         .filter(table -> CandidateResolver.tagsMatch(table.tags(), t.match()))
                         .filter(table -> t.exclude().entrySet().stream().noneMatch(x -> CandidateResolver.tagsMatch(table.tags(), Map.of(x.getKey(), x.getValue()))))
                         .forEach(table -> matched.add(table.id()));
                 case TableSelector.BySubnet b -> {
-                    tables.values().stream().filter(table -> table.subnetIds().contains(b.subnetId())).forEach(table -> matched.add(table.id()));
+                    pool.values().stream().filter(table -> table.subnetIds().contains(b.subnetId())).forEach(table -> matched.add(table.id()));
                     if (matched.isEmpty()) {
-                        tables.values().stream().filter(ObservedRouteTable::main).findFirst().ifPresent(main -> {
+                        pool.values().stream().filter(ObservedRouteTable::main).findFirst().ifPresent(main -> {
                             matched.add(main.id());
                             notes.add(new PlanNote(PlanNote.Level.WARN, spec.name(), null, "selector " + s.describe()
                                     + ": the subnet has no explicit route table association, so it uses the main table " + main.id()
@@ -58,11 +72,11 @@ final class TableSelection {
                         });
                     }
                 }
-                case TableSelector.Main m -> tables.values().stream().filter(ObservedRouteTable::main).forEach(table -> matched.add(table.id()));
+                case TableSelector.Main m -> pool.values().stream().filter(ObservedRouteTable::main).forEach(table -> matched.add(table.id()));
             }
             if (matched.isEmpty() && !s.optional()) {
                 notes.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), null, "selector " + s.describe() + " of route '" + spec.name()
-                        + "' matched no route table in " + vpcId + "; fix the selector or mark it 'optional: true'"
+                        + "' matched no route table in " + (s.transitGateway() ? "this account and region" : vpcId) + "; fix the selector or mark it 'optional: true'"
                         + " (the route is still managed in the tables its other selectors match)"));
             }
             out.addAll(matched);

@@ -78,7 +78,7 @@ final class World {
         Destination d = Destination.parse(destination);
         List<ObservedRoute> routes = new ArrayList<>(t.routes().stream().filter(r -> !r.destination().equals(d)).toList());
         routes.add(new ObservedRoute(d, target, blackhole, "CreateRoute"));
-        tables.put(tableId, new ObservedRouteTable(t.id(), t.vpcId(), t.tags(), t.subnetIds(), t.main(), t.zone(), routes));
+        tables.put(tableId, t.withRoutes(routes));
         return this;
     }
 
@@ -131,6 +131,6 @@ final class World {
         if (a.to() != null) {
             routes.add(new ObservedRoute(a.key().destination(), a.to().target(), false, "CreateRoute"));
         }
-        return new ObservedRouteTable(t.id(), t.vpcId(), t.tags(), t.subnetIds(), t.main(), t.zone(), routes);
+        return t.withRoutes(routes);
     }
 }
