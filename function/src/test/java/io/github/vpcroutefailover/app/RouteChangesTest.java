@@ -15,18 +15,18 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What the Route Failover events say about the changes a reconcile made ({@link Controller#changes}). */
+/** What the Route Failover events say about the changes a reconcile made ({@link Announcer#entry}). */
 class RouteChangesTest {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final RouteKey KEY = new RouteKey("rtb-a", Destination.parse("0.0.0.0/0"));
     private static final Candidate NAT_B = new Candidate("nat-b", RouteTarget.eni("eni-b", "i-b"), "az-2", List.of(), false);
 
+    /**
+     * The event as the settle writes it into the outbox since issue #10: ClaimSettler and Repairer pass the action's
+     * (or record's) {@code forced}, never anything read from the reason text. ({@code Controller.changes} is gone.)
+     */
     private static RouteChange announce(RouteAction action, Status status) {
-        ReconcileResult r = new ReconcileResult(T0, "unit", false, new Plan(List.of(action), List.of(), List.of()),
-                List.of(new ActionOutcome(KEY, action, status, 5, "ok")), List.of(), 0, 0, false);
-        List<RouteChange> changes = Controller.changes(r);
-        assertThat(changes).hasSize(1);
-        return changes.get(0);
+        return Announcer.entry(KEY, action, 5, action.forced(), "unit", T0, List.of(NAT_B), T0, java.time.Duration.ofSeconds(20)).change();
     }
 
     @Test
