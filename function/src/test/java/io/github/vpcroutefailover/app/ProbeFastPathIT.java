@@ -36,7 +36,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalAwsExtension.class)
 class ProbeFastPathIT {
     private static final String DEFAULT = "0.0.0.0/0";
-    /** What the fast path may cost (issue #17): 3 + 3 per moved table. */
+    /**
+     * What the fast path may cost (issue #17): 3 + 3 per moved table. It costs 2 + 4 per moved table since the settle's
+     * outbox (issue #10) added the entry's removal after the event: within the budget for one table, not for more.
+     */
     private static final int FIXED_BUDGET = 3;
     private static final int PER_TABLE_BUDGET = 3;
 
@@ -146,7 +149,8 @@ class ProbeFastPathIT {
             System.out.println("FAST-PATH calls of the failover reconcile: " + calls);
             assertThat(calls).as("no read: the probe's view of the world is used").containsOnlyKeys(
                     "DynamoDb.PutItem", "DynamoDb.UpdateItem", "Ec2.ReplaceRoute", "DynamoDb.TransactWriteItems", "EventBridge.PutEvents");
-            assertThat(calls).containsEntry("DynamoDb.PutItem", 1L).containsEntry("DynamoDb.UpdateItem", 1L)
+            // UpdateItem: the claim, and the outbox entry's removal once the event is out (issue #10's outbox).
+            assertThat(calls).containsEntry("DynamoDb.PutItem", 1L).containsEntry("DynamoDb.UpdateItem", 2L)
                     .containsEntry("Ec2.ReplaceRoute", 1L).containsEntry("DynamoDb.TransactWriteItems", 1L).containsEntry("EventBridge.PutEvents", 1L);
             long moved = flip.applied().stream().map(o -> o.key().routeTableId()).distinct().count();
             assertThat(calls.values().stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(FIXED_BUDGET + PER_TABLE_BUDGET * moved);
@@ -175,7 +179,7 @@ class ProbeFastPathIT {
             Map<String, Long> calls = f.backend().firstReconcile.get();
             System.out.println("FAST-PATH calls with a stale view: " + calls);
             assertThat(calls.get("Ec2.ReplaceRoute")).isEqualTo(1L);
-            assertThat(calls.get("DynamoDb.UpdateItem")).as("the lost claim, then the winning one").isEqualTo(2L);
+            assertThat(calls.get("DynamoDb.UpdateItem")).as("the lost claim, the winning one, the outbox removal").isEqualTo(3L);
             assertThat(calls.get("Ec2.DescribeRouteTables")).as("the route re-read after the lost claim").isEqualTo(1L);
             assertThat(s.hop(s.rtbA, DEFAULT)).isEqualTo(s.eni(s.natB));
             assertThat(s.owners.history(key, 10)).as("one change recorded after the pin clear").hasSize(2);
