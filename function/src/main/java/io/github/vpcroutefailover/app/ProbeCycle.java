@@ -4,7 +4,9 @@ import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
+import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.probe.ProbeLoop;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -44,6 +47,7 @@ public final class ProbeCycle implements AutoCloseable {
     private final Backend reconciler;
     private final ProbeLoop loop;
     private final UnaryOperator<ProbeTarget> addressing;
+    private volatile Set<String> dataPathZones = Set.of();
     /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
     private final AtomicReference<Consumer<List<Observation>>> sink = new AtomicReference<>(observations -> {
         throw new IllegalStateException("probe trigger fired outside an invocation");
@@ -108,14 +112,16 @@ public final class ProbeCycle implements AutoCloseable {
             i.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
         }
         world.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
-        List<ProbeTarget> targets = ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList();
+        List<ProbeTarget> targets = new ArrayList<>(ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList());
+        Map<String, TargetState> seeds = new LinkedHashMap<>(world.targetStates());
+        addDataPaths(config, world, targets, seeds);
 
         List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
         sink.set(observations -> results.add(reconciler.reconcile(config,
                 ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations)));
         try {
-            ProbeRun run = loop.run(targets, world.targetStates(), deadline);
+            ProbeRun run = loop.run(targets, seeds, deadline);
             if (!run.undelivered().isEmpty()) {
                 try {
                     results.add(reconciler.reconcile(config, ReconcileOptions.apply(caller + "#final"), run.undelivered()));
@@ -134,6 +140,34 @@ public final class ProbeCycle implements AutoCloseable {
                 throw new IllegalStateException("probe trigger fired outside an invocation");
             });
         }
+    }
+
+    /**
+     * The AZs whose private subnets this probe sits in: it tests the data path of the managed tables there (in
+     * production one probe per AZ, {@code VRF_PROBE_AZ}). Empty (the default): no data-path checks run.
+     */
+    public ProbeCycle dataPathZones(Set<String> zones) {
+        this.dataPathZones = Set.copyOf(zones);
+        return this;
+    }
+
+    /**
+     * Adds one probe target per data path this probe sits on, seeded with the counters of the hop the table holds
+     * (a path's results are that hop's; the reconcile attributes them when they arrive). Path targets skip
+     * {@code addressing}: their address is a label, their requests go to the check's endpoints.
+     */
+    private void addDataPaths(FailoverConfig config, Reconciler.World world, List<ProbeTarget> targets, Map<String, TargetState> seeds) {
+        if (dataPathZones.isEmpty()) {
+            return;
+        }
+        List<DataPaths.Path> paths = DataPaths.paths(config, Reconciler.enrich(world.tables(), world.instances(), world.enis()), dataPathZones);
+        for (DataPaths.Path p : paths) {
+            TargetState hop = p.hop() == null ? null : world.targetStates().get(p.hop().key());
+            if (hop != null) {
+                seeds.put(p.key(), new TargetState(p.key(), hop.checks(), null, null, hop.version()));
+            }
+        }
+        targets.addAll(ProbeTargets.dataPaths(paths));
     }
 
     @Override

@@ -93,6 +93,9 @@ final class TargetRules extends ConfigFields {
             String cPath = YamlTree.index(YamlTree.child(path, "checks"), i);
             if (!declaredChecks.contains(c)) {
                 problem(cPath, "unknown check '" + c + "'" + suggestion(c, declaredChecks) + "; define it under 'checks' or remove it from the list");
+            } else if (checks.get(c) instanceof CheckSpec.DataPath) {
+                problem(cPath, "check '" + c + "' is a data-path check, which is bound to routes by its own 'routes' key and judged per route; "
+                        + "remove it from the target's checks");
             } else if (!hasEni && checks.get(c) != null && !(checks.get(c) instanceof CheckSpec.Alarm)) {
                 problem(cPath, "check '" + c + "' is a " + CheckRules.typeName(checks.get(c)) + " check, which looks at an instance; a " + kindKey
                         + " target can only use alarm checks (AWS runs the gateway itself)");
