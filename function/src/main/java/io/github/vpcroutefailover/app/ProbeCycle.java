@@ -48,6 +48,7 @@ public final class ProbeCycle implements AutoCloseable {
     private final ProbeLoop loop;
     private final UnaryOperator<ProbeTarget> addressing;
     private volatile Set<String> dataPathZones = Set.of();
+    private volatile PostFlipVerifier verifier;
     /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
     private final AtomicReference<Consumer<List<Observation>>> sink = new AtomicReference<>(observations -> {
         throw new IllegalStateException("probe trigger fired outside an invocation");
@@ -118,8 +119,14 @@ public final class ProbeCycle implements AutoCloseable {
 
         List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
-        sink.set(observations -> results.add(reconciler.reconcile(config,
-                ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations)));
+        sink.set(observations -> {
+            ReconcileResult r = reconciler.reconcile(config, ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations);
+            results.add(r);
+            PostFlipVerifier v = verifier;
+            if (v != null && !dataPathZones.isEmpty()) {
+                results.addAll(v.verify(config, r, dataPathZones, reconciler, caller + "#" + n.get(), deadline));
+            }
+        });
         try {
             ProbeRun run = loop.run(targets, seeds, deadline);
             if (!run.undelivered().isEmpty()) {
@@ -148,6 +155,12 @@ public final class ProbeCycle implements AutoCloseable {
      */
     public ProbeCycle dataPathZones(Set<String> zones) {
         this.dataPathZones = Set.copyOf(zones);
+        return this;
+    }
+
+    /** Verifies the data path through a new hop right after a probe-triggered reconcile moved a route (null: off). */
+    public ProbeCycle postFlipVerifier(PostFlipVerifier v) {
+        this.verifier = v;
         return this;
     }
 

@@ -136,6 +136,11 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
 
     /** Builds the production parts from the environment, through the same {@link Components} as the controller. */
     private static final class Factory {
+        /** Between post-flip verification attempts: the loop's fast-confirmation spacing. */
+        static final java.time.Duration VERIFY_SPACING = java.time.Duration.ofMillis(100);
+        /** A flip, and at most two more when the new hops fail verification (three candidates tried per trigger). */
+        static final int VERIFY_MAX_MOVES = 3;
+
         record Parts(java.util.function.Supplier<FailoverConfig> config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings,
                      Clock clock, String probeAz) {
         }
@@ -154,7 +159,12 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
             ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(clock)
                     .metrics(EmfProbeMetrics.toStdout(probeAz)).probeAz(probeAz);
             return new Parts(components.controller()::effectiveConfig,
-                    new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity()), prober, settings, clock, probeAz);
+                    // The probe sits in this AZ's private subnet: it tests the data path of the managed tables there.
+                    new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity())
+                            .dataPathZones(java.util.Set.of(probeAz))
+                            .postFlipVerifier(new io.github.vpcroutefailover.app.PostFlipVerifier(prober, clock,
+                                    io.github.vpcroutefailover.probe.Sleeper.SYSTEM, probeAz, VERIFY_SPACING, VERIFY_MAX_MOVES)),
+                    prober, settings, clock, probeAz);
         }
     }
 }
