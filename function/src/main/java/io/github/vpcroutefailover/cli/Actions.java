@@ -104,7 +104,7 @@ final class Actions {
             description = {"Move one route now (or every route off a target with --off), and hold it there for 15 minutes with a pin so the next "
                     + "scheduled reconcile does not move it back ('vrf unpin' releases it).",
                     "  vrf failover default-egress --to nat-b", "  vrf failover --off nat-a --reason 'kernel upgrade'"})
-    static final class Failover extends ActionCommand {
+    static final class Failover extends PreviewableChange {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ROUTE", description = "the route to move")
         String route;
 
@@ -123,9 +123,6 @@ final class Actions {
         @Option(names = "--reason", paramLabel = "TEXT", description = "recorded in the history and the Route Failover event")
         String reason;
 
-        @Option(names = "--dry-run", description = "show what would move; change nothing")
-        boolean dryRunFlag;
-
         @Override
         ObjectNode request() {
             if ((route == null) == (off == null)) {
@@ -140,79 +137,30 @@ final class Actions {
                 n.put("force", true);
             }
             putIf(n, "reason", reason);
-            if (dryRunFlag) {
-                n.put("dryRun", true);
-            }
-            return n;
-        }
-
-        @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
-        boolean dryRun() {
-            return dryRunFlag;
-        }
-
-        @Override
-        boolean previewable() {
-            return true;
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
+            return withDryRun(n);
         }
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Planned maintenance: move every route off TARGET and keep it off until 'vrf undrain'.")
-    static final class Drain extends ActionCommand {
+    static final class Drain extends PreviewableChange {
         @Parameters(index = "0", paramLabel = "TARGET")
         String targetName;
 
         @Option(names = "--reason", paramLabel = "TEXT")
         String reason;
 
-        @Option(names = "--dry-run", description = "show what would move; change nothing")
-        boolean dryRunFlag;
-
         @Override
         ObjectNode request() {
             ObjectNode n = action("drain").put("target", targetName);
             putIf(n, "reason", reason);
-            if (dryRunFlag) {
-                n.put("dryRun", true);
-            }
-            return n;
-        }
-
-        @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
-        boolean dryRun() {
-            return dryRunFlag;
-        }
-
-        @Override
-        boolean previewable() {
-            return true;
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
+            return withDryRun(n);
         }
     }
 
     @Command(name = "undrain", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Make TARGET eligible again; routes return under each route's fail-back policy (rise, then the hold time).")
-    static final class Undrain extends ActionCommand {
+    static final class Undrain extends ChangeCommand {
         @Parameters(index = "0", paramLabel = "TARGET")
         String targetName;
 
@@ -227,25 +175,15 @@ final class Actions {
         }
 
         @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
         String describeChange() {
             return "undrain " + targetName + " (routes may move back to it under their fail-back policy)";
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
         }
     }
 
     @Command(name = "pin", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = {"Hold ROUTE on TARGET until the pin expires (at most 7 days); without --force only while TARGET is healthy.",
                     "  vrf pin default-egress nat-b --for 2h --reason 'nat-a patching'"})
-    static final class Pin extends ActionCommand {
+    static final class Pin extends ChangeCommand {
         @Parameters(index = "0", paramLabel = "ROUTE")
         String route;
 
@@ -286,25 +224,15 @@ final class Actions {
         }
 
         @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
         String describeChange() {
             return "pin " + route + " on " + targetName + (expiry.forDuration != null ? " for " + expiry.forDuration : " until " + expiry.until)
                     + (force ? " (forced: even while unhealthy)" : "");
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
         }
     }
 
     @Command(name = "unpin", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Release a pin (or a failover's 15-minute hold): automatic placement resumes.")
-    static final class Unpin extends ActionCommand {
+    static final class Unpin extends ChangeCommand {
         @Parameters(index = "0", paramLabel = "ROUTE")
         String route;
 
@@ -319,24 +247,14 @@ final class Actions {
         }
 
         @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
         String describeChange() {
             return "unpin " + route + " (the planner may move it at once)";
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
         }
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Manage a new route at run time: FILE holds one route (YAML or JSON, the same keys as a route in the config file).")
-    static final class Register extends ActionCommand {
+    static final class Register extends ChangeCommand {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
@@ -363,24 +281,14 @@ final class Actions {
         }
 
         @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
         String describeChange() {
             return "register route " + name + " from " + file + " and reconcile it at once";
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
         }
     }
 
     @Command(name = "deregister", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = "Stop managing a route registered at run time (its entries stay in the tables as they are).")
-    static final class Deregister extends ActionCommand {
+    static final class Deregister extends ChangeCommand {
         @Parameters(index = "0", paramLabel = "ROUTE")
         String route;
 
@@ -390,18 +298,8 @@ final class Actions {
         }
 
         @Override
-        boolean changes() {
-            return true;
-        }
-
-        @Override
         String describeChange() {
             return "stop managing registered route " + route;
-        }
-
-        @Override
-        void renderTable(PrintStream out, JsonNode answer) {
-            Render.change(out, answer);
         }
     }
 

@@ -4,34 +4,25 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
-import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.ports.ProbeMetrics;
-import io.github.vpcroutefailover.ports.ProbeResult;
-import io.github.vpcroutefailover.ports.ProbeSample;
 import io.github.vpcroutefailover.ports.Prober;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,49 +95,19 @@ public final class ProbeLoop implements AutoCloseable {
         pool.shutdownNow();
     }
 
-    /** One (target, check) pair with its counters. */
-    private static final class Slot {
-        final ProbeTarget target;
-        final CheckSpec check;
-        final Duration timeout;
-        final long every;
-        long lastSlot = Long.MIN_VALUE;
-        CheckState state;
-        int probes;
-        /** Its last probe failed and it is still short of fall: re-probed after confirmSpacing, not at its next slot. */
-        boolean confirming;
-
-        Slot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
-            this.target = target;
-            this.check = check;
-            this.timeout = Prober.timeoutOf(timeoutOf(check));
-            this.every = every;
-            this.state = state;
-        }
-
-        boolean due(long slotIndex) {
-            return lastSlot == Long.MIN_VALUE || slotIndex - lastSlot >= every;
-        }
-    }
-
-    /** The state of one invocation's loop. Confined to the loop thread. */
     private final class Run {
-        private final List<Slot> slots = new ArrayList<>();
+        private final List<ProbeSlot> slots = new ArrayList<>();
         private final Instant deadline;
         private final Duration interval;
-        private final List<Observation> pending = new ArrayList<>();
-        private boolean fallUndelivered;
-        private boolean riseUndelivered;
+        private final ProbeRound round;
         private int rounds;
         private int confirmRounds;
         private int skipped;
-        private int failedCalls;
-        private int recoveredCalls;
-        private int triggerErrors;
 
         Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
             this.interval = intervalFor(targets);
+            this.round = new ProbeRound(pool, prober, settings, trigger, metrics, probeAz);
             Set<String> keys = new HashSet<>();
             for (ProbeTarget target : targets) {
                 if (!keys.add(target.key())) {
@@ -157,7 +118,7 @@ public final class ProbeLoop implements AutoCloseable {
                     CheckState seed = state == null ? null : state.checks().get(HealthEvaluator.stateKey(check.name(), probeAz));
                     Duration checkInterval = intervalOf(check);
                     long every = checkInterval == null ? 1 : Math.max(1, Math.round((double) checkInterval.toNanos() / interval.toNanos()));
-                    slots.add(new Slot(target, check, every, seed == null ? CheckState.unknown() : seed));
+                    slots.add(new ProbeSlot(target, check, every, seed == null ? CheckState.unknown() : seed));
                 }
             }
         }
@@ -194,13 +155,13 @@ public final class ProbeLoop implements AutoCloseable {
                     now = clock.instant();
                 }
                 final long index = slotIndex;
-                List<Slot> due = slots.stream().filter(s -> s.due(index)).toList();
+                List<ProbeSlot> due = slots.stream().filter(s -> s.due(index)).toList();
                 Duration longest = due.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
                 if (now.plus(longest).isAfter(deadline)) {
                     break;
                 }
                 if (!due.isEmpty()) {
-                    if (!round(now, slotIndex, due)) {
+                    if (!round.run(now, slotIndex, due)) {
                         stop = ProbeRun.Stop.INTERRUPTED;
                         break;
                     }
@@ -216,7 +177,7 @@ public final class ProbeLoop implements AutoCloseable {
                 slotIndex = next;
             }
             LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("stop", stop),
-                    kv("undelivered", pending.size()), kv("probeAz", probeAz));
+                    kv("undelivered", round.pending().size()), kv("probeAz", probeAz));
             return result(stop);
         }
 
@@ -232,7 +193,7 @@ public final class ProbeLoop implements AutoCloseable {
                 return true;
             }
             while (true) {
-                List<Slot> confirming = slots.stream().filter(s -> s.confirming).toList();
+                List<ProbeSlot> confirming = slots.stream().filter(s -> s.confirming).toList();
                 if (confirming.isEmpty()) {
                     return true;
                 }
@@ -247,158 +208,25 @@ public final class ProbeLoop implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return false;
                 }
-                if (!round(clock.instant(), -1, confirming)) {
+                if (!round.run(clock.instant(), -1, confirming)) {
                     return false;
                 }
                 confirmRounds++;
             }
         }
 
-        /** Runs one round ({@code slotIndex < 0}: a confirmation round, off the regular schedule); false when interrupted. */
-        private boolean round(Instant at, long slotIndex, List<Slot> due) {
-            CompletionService<ProbeResult> completions = new ExecutorCompletionService<>(pool);
-            Map<Future<ProbeResult>, Slot> inFlight = new IdentityHashMap<>();
-            List<ProbeSample> samples = new ArrayList<>(due.size());
-            boolean fell = false;
-            Duration longest = Duration.ZERO;
-            for (Slot slot : due) {
-                if (slotIndex >= 0) {
-                    slot.lastSlot = slotIndex;
-                }
-                slot.probes++;
-                String address = slot.target.address();
-                if (address == null) {
-                    fell |= record(slot, at, ProbeResult.fail(Duration.ZERO, "cannot probe " + slot.target.key()
-                            + ": no private IP known (ENI not observed, or not an instance/ENI target)"), samples);
-                    continue;
-                }
-                longest = longest.compareTo(slot.timeout) < 0 ? slot.timeout : longest;
-                CheckSpec check = slot.check;
-                inFlight.put(completions.submit(() -> prober.probe(address, check)), slot);
-            }
-            if (fell) {
-                deliver(true);
-                fell = false;
-            }
-            long giveUpAt = System.nanoTime() + longest.plus(settings.straggleGrace()).toNanos();
-            boolean interrupted = false;
-            while (!inFlight.isEmpty()) {
-                Future<ProbeResult> done;
-                try {
-                    long wait = giveUpAt - System.nanoTime();
-                    done = wait > 0 ? completions.poll(wait, TimeUnit.NANOSECONDS) : completions.poll();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    interrupted = true;
-                    break;
-                }
-                if (done == null) {
-                    break;
-                }
-                // Take every result that is already in before handing over, so simultaneous failures travel together.
-                while (done != null) {
-                    Slot slot = inFlight.remove(done);
-                    fell |= record(slot, at, outcome(done, slot), samples);
-                    done = completions.poll();
-                }
-                if (fell) {
-                    deliver(true);
-                    fell = false;
-                }
-            }
-            if (interrupted) {
-                inFlight.keySet().forEach(f -> f.cancel(true));
-                return false;
-            }
-            for (Map.Entry<Future<ProbeResult>, Slot> straggler : inFlight.entrySet()) {
-                straggler.getKey().cancel(true);
-                Slot slot = straggler.getValue();
-                fell |= record(slot, at, ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()), "probe did not finish within "
-                        + slot.timeout.plus(settings.straggleGrace()).toMillis() + " ms (abandoned)"), samples);
-            }
-            if (fell || fallUndelivered) {
-                deliver(true);
-            } else if (riseUndelivered) {
-                deliver(false);
-            }
-            try {
-                metrics.publish(samples);
-            } catch (RuntimeException e) {
-                LOG.warn("probe metrics could not be published", kv("error", e.toString()));
-            }
-            return true;
-        }
-
-        private ProbeResult outcome(Future<ProbeResult> done, Slot slot) {
-            try {
-                return done.get();
-            } catch (ExecutionException e) {
-                return ProbeResult.fail(Duration.ZERO, "probe of check '" + slot.check.name() + "' failed: " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ProbeResult.fail(Duration.ZERO, "probe interrupted");
-            } catch (java.util.concurrent.CancellationException e) {
-                return ProbeResult.fail(Duration.ZERO, "probe cancelled");
-            }
-        }
-
-        /** Applies one result; true when it made the check cross its fall threshold. */
-        private boolean record(Slot slot, Instant at, ProbeResult result, List<ProbeSample> samples) {
-            String detail = probeAz == null ? result.detail() : result.detail() + " (probe in " + probeAz + ")";
-            // Keyed check@az: each AZ's probe keeps its own counters in the stored state (see HealthEvaluator#health).
-            Observation observation = new Observation(slot.target.key(), HealthEvaluator.stateKey(slot.check.name(), probeAz),
-                    result.passed(), false, at, SOURCE, detail);
-            CheckState before = slot.state;
-            CheckState after = HealthEvaluator.step(before, slot.check, observation);
-            slot.state = after;
-            slot.confirming = !result.passed() && after.health() != Health.UNHEALTHY;
-            pending.add(observation);
-            samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
-            if (before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) {
-                LOG.warn("probe check crossed fall threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
-                        kv("from", before.health()), kv("failures", after.failures()), kv("detail", detail));
-                fallUndelivered = true;
-                return true;
-            }
-            if (before.health() != Health.HEALTHY && after.health() == Health.HEALTHY) {
-                LOG.info("probe check crossed rise threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
-                        kv("from", before.health()), kv("passes", after.passes()), kv("detail", detail));
-                riseUndelivered = true;
-            }
-            return false;
-        }
-
-        /** Hands every pending observation to the trigger; on failure keeps them for the next attempt. */
-        private void deliver(boolean failed) {
-            List<Observation> batch = List.copyOf(pending);
-            try {
-                if (failed) {
-                    trigger.targetsFailed(batch);
-                    failedCalls++;
-                } else {
-                    trigger.targetsRecovered(batch);
-                    recoveredCalls++;
-                }
-                pending.subList(0, batch.size()).clear();
-                fallUndelivered = false;
-                riseUndelivered = false;
-            } catch (RuntimeException e) {
-                triggerErrors++;
-                LOG.error("failover trigger failed; observations kept and retried after the next round",
-                        kv("event", failed ? "targetsFailed" : "targetsRecovered"), kv("observations", batch.size()), kv("error", e.toString()), e);
-            }
-        }
 
         private ProbeRun result(ProbeRun.Stop stop) {
             Map<String, Map<String, Integer>> probes = new LinkedHashMap<>();
             Map<String, Map<String, CheckState>> states = new LinkedHashMap<>();
-            for (Slot s : slots) {
+            for (ProbeSlot s : slots) {
                 probes.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.probes);
                 states.computeIfAbsent(s.target.key(), k -> new LinkedHashMap<>()).put(s.check.name(), s.state);
             }
             probes.replaceAll((k, v) -> Map.copyOf(v));
             states.replaceAll((k, v) -> Map.copyOf(v));
-            return new ProbeRun(rounds, skipped, probes, states, pending, failedCalls, recoveredCalls, triggerErrors, stop);
+            return new ProbeRun(rounds, skipped, probes, states, round.pending(), round.failedCalls(), round.recoveredCalls(),
+                    round.triggerErrors(), stop);
         }
     }
 
@@ -418,7 +246,7 @@ public final class ProbeLoop implements AutoCloseable {
         };
     }
 
-    private static Duration timeoutOf(CheckSpec check) {
+    static Duration timeoutOf(CheckSpec check) {
         return switch (check) {
             case CheckSpec.Tcp t -> t.timeout();
             case CheckSpec.Http h -> h.timeout();

@@ -10,6 +10,7 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import io.github.vpcroutefailover.testsupport.TwoNatWorld;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -113,20 +114,7 @@ class EngineScenariosIT {
     @Test
     void verifyRefusesAnEniWithSourceDestCheckOnAndRoutesElsewhere(LocalAws aws) {
         Scenario s = new Scenario(aws);
-        FailoverConfig config = ConfigLoader.parse("""
-                version: 1
-                vpc: %s
-                checks:
-                  ec2: {type: ec2-status, rise: 1, fall: 1}
-                targets:
-                  nat-a: {instance: %s, checks: [ec2], sourceDestCheck: verify}
-                  nat-b: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                routes:
-                  - name: default-egress
-                    destination: 0.0.0.0/0
-                    routeTables: [{tags: {tier: private}}]
-                    targets: [nat-a, nat-b]
-                """.formatted(s.net.vpcId(), s.natA, s.natB), "verify.yaml");
+        FailoverConfig config = ConfigLoader.parse(TwoNatWorld.config(s.net.vpcId(), s.natA, s.natB, "verify"), "verify.yaml");
         aws.calls().reset();
         s.reconciler().reconcile(config, ReconcileOptions.apply("it:verify"));
         // nat-a's check is on and verify never touches it: both tables go to nat-b, whose check fix turned off.
@@ -185,16 +173,7 @@ class EngineScenariosIT {
                     routeTables: [{tags: {tier: private}}]
                     targets: [nat-a, nat-b]
                 """.formatted(d.replace('.', '-').replace('/', '-'), d)).collect(Collectors.joining());
-        FailoverConfig config = ConfigLoader.parse("""
-                version: 1
-                vpc: %s
-                checks:
-                  ec2: {type: ec2-status, rise: 1, fall: 1}
-                targets:
-                  nat-a: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                  nat-b: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                routes:
-                """.formatted(s.net.vpcId(), s.natA, s.natB) + routesYaml, "many.yaml");
+        FailoverConfig config = ConfigLoader.parse(TwoNatWorld.header(s.net.vpcId(), s.natA, s.natB, "fix") + routesYaml, "many.yaml");
         Reconciler reconciler = s.reconciler();
         ReconcileResult applied = reconciler.reconcile(config, ReconcileOptions.apply("it"));
         assertThat(applied.applied()).hasSize(2 * routes);

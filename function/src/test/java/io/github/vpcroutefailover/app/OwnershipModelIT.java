@@ -23,7 +23,6 @@ import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.HistoryEntry;
-import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.RouteChangeException;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.testsupport.Endpoints;
@@ -131,7 +130,7 @@ class OwnershipModelIT {
     enum DdbFault { NONE, CLAIM_RESPONSE_LOST, SETTLE_THROTTLED, SETTLE_COMMITTED_500 }
 
     /** One EC2 route table in memory, with faults, that checks every change against the ownership record. */
-    final class FakeEc2 implements RouteTables, Instances {
+    final class FakeEc2 implements RouteTables, InstancesById {
         final Map<Destination, RouteTarget> routes = new ConcurrentHashMap<>();
         final Map<String, Boolean> running = new ConcurrentHashMap<>();
         final List<RouteTarget> changes = Collections.synchronizedList(new ArrayList<>());
@@ -210,21 +209,6 @@ class OwnershipModelIT {
                 }
             }
             return out;
-        }
-
-        @Override
-        public List<ObservedInstance> findInstances(String vpcId, Map<String, String> tags) {
-            return List.of();
-        }
-
-        @Override
-        public List<ObservedEni> describeEnis(Collection<String> ids) {
-            return List.of();
-        }
-
-        @Override
-        public Set<String> impairedInstances(Collection<String> ids) {
-            return Set.of();
         }
 
         @Override

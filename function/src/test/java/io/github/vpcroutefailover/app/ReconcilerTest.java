@@ -22,7 +22,6 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.ClaimLostException;
 import io.github.vpcroutefailover.ports.HistoryEntry;
-import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.OwnershipStore;
 import io.github.vpcroutefailover.ports.RouteChangeException;
 import io.github.vpcroutefailover.ports.RouteTables;
@@ -117,22 +116,22 @@ class ReconcilerTest {
         TargetState rising2 = new TargetState("i-a", Map.of("tcp", new CheckState(Health.UNHEALTHY, 2, 0, T0, T0, "ok")), null, null, 4);
         TargetState drained = new TargetState("i-a", a.checks(), new TargetState.Drain("ops", T0, "patching"), T0, 4);
 
-        assertThat(Reconciler.sameForPlanning(a, later, checks)).isTrue();
-        assertThat(Reconciler.sameForPlanning(rising, rising2, checks)).as("a pass towards rise matters").isFalse();
-        assertThat(Reconciler.sameForPlanning(a, drained, checks)).isFalse();
-        assertThat(Reconciler.sameForPlanning(a, rising, checks)).isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, later, checks)).isTrue();
+        assertThat(TargetStateFolder.sameForPlanning(rising, rising2, checks)).as("a pass towards rise matters").isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, drained, checks)).isFalse();
+        assertThat(TargetStateFolder.sameForPlanning(a, rising, checks)).isFalse();
     }
 
     @Test
     void enisOfObservedInstancesAreRecognisedAsThoseInstances() {
         ObservedRouteTable t = new ObservedRouteTable("rtb-a", "vpc-1", Map.of(), Set.of(), false, null,
                 List.of(new ObservedRoute(DEFAULT, RouteTarget.eni("eni-a", null), false, "CreateRoute")));
-        List<ObservedRouteTable> out = Reconciler.enrich(List.of(t), List.of(ec2.instance("i-a")), List.of());
+        List<ObservedRouteTable> out = WorldObserver.enrich(List.of(t), List.of(ec2.instance("i-a")), List.of());
         assertThat(out.get(0).routes().get(0).target()).isEqualTo(RouteTarget.eni("eni-a", "i-a"));
     }
 
     /** Route tables and instances in memory: two private tables whose default route points at i-a. */
-    static final class FakeEc2 implements RouteTables, Instances {
+    static final class FakeEc2 implements RouteTables, InstancesById {
         final Map<String, Map<Destination, RouteTarget>> tables = new ConcurrentHashMap<>();
         final AtomicInteger mutations = new AtomicInteger();
         final AtomicInteger metAtRendezvous = new AtomicInteger();
@@ -200,21 +199,6 @@ class ReconcilerTest {
         @Override
         public List<ObservedInstance> describeInstances(Collection<String> ids) {
             return ids.stream().sorted().map(this::instance).toList();
-        }
-
-        @Override
-        public List<ObservedInstance> findInstances(String vpcId, Map<String, String> tags) {
-            return List.of();
-        }
-
-        @Override
-        public List<ObservedEni> describeEnis(Collection<String> ids) {
-            return List.of();
-        }
-
-        @Override
-        public Set<String> impairedInstances(Collection<String> ids) {
-            return Set.of();
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
+import io.github.vpcroutefailover.testsupport.TwoNatWorld;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -64,26 +65,14 @@ class LambdaJarCliIT {
 
     @Test
     void invokeRunsTheRealHandlerAgainstTheEnvironmentsEndpoints(LocalAws aws, @TempDir Path dir) throws Exception {
-        try (TestNetwork net = TestNetwork.create(aws, 2)) {
-            String natA = net.instance(0, "role=nat");
-            String natB = net.instance(1, "role=nat");
-            String rtbA = net.routeTable(0, "tier=private");
-            String rtbB = net.routeTable(1, "tier=private");
+        try (TwoNatWorld world = TwoNatWorld.create(aws)) {
+            TestNetwork net = world.net();
+            String natA = world.natA();
+            String natB = world.natB();
+            String rtbA = world.rtbA();
+            String rtbB = world.rtbB();
             Path config = dir.resolve("config.yaml");
-            Files.writeString(config, """
-                    version: 1
-                    vpc: %s
-                    checks:
-                      ec2: {type: ec2-status, rise: 1, fall: 1}
-                    targets:
-                      nat-a: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                      nat-b: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                    routes:
-                      - name: default-egress
-                        destination: 0.0.0.0/0
-                        routeTables: [{tags: {tier: private}}]
-                        targets: [nat-a, nat-b]
-                    """.formatted(net.vpcId(), natA, natB));
+            Files.writeString(config, world.config());
             String table = aws.uniqueName("cli");
             OwnershipTable.create(aws.dynamoDb(), table);
             Map<String, String> env = new java.util.HashMap<>(aws.environment());

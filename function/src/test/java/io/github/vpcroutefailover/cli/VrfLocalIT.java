@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
+import io.github.vpcroutefailover.testsupport.TwoNatWorld;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -30,27 +31,10 @@ class VrfLocalIT {
     }
 
     private static World world(LocalAws aws, Path dir) throws Exception {
-        TestNetwork net = TestNetwork.create(aws, 2);
-        String natA = net.instance(0, "role=nat");
-        String natB = net.instance(1, "role=nat");
-        String rtbA = net.routeTable(0, "tier=private");
-        String rtbB = net.routeTable(1, "tier=private");
+        TwoNatWorld two = TwoNatWorld.create(aws);
         Path config = dir.resolve("routes.yaml");
-        Files.writeString(config, """
-                version: 1
-                vpc: %s
-                checks:
-                  ec2: {type: ec2-status, rise: 1, fall: 1}
-                targets:
-                  nat-a: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                  nat-b: {instance: %s, checks: [ec2], sourceDestCheck: fix}
-                routes:
-                  - name: default-egress
-                    destination: 0.0.0.0/0
-                    routeTables: [{tags: {tier: private}}]
-                    targets: [nat-a, nat-b]
-                """.formatted(net.vpcId(), natA, natB));
-        return new World(net, natA, natB, rtbA, rtbB, config, aws.uniqueName("cli"));
+        Files.writeString(config, two.config());
+        return new World(two.net(), two.natA(), two.natB(), two.rtbA(), two.rtbB(), config, aws.uniqueName("cli"));
     }
 
     private static String[] local(World w, String... args) {

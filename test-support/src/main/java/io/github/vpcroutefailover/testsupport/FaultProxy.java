@@ -1,27 +1,21 @@
 package io.github.vpcroutefailover.testsupport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -245,20 +239,15 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private record Request(String requestLine, Map<String, String> headers, List<String> rawHeaders, byte[] body) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
 
     private void serve(Socket client) {
         try (client) {
             client.setSoTimeout(60_000);
-            Request req = read(client.getInputStream());
+            ProxyWire.Request req = ProxyWire.read(client.getInputStream());
             if (req == null) {
                 return;
             }
-            String op = operation(req);
+            String op = ProxyWire.operation(req);
             Fault fault = take(op, new String(req.body(), StandardCharsets.UTF_8));
             Duration lag = everyCallLatency.getOrDefault(op, everyCallLatency.get("*"));
             if (lag != null) {
@@ -272,16 +261,16 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 case Fault.Throttle t -> {
                     record(op, "throttle", false);
-                    respond(client, throttle(t.code()));
+                    respond(client, ProxyWire.throttle(dialect, t.code()));
                 }
                 case Fault.Error e -> {
                     record(op, "error-" + e.status(), false);
-                    respond(client, error(e.status(), e.code(), e.message()));
+                    respond(client, ProxyWire.error(dialect, e.status(), e.code(), e.message()));
                 }
                 case Fault.ErrorAfter e -> {
                     forward(req);
                     record(op, "error-after-" + e.status(), true);
-                    respond(client, error(e.status(), e.code(), e.message()));
+                    respond(client, ProxyWire.error(dialect, e.status(), e.code(), e.message()));
                 }
                 case Fault.ResetBefore r -> {
                     record(op, "reset-before", false);
@@ -341,7 +330,7 @@ public final class FaultProxy implements AutoCloseable {
         seen.add(new Seen(op, fault, forwarded));
     }
 
-    private void relay(Socket client, Request req, String op, String what) throws IOException {
+    private void relay(Socket client, ProxyWire.Request req, String op, String what) throws IOException {
         byte[] response = forward(req);
         record(op, what, true);
         OutputStream out = client.getOutputStream();
@@ -349,7 +338,7 @@ public final class FaultProxy implements AutoCloseable {
         out.flush();
     }
 
-    private byte[] forward(Request req) throws IOException {
+    private byte[] forward(ProxyWire.Request req) throws IOException {
         try (Socket up = new Socket()) {
             up.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5_000);
             up.setSoTimeout(60_000);
@@ -378,115 +367,6 @@ public final class FaultProxy implements AutoCloseable {
     private static void reset(Socket client) throws IOException {
         client.setSoLinger(true, 0);
         client.close();
-    }
-
-    private String operation(Request req) {
-        String target = req.header("x-amz-target");
-        if (target != null) {
-            int dot = target.lastIndexOf('.');
-            return dot < 0 ? target : target.substring(dot + 1);
-        }
-        String body = new String(req.body(), StandardCharsets.UTF_8);
-        for (String part : body.split("&")) {
-            if (part.startsWith("Action=")) {
-                return URLDecoder.decode(part.substring("Action=".length()), StandardCharsets.UTF_8);
-            }
-        }
-        String line = req.requestLine();
-        int q = line.indexOf("Action=");
-        if (q >= 0) {
-            String rest = line.substring(q + "Action=".length());
-            int end = rest.indexOf('&') >= 0 ? rest.indexOf('&') : rest.indexOf(' ');
-            return end < 0 ? rest : rest.substring(0, end);
-        }
-        return "?";
-    }
-
-    // ------------------------------------------------------------------------------------------ error shapes
-
-    private byte[] throttle(String code) {
-        return switch (dialect) {
-            case EC2_QUERY -> error(503, code == null ? "RequestLimitExceeded" : code, "Request limit exceeded.");
-            case DYNAMODB_JSON -> error(400, code == null ? "ThrottlingException" : code,
-                    "ProvisionedThroughputExceededException".equals(code)
-                            ? "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
-                            : "Rate of requests exceeds the allowed throughput.");
-        };
-    }
-
-    private byte[] error(int status, String code, String message) {
-        String requestId = UUID.randomUUID().toString();
-        String contentType;
-        String body;
-        if (dialect == Dialect.EC2_QUERY) {
-            contentType = "text/xml;charset=UTF-8";
-            body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code + "</Code><Message>"
-                    + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>";
-        } else {
-            contentType = "application/x-amz-json-1.0";
-            body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + code + "\",\"message\":\"" + message + "\"}";
-        }
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + b.length + "\r\n"
-                + "x-amzn-RequestId: " + requestId + "\r\n"
-                + "Connection: close\r\n\r\n";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(b);
-        return out.toByteArray();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 500 -> "Internal Server Error";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
-    }
-
-    // ------------------------------------------------------------------------------------------ parsing
-
-    private static Request read(InputStream in) throws IOException {
-        String requestLine = line(in);
-        if (requestLine == null || requestLine.isEmpty()) {
-            return null;
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        List<String> raw = new ArrayList<>();
-        for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-            raw.add(h);
-            int colon = h.indexOf(':');
-            if (colon > 0) {
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
-            }
-        }
-        String length = headers.get("content-length");
-        byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length.trim()));
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            throw new SocketException("chunked request bodies are not supported by the fault proxy");
-        }
-        return new Request(requestLine, headers, raw, body);
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                break;
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        if (c == -1 && b.size() == 0) {
-            return null;
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void sleep(Duration d) throws InterruptedException {

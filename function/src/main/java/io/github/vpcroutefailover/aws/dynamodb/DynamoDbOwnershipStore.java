@@ -22,7 +22,6 @@ import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.ClaimLostException;
 import io.github.vpcroutefailover.ports.HistoryEntry;
-import io.github.vpcroutefailover.ports.OutcomeUnknownException;
 import io.github.vpcroutefailover.ports.OwnershipStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,21 +34,15 @@ import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** {@link OwnershipStore} in the single table (docs/ownership-table.md). */
+/** {@link OwnershipStore} in the single table (docs/ownership-table.md); claim and settle are {@link OwnershipClaimWrites}. */
 public final class DynamoDbOwnershipStore implements OwnershipStore {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbOwnershipStore.class);
     public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(90);
@@ -59,6 +52,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
     private final DynamoDbClient ddb;
     private final String table;
     private final Duration historyRetention;
+    private final OwnershipClaimWrites writes;
 
     public DynamoDbOwnershipStore(DynamoDbClient ddb, String table, Duration historyRetention) {
         this.ddb = Objects.requireNonNull(ddb, "ddb");
@@ -67,6 +61,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
             throw new IllegalArgumentException("history retention must be positive, was " + historyRetention);
         }
         this.historyRetention = historyRetention;
+        this.writes = new OwnershipClaimWrites(ddb, table, historyRetention);
     }
 
     public DynamoDbOwnershipStore(DynamoDbClient ddb, String table) {
@@ -77,7 +72,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         return ROUTE_PREFIX + key.id();
     }
 
-    private static Map<String, AttributeValue> stateKey(RouteKey key) {
+    static Map<String, AttributeValue> stateKey(RouteKey key) {
         return Map.of(PK, s(pk(key)), SK, s(STATE_SK));
     }
 
@@ -127,222 +122,16 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         return out;
     }
 
-    /** One strongly consistent read of a route's record, to resolve an ambiguous write. */
-    private Ownership readBack(RouteKey key) {
-        Map<String, AttributeValue> item = ddb.getItem(r -> r.tableName(table).key(stateKey(key)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? null : ownership(item);
-    }
-
     @Override
     public Ownership claim(Claim claim) {
-        RouteKey key = claim.key();
-        Map<String, String> names = new HashMap<>(Map.of("#v", "version", "#st", "status"));
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", n(claim.expectedVersion() + 1));
-        values.put(":pending", s(Ownership.ClaimStatus.PENDING.name()));
-        values.put(":at", t(claim.at()));
-        values.put(":by", s(claim.by()));
-        values.put(":reason", s(claim.reason()));
-        values.put(":rn", s(claim.routeName()));
-        values.put(":rtb", s(key.routeTableId()));
-        values.put(":dest", s(key.destination().value()));
-        values.put(":type", s(TYPE_ROUTE));
-        values.put(":pk", s(pk(key)));
-        values.put(":cid", s(claim.claimId()));
-        values.put(":dl", t(claim.deadline()));
-        values.put(":dlms", n(claim.deadline().toEpochMilli()));
-        StringBuilder set = new StringBuilder("SET #v = :next, #st = :pending, updatedAt = :at, updatedBy = :by, reason = :reason, "
-                + "routeName = :rn, routeTableId = :rtb, destination = :dest, " + GSI1_PK + " = :type, " + GSI1_SK + " = :pk, "
-                + "claimVersion = :next, claimId = :cid, claimDeadline = :dl, claimDeadlineMs = :dlms");
-        List<String> remove = new ArrayList<>(List.of("settledBy", "settleId", "settledAt", "appliedAt"));
-        if (claim.to() != null) {
-            set.append(", targetKind = :tk, targetId = :tid");
-            values.put(":tk", s(claim.to().kind().name()));
-            values.put(":tid", s(claim.to().id()));
-            if (claim.to().instanceId() != null) {
-                set.append(", targetInstanceId = :tiid");
-                values.put(":tiid", s(claim.to().instanceId()));
-            } else {
-                remove.add("targetInstanceId");
-            }
-        } else {
-            remove.addAll(List.of("targetKind", "targetId", "targetInstanceId"));
-        }
-        if (claim.from() != null) {
-            set.append(", fromKind = :fk, fromId = :fid");
-            values.put(":fk", s(claim.from().kind().name()));
-            values.put(":fid", s(claim.from().id()));
-            if (claim.from().instanceId() != null) {
-                set.append(", fromInstanceId = :fiid");
-                values.put(":fiid", s(claim.from().instanceId()));
-            } else {
-                remove.add("fromInstanceId");
-            }
-        } else {
-            remove.addAll(List.of("fromKind", "fromId", "fromInstanceId"));
-        }
-        String condition;
-        if (claim.expectedVersion() == 0) {
-            condition = "attribute_not_exists(" + PK + ")";
-        } else {
-            // Never over a PENDING claim, live or abandoned: an abandoned claim is repaired (settled with its
-            // history) first, or its change would be in EC2 with no record of it.
-            condition = "#v = :expected AND (attribute_not_exists(#st) OR #st <> :pending)";
-            values.put(":expected", n(claim.expectedVersion()));
-        }
-        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(stateKey(key))
-                .updateExpression(set + " REMOVE " + String.join(", ", remove)).conditionExpression(condition)
-                .expressionAttributeNames(names).expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-        try {
-            return ownership(ddb.updateItem(request).attributes());
-        } catch (ConditionalCheckFailedException e) {
-            Ownership found = e.hasItem() && !e.item().isEmpty() ? ownership(e.item()) : null;
-            if (ours(found, claim.claimId())) {
-                // Our first attempt committed and its response was lost; the SDK's retry found our own claim.
-                LOG.atInfo().addKeyValue("event", "claim-recognised").addKeyValue("key", key.id())
-                        .addKeyValue("version", found.version()).log("a retried claim found its own earlier write; keeping it");
-                return found;
-            }
-            throw new ClaimLostException(key, claim.expectedVersion(), "claim", found);
-        } catch (SdkException e) {
-            Ownership found;
-            try {
-                found = readBack(key);
-            } catch (SdkException readFailed) {
-                e.addSuppressed(readFailed);
-                throw new OutcomeUnknownException("claim of " + key.id() + " on version " + claim.expectedVersion()
-                        + " failed (" + e.getMessage() + ") and reading the record back failed too; if the claim was written,"
-                        + " it is abandoned at " + claim.deadline() + " and the next reconcile after that settles it", e);
-            }
-            if (ours(found, claim.claimId())) {
-                LOG.atInfo().addKeyValue("event", "claim-recognised").addKeyValue("key", key.id())
-                        .addKeyValue("version", found.version()).log("the claim's response was lost, but the record shows our claim: " + e.getMessage());
-                return found;
-            }
-            if (found != null && found.version() != claim.expectedVersion()) {
-                throw new ClaimLostException(key, claim.expectedVersion(), "claim", found);
-            }
-            throw e;
-        }
-    }
-
-    private static boolean ours(Ownership o, String claimId) {
-        return o != null && o.claim() != null && claimId.equals(o.claim().id());
+        return writes.claim(claim);
     }
 
     @Override
     public Ownership settle(Settlement st) {
-        RouteKey key = st.key();
-        if (st.status() != Ownership.ClaimStatus.APPLIED && st.status() != Ownership.ClaimStatus.FAILED
-                && st.status() != Ownership.ClaimStatus.SUPERSEDED) {
-            throw new IllegalArgumentException("a claim settles as APPLIED, FAILED or SUPERSEDED, not " + st.status());
-        }
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":st", s(st.status().name()));
-        values.put(":pending", s(Ownership.ClaimStatus.PENDING.name()));
-        values.put(":cv", n(st.claimVersion()));
-        values.put(":by", s(st.by()));
-        values.put(":sid", s(st.settleId()));
-        values.put(":at", t(st.at()));
-        List<String> set = new ArrayList<>(List.of("#st = :st", "settledBy = :by", "settleId = :sid", "settledAt = :at"));
-        List<String> remove = new ArrayList<>();
-        if (st.status() == Ownership.ClaimStatus.APPLIED) {
-            set.add("appliedAt = :at");
-        }
-        if (st.holds() != null) {
-            set.add("targetKind = :tk");
-            set.add("targetId = :tid");
-            values.put(":tk", s(st.holds().kind().name()));
-            values.put(":tid", s(st.holds().id()));
-            if (st.holds().instanceId() != null) {
-                set.add("targetInstanceId = :tiid");
-                values.put(":tiid", s(st.holds().instanceId()));
-            } else {
-                remove.add("targetInstanceId");
-            }
-        } else {
-            remove.addAll(List.of("targetKind", "targetId", "targetInstanceId"));
-        }
-        // Records claimed before claims carried details have no claimVersion: their claim is their version.
-        String condition = "#st = :pending AND (claimVersion = :cv OR (attribute_not_exists(claimVersion) AND #v = :cv))";
-        if (st.abandonedBefore() != null) {
-            // A repair: only once the claim's writer can no longer touch EC2 (epoch millis: ISO strings of
-            // Instant.toString do not compare as instants, it trims zeros).
-            condition += " AND (attribute_not_exists(claimDeadlineMs) OR claimDeadlineMs <= :now)";
-            values.put(":now", n(st.abandonedBefore().toEpochMilli()));
-        }
-        Map<String, AttributeValue> history = historyItem(st.history(), st.settleId());
-        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().update(Update.builder().tableName(table).key(stateKey(key))
-                        .updateExpression(expression).conditionExpression(condition)
-                        .expressionAttributeNames(Map.of("#st", "status", "#v", "version")).expressionAttributeValues(values)
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(history)
-                        .conditionExpression("attribute_not_exists(" + PK + ")").build()).build());
-        try {
-            ddb.transactWriteItems(r -> r.transactItems(items));
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            Ownership found = !reasons.isEmpty() && reasons.get(0).hasItem() && !reasons.get(0).item().isEmpty()
-                    ? ownership(reasons.get(0).item()) : null;
-            if (found == null) {
-                found = tryReadBack(key);
-            }
-            if (settledByUs(found, st)) {
-                return found;
-            }
-            boolean conditional = reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
-            if (conditional) {
-                throw new ClaimLostException(key, st.claimVersion(), "settle (" + st.status() + ")", found);
-            }
-            throw e;
-        } catch (SdkException e) {
-            Ownership found;
-            try {
-                found = readBack(key);
-            } catch (SdkException readFailed) {
-                e.addSuppressed(readFailed);
-                throw new OutcomeUnknownException("settling " + key.id() + " claim " + st.claimVersion() + " as " + st.status()
-                        + " failed (" + e.getMessage() + ") and reading the record back failed too", e);
-            }
-            if (settledByUs(found, st)) {
-                return found;
-            }
-            throw e;
-        }
-        return readBackOrBuild(key, st);
+        return writes.settle(st);
     }
 
-    private Ownership tryReadBack(RouteKey key) {
-        try {
-            return readBack(key);
-        } catch (SdkException e) {
-            return null;
-        }
-    }
-
-    private static boolean settledByUs(Ownership o, Settlement st) {
-        return o != null && o.status() == st.status() && o.claim() != null && o.claim().version() == st.claimVersion()
-                && st.settleId().equals(o.claim().settleId());
-    }
-
-    /**
-     * TransactWriteItems returns no attributes; the caller needs the settled record (its version may have been raised
-     * by a pin meanwhile), so read it. Should that read fail, the write itself succeeded: build the record from what
-     * we know rather than report a failure that did not happen.
-     */
-    private Ownership readBackOrBuild(RouteKey key, Settlement st) {
-        Ownership o = tryReadBack(key);
-        if (o != null) {
-            return o;
-        }
-        HistoryEntry h = st.history();
-        return new Ownership(key, h.routeName(), st.holds(), st.claimVersion(), st.status(), h.at(), h.by(), h.reason(), null,
-                new Ownership.Claim(st.claimVersion(), null, null, h.from(), st.by(), st.settleId()));
-    }
 
     @Override
     public Ownership setPin(RouteKey key, String routeName, long expectedVersion, Ownership.Pin pin, String by, Instant at) {
@@ -391,7 +180,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         }
     }
 
-    private Map<String, AttributeValue> historyItem(HistoryEntry e, String settleId) {
+    static Map<String, AttributeValue> historyItem(HistoryEntry e, String settleId, Duration historyRetention) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(PK, s(pk(e.key())));
         item.put(SK, s(HISTORY_SK_PREFIX + OwnershipTable.sortable(e.at()) + "#" + String.format("%020d", e.version())));
@@ -422,7 +211,7 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
      * history exclusively through {@link #settle}, in the same transaction as the record.
      */
     public void appendHistory(HistoryEntry e) {
-        ddb.putItem(r -> r.tableName(table).item(historyItem(e, null)));
+        ddb.putItem(r -> r.tableName(table).item(historyItem(e, null, historyRetention)));
     }
 
     @Override
