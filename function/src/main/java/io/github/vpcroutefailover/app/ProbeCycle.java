@@ -173,7 +173,7 @@ public final class ProbeCycle implements AutoCloseable {
         if (dataPathZones.isEmpty()) {
             return;
         }
-        List<DataPaths.Path> paths = DataPaths.paths(config, Reconciler.enrich(world.tables(), world.instances(), world.enis()), dataPathZones);
+        List<DataPaths.Path> paths = DataPaths.paths(config, world.tables(), dataPathZones);
         for (DataPaths.Path p : paths) {
             TargetState hop = p.hop() == null ? null : world.targetStates().get(p.hop().key());
             if (hop != null) {

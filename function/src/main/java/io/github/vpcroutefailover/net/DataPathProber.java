@@ -20,7 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class DataPathProber implements AutoCloseable {
     private final TcpProber tcp;
     private final HttpProber http;
-    private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    // Platform threads: a virtual thread can wait for a carrier on a loaded machine long enough to miss the timeout.
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "data-path-probe");
+        t.setDaemon(true);
+        return t;
+    });
 
     DataPathProber(TcpProber tcp, HttpProber http) {
         this.tcp = tcp;
@@ -45,7 +50,9 @@ final class DataPathProber implements AutoCloseable {
             });
             all.add(f);
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> firstPass.complete(null));
+        // Dependents of one future run in no promised order: once all are done, look at the results themselves.
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> firstPass.complete(
+                all.stream().map(f -> f.getNow(null)).filter(r -> r != null && r.passed()).findFirst().orElse(null)));
         ProbeResult pass;
         try {
             // The endpoint probers honour the timeout themselves; the margin only covers scheduling.
