@@ -10,6 +10,7 @@ import io.github.vpcroutefailover.testsupport.lab.Traffic;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,6 +79,37 @@ class DataPathFailoverIT {
             project.paths.destinationDown(false);
             assertThat(a.awaitSteady(System.nanoTime(), "nat-a", 10, WAIT)).as("traffic resumes on the same NAT").isTrue();
             assertThat(aws.calls().calls("Ec2.ReplaceRoute")).isZero();
+        }
+    }
+
+    @Test
+    void postFlipVerificationSkipsABrokenStandby(LocalAws aws) throws Exception {
+        // Only table a is managed, so nothing tests nat-b's data path before a route moves to it.
+        try (LabVpc vpc = new LabVpc(aws);
+             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b, natgw]", "{id: " + vpc.rtbA + "}")) {
+            Traffic a = vpc.traffic.get("a");
+            vpc.fault("nat-b", Fault.FORWARDING_OFF);
+            project.start();
+            assertThat(a.awaitSteady(System.nanoTime(), "nat-a", 10, WAIT)).isTrue();
+            Thread.sleep(3000);
+            aws.calls().reset();
+            int before = project.results.size();
+
+            long at = System.nanoTime();
+            vpc.fault("nat-a", Fault.LINK_DOWN);
+            assertThat(a.awaitSteady(at, "natgw", 10, WAIT)).as("subnet a's traffic ends up on the NAT gateway").isTrue();
+            assertThat(vpc.holder(vpc.rtbA)).isEqualTo("natgw");
+            assertThat(aws.calls().calls("Ec2.ReplaceRoute")).as("to nat-b (health port fine), then on to natgw").isEqualTo(2);
+            List<ReconcileResult.ActionOutcome> moves = project.results.subList(before, project.results.size()).stream()
+                    .flatMap(r -> r.applied().stream()).toList();
+            assertThat(moves).hasSize(2);
+            assertThat(moves.get(0).action().to().targetName()).isEqualTo("nat-b");
+            assertThat(moves.get(1).action().to().targetName()).isEqualTo("natgw");
+            assertThat(moves.get(1).action().reason()).contains("data path failed").contains("post-flip verification of");
+            assertThat(project.results.subList(before, project.results.size())).extracting(ReconcileResult::caller)
+                    .as("the second move came from the verification step").anyMatch(c -> c.contains("#verify1"));
+            assertThat(a.since(at)).filteredOn(Traffic.Sample::ok).as("nothing got through the broken standby")
+                    .noneMatch(x -> "nat-b".equals(x.via()));
         }
     }
 
