@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  */
 final class DataPathJudge {
     /** Notes about correlated data-path failure start with this (listeners count them as events and metrics). */
-    static final String CORRELATED = "data path failing through every candidate";
+    static final String CORRELATED = DataPaths.CORRELATED_NOTE;
 
     enum Verdict { FAILED, PASSING, UNTESTED }
 

@@ -31,6 +31,8 @@ import java.util.Set;
 public final class DataPaths {
     /** Path keys start with this; no target key does (instance, ENI and gateway ids have no '|'). */
     public static final String KEY_PREFIX = "path|";
+    /** Plan notes about a correlated data-path failure start with this (metrics count them per route). */
+    public static final String CORRELATED_NOTE = "data path failing through every candidate";
 
     private DataPaths() {
     }
