@@ -7,7 +7,9 @@ import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
+import io.github.vpcroutefailover.domain.health.TargetState;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.domain.plan.CandidateResolver;
 import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.ports.ProbeLeaseStore;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -65,6 +68,8 @@ public final class ProbeCycle implements AutoCloseable {
     private final Backend reconciler;
     private final ProbeLoop loop;
     private final UnaryOperator<ProbeTarget> addressing;
+    private volatile Set<String> dataPathZones = Set.of();
+    private volatile PostFlipVerifier verifier;
     /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
     private final AtomicReference<Consumer<List<Observation>>> sink = new AtomicReference<>(observations -> {
         throw new IllegalStateException("probe trigger fired outside an invocation");
@@ -171,7 +176,9 @@ public final class ProbeCycle implements AutoCloseable {
             i.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
         }
         world.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
-        List<ProbeTarget> targets = ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList();
+        List<ProbeTarget> targets = new ArrayList<>(ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList());
+        Map<String, TargetState> seeds = new LinkedHashMap<>(world.targetStates());
+        addDataPaths(config, world, targets, seeds);
 
         List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
@@ -184,16 +191,28 @@ public final class ProbeCycle implements AutoCloseable {
             if (view != null && System.nanoTime() - observedAt > FAST_PATH_MAX_AGE.toNanos()) {
                 view = null;
             }
-            results.add(reconciler.reconcile(config, ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations, view));
+            ReconcileResult r = reconciler.reconcile(config, ReconcileOptions.apply(caller + "#" + n.incrementAndGet()), observations, view);
+            results.add(r);
+            PostFlipVerifier v = verifier;
+            if (v != null && !dataPathZones.isEmpty()) {
+                try {
+                    results.addAll(v.verify(config, r, dataPathZones, reconciler, caller + "#" + n.get(), deadline));
+                } catch (RuntimeException e) {
+                    // The move itself is recorded; the loop keeps probing the path, and its next fall crossing (or the
+                    // invocation's final reconcile) delivers what verification would have.
+                    LOG.atWarn().addKeyValue("event", "post-flip-verify-incomplete").setCause(e)
+                            .log("post-flip verification could not finish: " + e);
+                }
+            }
         });
         try {
             ProbeRun run;
             LeaseReport report = null;
             if (lease == null) {
-                run = loop.run(targets, world.targetStates(), deadline);
+                run = loop.run(targets, seeds, deadline);
             } else {
                 LeaseTenure tenure = new LeaseTenure(lease.store(), lease.scope(), caller, lease.clock(), lease.sleeper(), lease.settings(), started);
-                Leased leased = underLease(tenure, targets, world.targetStates(), deadline);
+                Leased leased = underLease(tenure, targets, seeds, deadline);
                 run = leased.run();
                 report = new LeaseReport(leased.how(), leased.generation(), tenure.counts());
             }
@@ -291,6 +310,40 @@ public final class ProbeCycle implements AutoCloseable {
             out.put(target, new TargetState(target, merged, base.drain(), base.healthySince(), base.version()));
         });
         return out;
+    }
+
+    /**
+     * The AZs whose private subnets this probe sits in: it tests the data path of the managed tables there (in
+     * production one probe per AZ, {@code VRF_PROBE_AZ}). Empty (the default): no data-path checks run.
+     */
+    public ProbeCycle dataPathZones(Set<String> zones) {
+        this.dataPathZones = Set.copyOf(zones);
+        return this;
+    }
+
+    /** Verifies the data path through a new hop right after a probe-triggered reconcile moved a route (null: off). */
+    public ProbeCycle postFlipVerifier(PostFlipVerifier v) {
+        this.verifier = v;
+        return this;
+    }
+
+    /**
+     * Adds one probe target per data path this probe sits on, seeded with the counters of the hop the table holds
+     * (a path's results are that hop's; the reconcile attributes them when they arrive). Path targets skip
+     * {@code addressing}: their address is a label, their requests go to the check's endpoints.
+     */
+    private void addDataPaths(FailoverConfig config, Reconciler.World world, List<ProbeTarget> targets, Map<String, TargetState> seeds) {
+        if (dataPathZones.isEmpty()) {
+            return;
+        }
+        List<DataPaths.Path> paths = DataPaths.paths(config, world.tables(), dataPathZones);
+        for (DataPaths.Path p : paths) {
+            TargetState hop = p.hop() == null ? null : world.targetStates().get(p.hop().key());
+            if (hop != null) {
+                seeds.put(p.key(), new TargetState(p.key(), hop.checks(), null, null, hop.version()));
+            }
+        }
+        targets.addAll(ProbeTargets.dataPaths(paths));
     }
 
     @Override

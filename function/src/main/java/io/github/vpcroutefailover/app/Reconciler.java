@@ -12,6 +12,7 @@ import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.plan.CandidateResolver;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanInput;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
@@ -131,7 +132,8 @@ public final class Reconciler {
         all.addAll(healthSources);
         HealthSources.Gathered gathered = HealthSources.of(all).gather(candidates, now);
         List<Observation> observations = new ArrayList<>(gathered.observations());
-        observations.addAll(extra);
+        // Data-path results arrive keyed by path (route + table); they are about the hop the table holds now.
+        observations.addAll(DataPaths.attribute(extra, config, world.tables(), world.ownership()));
         AtomicInteger saved = new AtomicInteger();
         Map<String, TargetState> states = folder.apply(config, candidates, observations, world.targetStates(), now,
                 options.dryRun(), saved);

@@ -52,6 +52,13 @@ final class TargetStateFolder {
                     own.put(name, spec);
                 }
             });
+            // Data-path results are stored on whichever hop carried the path; the evaluator keeps them out of the
+            // target's own health, and the planner judges them per route.
+            config.checks().forEach((name, spec) -> {
+                if (spec instanceof CheckSpec.DataPath) {
+                    own.put(name, spec);
+                }
+            });
         }
         observations.forEach(o -> {
             List<Observation> list = byKey.get(o.targetKey());

@@ -35,16 +35,19 @@ final class CheckRules extends ConfigFields {
     /** An HTTP check also waits for the application's answer. */
     static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofMillis(500);
     static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
-    private static final List<String> CHECK_TYPES = List.of("agent", "tcp", "http", "ec2-status", "alarm");
+    private static final List<String> CHECK_TYPES = List.of("agent", "tcp", "http", "ec2-status", "alarm", "data-path");
     private static final Map<String, List<String>> CHECK_KEYS = Map.of(
             "agent", List.of("type", "agentCheck", "reportedBy", "staleAfter", "rise", "fall"),
             "tcp", List.of("type", "port", "timeout", "interval", "rise", "fall"),
             "http", List.of("type", "scheme", "port", "path", "expectStatus", "bodyContains", "timeout", "interval", "rise", "fall"),
             "ec2-status", List.of("type", "statusChecks", "rise", "fall"),
-            "alarm", List.of("type", "alarmName", "rise", "fall"));
+            "alarm", List.of("type", "alarmName", "rise", "fall"),
+            "data-path", DataPathRules.KEYS);
+    private final DataPathRules dataPath;
 
     CheckRules(Map<String, Integer> lines, List<ConfigProblem> problems) {
         super(lines, problems);
+        this.dataPath = new DataPathRules(lines, problems);
     }
 
     CheckSpec check(String name, JsonNode n, String path) {
@@ -106,6 +109,7 @@ final class CheckRules extends ConfigFields {
                 Duration[] ti = timeoutInterval(n, path, DEFAULT_HTTP_TIMEOUT);
                 yield new CheckSpec.Http(name, scheme, port, p, status, body, ti[0], ti[1], rise, fall);
             }
+            case "data-path" -> dataPath.check(name, n, path, rise, fall);
             case "ec2-status" -> new CheckSpec.Ec2Status(name, bool(n, path, "statusChecks", true), rise, fall);
             default -> {
                 String alarm = string(n, path, "alarmName", null);
@@ -129,6 +133,11 @@ final class CheckRules extends ConfigFields {
         return new Duration[]{timeout, interval};
     }
 
+    /** Every data-path check names routes of the file (after the routes are parsed). */
+    void dataPathRoutesExist(Map<String, CheckSpec> checks, Collection<RouteSpec> routes) {
+        dataPath.routesExist(checks, routes);
+    }
+
     // ---------------------------------------------------------------------------------------------- targets
 
     static String typeName(CheckSpec c) {
@@ -138,6 +147,7 @@ final class CheckRules extends ConfigFields {
             case CheckSpec.Http h -> "http";
             case CheckSpec.Ec2Status e -> "ec2-status";
             case CheckSpec.Alarm a -> "alarm";
+            case CheckSpec.DataPath d -> "data-path";
         };
     }
 

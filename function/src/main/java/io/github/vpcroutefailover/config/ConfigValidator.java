@@ -139,6 +139,7 @@ final class ConfigValidator extends ConfigFields {
                 }
             }
         }
+        checkRules.dataPathRoutesExist(checks, routes);
         if (!problems.isEmpty()) {
             return null;
         }

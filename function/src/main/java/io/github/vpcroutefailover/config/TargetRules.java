@@ -105,6 +105,9 @@ final class TargetRules extends ConfigFields {
             String cPath = YamlTree.index(YamlTree.child(path, "checks"), i);
             if (!declaredChecks.contains(c)) {
                 problem(cPath, "unknown check '" + c + "'" + suggestion(c, declaredChecks) + "; define it under 'checks' or remove it from the list");
+            } else if (checks.get(c) instanceof CheckSpec.DataPath) {
+                problem(cPath, "check '" + c + "' is a data-path check, which is bound to routes by its own 'routes' key and judged per route; "
+                        + "remove it from the target's checks");
             } else if (!hasEni && n.has("appliance") && checks.get(c) != null
                     && (checks.get(c) instanceof CheckSpec.Tcp || checks.get(c) instanceof CheckSpec.Http)) {
                 problem(cPath, "check '" + c + "' is a " + CheckRules.typeName(checks.get(c)) + " probe, which needs the target's own network "

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * CloudWatch Embedded Metric Format lines for the dashboard (docs/events.md "Metrics"): {@code RouteChanges} by
- * {@code RouteName}, and {@code Failovers}, {@code ReconcileErrors}, {@code ReconcileDurationMs} with an explicitly
+ * {@code RouteName}, {@code DataPathCorrelatedFailure} by {@code RouteName}, and {@code Failovers}, {@code ReconcileErrors}, {@code ReconcileDurationMs} with an explicitly
  * empty dimension set ({@code [[]]}), so nothing adds service or log-group dimensions the dashboard does not query.
  * Written by the function's one EMF writer ({@link EmfWriter}), one line at a time.
  */
@@ -52,6 +52,12 @@ public final class EmfMetrics implements ReconcileListener {
             if (failovers > 0) {
                 out.accept(line(List.of(), Map.of(), "Failovers", failovers, "Count"));
             }
+            // A data path failing through every candidate moves nothing (the destination is likely down): count it per
+            // route, so it can be alarmed on although no route changed.
+            new java.util.TreeSet<>(result.notes().stream()
+                    .filter(n -> n.routeName() != null && n.message().startsWith(io.github.vpcroutefailover.domain.plan.DataPaths.CORRELATED_NOTE))
+                    .map(io.github.vpcroutefailover.domain.plan.PlanNote::routeName).toList())
+                    .forEach(route -> out.accept(line(List.of("RouteName"), Map.of("RouteName", route), "DataPathCorrelatedFailure", 1, "Count")));
             int errors = result.errors().size();
             out.accept(line(List.of(), Map.of(), "ReconcileErrors", errors, "Count"));
         }

@@ -151,6 +151,11 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
 
     /** Builds the production parts from the environment, through the same {@link Components} as the controller. */
     private static final class Factory {
+        /** Between post-flip verification attempts: the loop's fast-confirmation spacing. */
+        static final java.time.Duration VERIFY_SPACING = java.time.Duration.ofMillis(100);
+        /** A flip, and at most two more when the new hops fail verification (three candidates tried per trigger). */
+        static final int VERIFY_MAX_MOVES = 3;
+
         record Parts(java.util.function.Supplier<FailoverConfig> config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings,
                      Clock clock, String probeAz) {
         }
@@ -169,9 +174,13 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
             ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(clock)
                     .metrics(EmfProbeMetrics.toStdout(probeAz)).probeAz(probeAz);
             // Consecutive invocations overlap by up to 20 s and hand over through the lease item (docs/probe.md).
+            // The probe sits in this AZ's private subnet: it tests the data path of the managed tables there.
             ProbeCycle cycle = new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity())
                     .lease(new DynamoDbProbeLeaseStore(components.clients().dynamoDb(), components.settings().tableName()), probeAz,
-                            LeaseSettings.defaults(), clock, Sleeper.SYSTEM);
+                            LeaseSettings.defaults(), clock, Sleeper.SYSTEM)
+                    .dataPathZones(java.util.Set.of(probeAz))
+                    .postFlipVerifier(new io.github.vpcroutefailover.app.PostFlipVerifier(prober, clock, Sleeper.SYSTEM, probeAz,
+                            VERIFY_SPACING, VERIFY_MAX_MOVES));
             return new Parts(components.controller()::effectiveConfig, cycle, prober, settings, clock, probeAz);
         }
     }

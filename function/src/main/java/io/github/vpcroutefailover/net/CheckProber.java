@@ -14,6 +14,7 @@ public final class CheckProber implements Prober, AutoCloseable {
     private final HttpProber http;
     private final HttpProber.HttpOptions httpDefaults;
     private final Map<String, HttpProber.HttpOptions> httpByCheck;
+    private final DataPathProber dataPath;
 
     public CheckProber() {
         this(HttpProber.HttpOptions.defaults(), Map.of());
@@ -24,6 +25,7 @@ public final class CheckProber implements Prober, AutoCloseable {
         this.httpByCheck = Map.copyOf(httpByCheck);
         this.http = new HttpProber(httpDefaults);
         this.httpByCheck.values().forEach(http::prepare);
+        this.dataPath = new DataPathProber(tcp, http);
     }
 
     /**
@@ -40,6 +42,8 @@ public final class CheckProber implements Prober, AutoCloseable {
         return switch (check) {
             case CheckSpec.Tcp t -> tcp.probe(address, t);
             case CheckSpec.Http h -> http.probe(address, h, httpByCheck.getOrDefault(h.name(), httpDefaults));
+            // The address is the path's label; the requests go to the check's endpoints, through the subnet's route.
+            case CheckSpec.DataPath d -> dataPath.probe(d);
             default -> throw new IllegalArgumentException("check '" + check.name() + "' is a " + check.getClass().getSimpleName()
                     + " check, which the probe does not run (only tcp and http checks)");
         };
@@ -47,6 +51,7 @@ public final class CheckProber implements Prober, AutoCloseable {
 
     @Override
     public void close() {
+        dataPath.close();
         http.close();
     }
 }

@@ -11,9 +11,9 @@ import java.time.Duration;
 public interface Prober {
     ProbeResult probe(String address, CheckSpec check);
 
-    /** True for the checks the in-VPC probe runs itself (TCP connect and HTTP(S)). */
+    /** True for the checks the in-VPC probe runs itself (TCP connect, HTTP(S), and data-path requests through a route). */
     static boolean isProbeCheck(CheckSpec check) {
-        return check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http;
+        return check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http || check instanceof CheckSpec.DataPath;
     }
 
     /** A probe's timeout when its check sets none (or a non-positive one). */

@@ -280,6 +280,7 @@ public final class ProbeLoop implements AutoCloseable {
         return switch (check) {
             case CheckSpec.Tcp t -> t.interval();
             case CheckSpec.Http h -> h.interval();
+            case CheckSpec.DataPath d -> d.interval();
             default -> null;
         };
     }
@@ -288,6 +289,7 @@ public final class ProbeLoop implements AutoCloseable {
         return switch (check) {
             case CheckSpec.Tcp t -> t.timeout();
             case CheckSpec.Http h -> h.timeout();
+            case CheckSpec.DataPath d -> d.timeout();
             default -> null;
         };
     }

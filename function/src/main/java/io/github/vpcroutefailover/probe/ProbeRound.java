@@ -102,6 +102,7 @@ final class ProbeRound {
             fell = false;
         }
         long giveUpAt = System.nanoTime() + longest.plus(settings.straggleGrace()).toNanos();
+        boolean fellNotDataPath = false;
         boolean interrupted = false;
         while (!inFlight.isEmpty()) {
             Future<ProbeResult> done;
@@ -119,12 +120,18 @@ final class ProbeRound {
             // Take every result that is already in before handing over, so simultaneous failures travel together.
             while (done != null) {
                 ProbeSlot slot = inFlight.remove(done);
-                fell |= record(slot, at, outcome(done, slot), samples);
+                boolean f = record(slot, at, outcome(done, slot), samples);
+                fell |= f;
+                fellNotDataPath |= f && !(slot.check instanceof CheckSpec.DataPath);
                 done = completions.poll();
             }
-            if (fell) {
+            // A data path that crossed fall waits for this round's other data paths (they share one timeout): when the
+            // destination itself is down they all fail together, and handing over one path's failure alone would
+            // move its route before the planner can see that every candidate fails (docs/planner.md, "Data path").
+            if (fell && (fellNotDataPath || inFlight.values().stream().noneMatch(x -> x.check instanceof CheckSpec.DataPath))) {
                 deliver(true);
                 fell = false;
+                fellNotDataPath = false;
             }
         }
         if (interrupted) {

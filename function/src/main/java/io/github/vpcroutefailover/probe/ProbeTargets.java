@@ -4,6 +4,7 @@ import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.TargetKind;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.ports.Prober;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,5 +59,18 @@ public final class ProbeTargets {
             targets.add(new ProbeTarget(key, address.isEmpty() ? null : address, List.copyOf(specs)));
         });
         return targets;
+    }
+
+    /**
+     * One target per data-path path: keyed by the path (the reconcile attributes results to the hop the table holds
+     * when they arrive), its "address" a label naming the table (the requests go to the check's endpoints), its only
+     * check the path's data-path check narrowed to that table's endpoints.
+     */
+    public static List<ProbeTarget> dataPaths(Collection<DataPaths.Path> paths) {
+        List<ProbeTarget> out = new ArrayList<>();
+        for (DataPaths.Path p : paths) {
+            out.add(new ProbeTarget(p.key(), "via " + p.table().id(), List.of(p.boundCheck())));
+        }
+        return out;
     }
 }

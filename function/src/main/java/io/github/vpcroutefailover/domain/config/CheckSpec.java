@@ -7,7 +7,8 @@ import java.time.Duration;
  * {@code rise}/{@code fall}: consecutive passes to become healthy / failures to become unhealthy
  * (defaults 2 and 3, as AWSnycast).
  */
-public sealed interface CheckSpec permits CheckSpec.Agent, CheckSpec.Tcp, CheckSpec.Http, CheckSpec.Ec2Status, CheckSpec.Alarm {
+public sealed interface CheckSpec permits CheckSpec.Agent, CheckSpec.Tcp, CheckSpec.Http, CheckSpec.Ec2Status, CheckSpec.Alarm,
+        CheckSpec.DataPath {
     int DEFAULT_RISE = 2;
     int DEFAULT_FALL = 3;
 
@@ -48,5 +49,50 @@ public sealed interface CheckSpec permits CheckSpec.Agent, CheckSpec.Tcp, CheckS
 
     /** A CloudWatch alarm: ALARM fails the check at once (the fast path); OK counts as a pass towards rise. */
     record Alarm(String name, String alarmName, int rise, int fall) implements CheckSpec {
+    }
+
+    /**
+     * A request THROUGH a route, from the private side: the probe sits in the private subnets whose tables are
+     * managed and requests egress endpoints; the verdict belongs to the hop the route points at there. It is bound to
+     * routes (not listed on targets) and judged per route by the planner: a failing data path fails the hop for
+     * that route unless it fails through every candidate (then the destination itself is likely down and the route
+     * stays). See {@link DataPathCheck} for the endpoint model.
+     *
+     * @param routes      the routes whose data path this checks (by name)
+     * @param endpoints   endpoints requested from any probed table with no more specific entry in {@code paths}
+     * @param paths       per-subnet or per-AZ endpoint lists (a subnet match wins over a zone match)
+     * @param forgetAfter a failure older than this no longer counts against a hop that stopped carrying the route
+     *                    (nothing re-tests it until it carries the route again)
+     * @param settle      observations made within this time after the route changed are not attributed (the VPC
+     *                    router may still use the old hop)
+     */
+    record DataPath(String name, java.util.List<String> routes, java.util.List<DataPathCheck.Endpoint> endpoints,
+                    java.util.List<DataPathCheck.PathEndpoints> paths, Duration timeout, Duration interval,
+                    Duration forgetAfter, Duration settle, int rise, int fall) implements CheckSpec {
+        public DataPath {
+            routes = java.util.List.copyOf(routes);
+            endpoints = java.util.List.copyOf(endpoints);
+            paths = java.util.List.copyOf(paths);
+        }
+
+        /** The endpoints for a table: its subnet's entry, else its zone's, else the default list (maybe empty). */
+        public java.util.List<DataPathCheck.Endpoint> endpointsFor(java.util.Set<String> subnetIds, String zone) {
+            for (DataPathCheck.PathEndpoints p : paths) {
+                if (p.subnet() != null && subnetIds.contains(p.subnet())) {
+                    return p.endpoints();
+                }
+            }
+            for (DataPathCheck.PathEndpoints p : paths) {
+                if (p.zone() != null && p.zone().equals(zone)) {
+                    return p.endpoints();
+                }
+            }
+            return endpoints;
+        }
+
+        /** This check narrowed to one table's endpoints (what one probe target runs). */
+        public DataPath boundTo(java.util.List<DataPathCheck.Endpoint> tableEndpoints) {
+            return new DataPath(name, routes, tableEndpoints, java.util.List.of(), timeout, interval, forgetAfter, settle, rise, fall);
+        }
     }
 }

@@ -52,16 +52,19 @@ public final class HealthEvaluator {
                     CheckState s = states.getOrDefault(o.check(), CheckState.unknown());
                     states.put(o.check(), step(s, checks.get(checkName(o.check())), o));
                 });
-        Health before = health(previous, List.copyOf(checks.keySet()));
+        // A data-path verdict is judged per route by the planner, not part of the target's own health: a standby
+        // that never carried the route has none, and that must not keep it from counting as healthy.
+        List<String> own = checks.entrySet().stream().filter(e -> !(e.getValue() instanceof CheckSpec.DataPath)).map(Map.Entry::getKey).toList();
+        Health before = health(previous, own);
         TargetState next = new TargetState(previous.targetKey(), states, previous.drain(), null, previous.version());
-        Health after = health(next, List.copyOf(checks.keySet()));
+        Health after = health(next, own);
         Instant healthySince = null;
         if (after == Health.HEALTHY) {
             if (before == Health.HEALTHY && previous.healthySince() != null) {
                 healthySince = previous.healthySince();
             } else {
                 // The moment the last of its checks turned healthy is when the target did.
-                healthySince = states.entrySet().stream().filter(e -> checks.containsKey(checkName(e.getKey())))
+                healthySince = states.entrySet().stream().filter(e -> own.contains(checkName(e.getKey())))
                         .map(e -> e.getValue().changedAt()).max(Comparator.naturalOrder()).orElse(now);
             }
         }

@@ -7,20 +7,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which candidate a route goes to, for one planning pass: the best eligible one ({@link CandidateChoice}: same zone,
  * preference order, then least loaded over the pass's placements so far) and the fail-back target. What to do with the
- * route (keep, move, withdraw, defer) is the {@link Planner}'s.
+ * route (keep, move, withdraw, defer) is the {@link Planner}'s. Eligibility comes from the caller: the planner judges a
+ * candidate per route (its data path can fail for one route and not for another).
  */
 final class CandidatePicker {
-    private final CandidateStanding standing;
     /** Routes per target key placed so far in this pass; the planner adds to it as it decides. */
     private final Map<String, Integer> load;
     private final Instant now;
 
-    CandidatePicker(CandidateStanding standing, Map<String, Integer> load, Instant now) {
-        this.standing = standing;
+    CandidatePicker(Map<String, Integer> load, Instant now) {
         this.load = load;
         this.now = now;
     }
@@ -34,8 +34,8 @@ final class CandidatePicker {
     }
 
     /** {@link CandidateChoice}, deferring the least-loaded step to phase 2 (when every same-zone table is placed). */
-    Pick best(List<Candidate> regular, String zone, RoutePolicy policy, boolean phase2) {
-        List<Candidate> eligible = regular.stream().filter(c -> standing.eval(c).eligible()).toList();
+    Pick best(Function<Candidate, Eval> eval, List<Candidate> regular, String zone, RoutePolicy policy, boolean phase2) {
+        List<Candidate> eligible = regular.stream().filter(c -> eval.apply(c).eligible()).toList();
         if (eligible.isEmpty()) {
             return new Pick(null, null, false);
         }
@@ -54,7 +54,7 @@ final class CandidatePicker {
      * With zone affinity only same-zone candidates outrank: among other-zone candidates the least-loaded
      * placement stands, or fail-back would undo the spread it made.
      */
-    Candidate failBack(Candidate holder, List<Candidate> regular, String zone, RoutePolicy policy) {
+    Candidate failBack(Function<Candidate, Eval> eval, Candidate holder, List<Candidate> regular, String zone, RoutePolicy policy) {
         List<Candidate> better;
         if (policy.zoneAffinity()) {
             if (zone == null) {
@@ -69,7 +69,7 @@ final class CandidatePicker {
         }
         Instant threshold = now.minus(policy.failBack().holdTime());
         for (Candidate c : better) {
-            Eval e = standing.eval(c);
+            Eval e = eval.apply(c);
             if (e.eligible() && e.healthySince() != null && !e.healthySince().isAfter(threshold)) {
                 return c;
             }

@@ -86,6 +86,7 @@ public final class Planner {
         private final List<PlanNote> notes = new ArrayList<>();
         private final CandidateResolver.Resolved resolved;
         private final CandidateStanding standing;
+        private final DataPathJudge dataPath;
         private final Map<RouteSpec, List<Candidate>> candidatesBySpec = new java.util.IdentityHashMap<>();
         private final Map<RouteSpec, List<RouteStatus.CandidateHealth>> healthBySpec = new java.util.IdentityHashMap<>();
         private final Map<String, Map<Destination, ObservedRoute>> routeIndex = new HashMap<>();
@@ -97,7 +98,8 @@ public final class Planner {
             this.now = in.now();
             this.resolved = CandidateResolver.resolve(in.config(), in.instances(), in.enis());
             this.standing = new CandidateStanding(in, resolved, evaluator);
-            this.picker = new CandidatePicker(standing, load, now);
+            this.picker = new CandidatePicker(load, now);
+            this.dataPath = new DataPathJudge(in, standing);
         }
 
         Plan plan() {
@@ -188,10 +190,12 @@ public final class Planner {
                     default -> desired = d.endorsed() ? current : null;
                 }
                 List<RouteStatus.CandidateHealth> ch = healthBySpec.computeIfAbsent(m.spec(), s -> m.candidates().stream()
-                        .map(this::eval)
+                        .map(c -> eval(m, c))
                         .map(e -> new RouteStatus.CandidateHealth(e.candidate(), e.health(), e.drained(), e.detail()))
                         .toList());
-                statuses.add(new RouteStatus(m.spec().name(), m.key(), m.table().zone(), current, blackhole, desired, version, ch, d.reason()));
+                String correlated = dataPath.correlated(m.spec(), m.candidates());
+                String reason = correlated == null ? d.reason() : d.reason() + "; " + correlated;
+                statuses.add(new RouteStatus(m.spec().name(), m.key(), m.table().zone(), current, blackhole, desired, version, ch, reason));
             }
             return new Plan(actions, notes, statuses);
         }
@@ -281,6 +285,10 @@ public final class Planner {
             List<Candidate> regular = m.candidates().stream().filter(c -> !c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
             List<Candidate> fallbacks = m.candidates().stream().filter(c -> c.fallback() && !(blackhole && c.target().sameHopAs(current))).toList();
             String zone = m.table().zone();
+            String correlated = dataPath.correlated(spec, m.candidates());
+            if (correlated != null) {
+                out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, correlated));
+            }
 
             // Pin.
             Ownership.Pin pin = own == null ? null : own.pin();
@@ -291,22 +299,22 @@ public final class Planner {
                 if (pinned == null) {
                     out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + pin.targetKey() + " (" + who
                             + "): it is not a candidate of route '" + spec.name() + "'"));
-                } else if (eval(pinned).eligible() || pin.force()) {
-                    Eval e = eval(pinned);
+                } else if (eval(m, pinned).eligible() || pin.force()) {
+                    Eval e = eval(m, pinned);
                     String reason = who + ": " + label(pinned) + (e.eligible() ? "" : ", forced although " + state(e));
                     return sameHop(pinned, current) ? Decision.keep(reason, true, out) : Decision.pinned(pinned, reason, pin.force(), out);
                 } else {
                     out.add(new PlanNote(PlanNote.Level.WARN, spec.name(), key, "ignoring pin to " + label(pinned) + " (" + who + "): it is "
-                            + state(eval(pinned)) + "; pin with force to route to it anyway"));
+                            + state(eval(m, pinned)) + "; pin with force to route to it anyway"));
                 }
             }
 
             Candidate holder = current == null ? null : m.candidates().stream().filter(c -> c.target().sameHopAs(current)).findFirst().orElse(null);
             if (holder != null && !blackhole) {
-                Eval he = eval(holder);
+                Eval he = eval(m, holder);
                 if (he.eligible()) {
                     if (holder.fallback()) {
-                        CandidatePicker.Pick best = picker.best(regular, zone, policy, phase2);
+                        CandidatePicker.Pick best = picker.best(c -> eval(m, c), regular, zone, policy, phase2);
                         if (best.defer()) {
                             return new Decision(Kind.DEFER, null, null, false, false, out);
                         }
@@ -314,12 +322,12 @@ public final class Planner {
                             return Decision.set(best.candidate(), "leaving fallback " + label(holder) + ": " + label(best.candidate())
                                     + " is healthy; moving to it" + best.where(), out);
                         }
-                        return Decision.keep("on fallback " + label(holder) + ": no candidate is eligible (" + summary(regular) + ")", true, out);
+                        return Decision.keep("on fallback " + label(holder) + ": no candidate is eligible (" + summary(m, regular) + ")", true, out);
                     }
                     if (policy.preempt() && policy.failBack().enabled()) {
-                        Candidate back = picker.failBack(holder, regular, zone, policy);
+                        Candidate back = picker.failBack(c -> eval(m, c), holder, regular, zone, policy);
                         if (back != null) {
-                            return Decision.set(back, "fail back to " + label(back) + ": healthy since " + eval(back).healthySince()
+                            return Decision.set(back, "fail back to " + label(back) + ": healthy since " + eval(m, back).healthySince()
                                     + " (≥ hold " + Durations.format(policy.failBack().holdTime()) + "), preferred over " + label(holder)
                                     + (policy.zoneAffinity() && Objects.equals(back.zone(), zone) && zone != null ? " (same zone " + zone + ")" : ""), out);
                         }
@@ -344,24 +352,24 @@ public final class Planner {
             } else if (holder == null) {
                 why = "route points at " + current + ", which is not a target of route '" + spec.name() + "'";
             } else {
-                why = label(holder) + " " + state(eval(holder));
+                why = label(holder) + " " + state(eval(m, holder));
             }
 
-            CandidatePicker.Pick best = picker.best(regular, zone, policy, phase2);
+            CandidatePicker.Pick best = picker.best(c -> eval(m, c), regular, zone, policy, phase2);
             if (best.defer()) {
                 return new Decision(Kind.DEFER, null, null, false, false, out);
             }
             if (best.candidate() != null) {
                 return Decision.set(best.candidate(), why + "; " + (route == null ? "creating it to " : "moving to ") + label(best.candidate()) + best.where(), out);
             }
-            String none = "no eligible candidate (" + summary(regular) + ")";
+            String none = "no eligible candidate (" + summary(m, regular) + ")";
             switch (policy.whenNoneHealthy()) {
                 case FALLBACK -> {
-                    Candidate f = fallbacks.stream().filter(c -> eval(c).eligible()).findFirst().orElse(null);
+                    Candidate f = fallbacks.stream().filter(c -> eval(m, c).eligible()).findFirst().orElse(null);
                     if (f != null) {
                         return Decision.set(f, why + "; " + none + "; using fallback " + label(f), out);
                     }
-                    String reason = why + "; " + none + " and no eligible fallback (" + summary(fallbacks) + "); keeping the route as it is";
+                    String reason = why + "; " + none + " and no eligible fallback (" + summary(m, fallbacks) + "); keeping the route as it is";
                     out.add(new PlanNote(PlanNote.Level.ERROR, spec.name(), key, reason));
                     return Decision.keep(reason, false, out);
                 }
@@ -398,16 +406,23 @@ public final class Planner {
             }).get(m.key().destination());
         }
 
-        private Eval eval(Candidate c) {
-            return standing.eval(c);
+        /** A candidate's standing for this managed route: its own, and the route's data-path verdict on it. */
+        private Eval eval(Managed m, Candidate c) {
+            return dataPath.eval(m.spec(), m.candidates(), c);
         }
 
         private String state(Eval e) {
             return CandidateStanding.state(e);
         }
 
-        private String summary(List<Candidate> cs) {
-            return standing.summary(cs);
+        private String summary(Managed m, List<Candidate> cs) {
+            if (cs.isEmpty()) {
+                return "none configured or resolved";
+            }
+            return cs.stream().map(c -> {
+                Eval e = eval(m, c);
+                return label(c) + " " + (e.drained() ? "drained" : e.health().name());
+            }).collect(Collectors.joining(", "));
         }
     }
 

@@ -246,6 +246,11 @@ public final class VpcLab implements AutoCloseable {
         return require(natNs, nat, "NAT");
     }
 
+    /** The internet namespace (for {@link DataPathLab}). */
+    String internetNamespace() {
+        return ns("inet");
+    }
+
     // ---- routing (the VPC router's job)
 
     /**
