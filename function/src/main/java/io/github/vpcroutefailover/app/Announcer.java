@@ -85,25 +85,33 @@ public final class Announcer {
         }
         CrashPoints.reached("before-announce");
         List<Boolean> ok = notifier.publish(send.stream().map(Unannounced::change).toList());
-        int published = 0;
         int failed = 0;
+        List<Unannounced> sentOnes = new ArrayList<>();
         for (int i = 0; i < send.size(); i++) {
             Unannounced u = send.get(i);
-            boolean sent = i < ok.size() && Boolean.TRUE.equals(ok.get(i));
+            if (i < ok.size() && Boolean.TRUE.equals(ok.get(i))) {
+                sentOnes.add(u);
+                continue;
+            }
+            failed++;
             try {
-                if (sent) {
-                    published++;
-                    store.markAnnounced(u);
-                } else {
-                    failed++;
-                    // Due at once: the next reconcile re-sends it rather than waiting out the writer's deadline.
-                    store.reschedule(u, u.due(), clock.instant());
-                }
+                // Due at once: the next reconcile re-sends it rather than waiting out the writer's deadline.
+                store.reschedule(u, u.due(), clock.instant());
             } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("event", "outbox-update-failed").addKeyValue("key", u.key().id())
-                        .addKeyValue("version", u.version()).addKeyValue("published", sent)
-                        .log("could not update the outbox entry (it is re-sent after " + u.due() + ", with the same idempotency key): "
-                                + e.getMessage());
+                outboxUpdateFailed(u, false, e);
+            }
+        }
+        int published = sentOnes.size();
+        try {
+            // One write for all of them (issue #17: a failover's cost must not grow by a removal per moved table).
+            store.markAnnounced(sentOnes);
+        } catch (RuntimeException batch) {
+            for (Unannounced u : sentOnes) {
+                try {
+                    store.markAnnounced(u);
+                } catch (RuntimeException e) {
+                    outboxUpdateFailed(u, true, e);
+                }
             }
         }
         LOG.atInfo().addKeyValue("event", "announced").addKeyValue("published", published).addKeyValue("failed", failed)
@@ -116,6 +124,13 @@ public final class Announcer {
      * invocation when known, and never sooner than one claim budget from now (the writer publishes right after the
      * reconcile, which may still be applying other tables' actions).
      */
+    private static void outboxUpdateFailed(Unannounced u, boolean published, RuntimeException e) {
+        LOG.atWarn().addKeyValue("event", "outbox-update-failed").addKeyValue("key", u.key().id())
+                .addKeyValue("version", u.version()).addKeyValue("published", published)
+                .log("could not update the outbox entry (it is re-sent after " + u.due() + ", with the same idempotency key): "
+                        + e.getMessage());
+    }
+
     static Unannounced entry(RouteKey key, RouteAction action, long version, boolean forced, String caller, Instant at,
                              List<Candidate> candidates, Instant now, Duration claimBudget) {
         Instant due = now.plus(claimBudget);

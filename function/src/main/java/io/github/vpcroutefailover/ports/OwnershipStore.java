@@ -46,6 +46,15 @@ public interface OwnershipStore {
     default void markAnnounced(Unannounced entry) {
     }
 
+    /**
+     * Several published events: removes them all, in as few writes as the store allows (the DynamoDB store: one
+     * transaction for up to 100 records). Idempotent like {@link #markAnnounced(Unannounced)}; when it throws, none,
+     * some or all may be removed (a later removal of each is harmless).
+     */
+    default void markAnnounced(List<Unannounced> entries) {
+        entries.forEach(this::markAnnounced);
+    }
+
     /** Strongly consistent read of the given routes. Unknown keys are absent. */
     Map<RouteKey, Ownership> load(Collection<RouteKey> keys);
 

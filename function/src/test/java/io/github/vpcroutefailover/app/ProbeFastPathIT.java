@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProbeFastPathIT {
     private static final String DEFAULT = "0.0.0.0/0";
     /**
-     * What the fast path may cost (issue #17): 3 + 3 per moved table. It costs 2 + 4 per moved table since the settle's
-     * outbox (issue #10) added the entry's removal after the event: within the budget for one table, not for more.
+     * What the fast path may cost (issue #17): 3 + 3 per moved table. Fixed: the target state write, PutEvents and one
+     * outbox removal for all the events (issue #10's outbox: one UpdateItem for one table, one TransactWriteItems for
+     * several); per table: the claim, the ReplaceRoute and the settle.
      */
     private static final int FIXED_BUDGET = 3;
     private static final int PER_TABLE_BUDGET = 3;
@@ -87,6 +88,11 @@ class ProbeFastPathIT {
     }
 
     private static Fixture fixture(LocalAws aws, Scenario s, int portA, int portB, CheckProber prober) {
+        return fixture(aws, s, portA, portB, prober, "");
+    }
+
+    /** @param policy extra lines of the route ({@code policy:} block), indented for it */
+    private static Fixture fixture(LocalAws aws, Scenario s, int portA, int portB, CheckProber prober, String policy) {
         FailoverConfig config = ConfigLoader.parse("""
                 version: 1
                 vpc: %s
@@ -101,7 +107,7 @@ class ProbeFastPathIT {
                     destination: 0.0.0.0/0
                     routeTables: [{tags: {tier: private}}]
                     targets: [nat-a, nat-b]
-                """.formatted(s.net.vpcId(), portA, portB, s.natA, s.natB), "fast-path.yaml");
+                %s""".formatted(s.net.vpcId(), portA, portB, s.natA, s.natB, policy), "fast-path.yaml");
         EventBridgeRouteChangeNotifier bridge = new EventBridgeRouteChangeNotifier(aws.eventBridge(), null);
         Controller controller = Controller.builder()
                 .config(() -> config)
@@ -183,6 +189,40 @@ class ProbeFastPathIT {
             assertThat(calls.get("Ec2.DescribeRouteTables")).as("the route re-read after the lost claim").isEqualTo(1L);
             assertThat(s.hop(s.rtbA, DEFAULT)).isEqualTo(s.eni(s.natB));
             assertThat(s.owners.history(key, 10)).as("one change recorded after the pin clear").hasSize(2);
+        }
+    }
+
+    @Test
+    void twoMovedTablesCostThreePlusThreeEach(LocalAws aws) throws Exception {
+        Scenario s = new Scenario(aws);
+        try (LoopbackListener a = LoopbackListener.open(); LoopbackListener b = LoopbackListener.open(); CheckProber prober = new CheckProber()) {
+            prober.warmUp();
+            // Preference order only: both tables route to nat-a, so its failure moves two tables in one reconcile.
+            Fixture f = fixture(aws, s, a.port(), b.port(), prober, "    policy: {zoneAffinity: false}\n");
+            // The standby is set up as for NAT (source/dest check off), so the failover makes no one-time ENI fix.
+            s.ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(s.eni(s.natB)).sourceDestCheck(v -> v.value(false)));
+            invoke(f, "it:up");
+            assertThat(s.hop(s.rtbA, DEFAULT)).isEqualTo(s.eni(s.natA));
+            assertThat(s.hop(s.rtbB, DEFAULT)).isEqualTo(s.eni(s.natA));
+
+            a.kill();
+            invoke(f, "it:down");
+            assertThat(s.hop(s.rtbA, DEFAULT)).isEqualTo(s.eni(s.natB));
+            assertThat(s.hop(s.rtbB, DEFAULT)).isEqualTo(s.eni(s.natB));
+            ReconcileResult flip = f.backend().firstResult.get();
+            assertThat(flip.applied()).hasSize(2);
+            Map<String, Long> calls = f.backend().firstReconcile.get();
+            System.out.println("FAST-PATH calls of a two-table failover: " + calls);
+            // UpdateItem: the two claims; TransactWriteItems: the two settles and the one removal of both outbox entries.
+            assertThat(calls).containsOnlyKeys("DynamoDb.PutItem", "DynamoDb.UpdateItem", "Ec2.ReplaceRoute",
+                            "DynamoDb.TransactWriteItems", "EventBridge.PutEvents")
+                    .containsEntry("DynamoDb.PutItem", 1L).containsEntry("DynamoDb.UpdateItem", 2L).containsEntry("Ec2.ReplaceRoute", 2L)
+                    .containsEntry("DynamoDb.TransactWriteItems", 3L).containsEntry("EventBridge.PutEvents", 1L);
+            assertThat(calls.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(FIXED_BUDGET + PER_TABLE_BUDGET * 2);
+            for (String rtb : List.of(s.rtbA, s.rtbB)) {
+                assertThat(s.owners.list().unannounced()).as("both events announced and removed from the outbox").isEmpty();
+                assertThat(s.owners.history(new RouteKey(rtb, Destination.parse(DEFAULT)), 10)).hasSize(2);
+            }
         }
     }
 }

@@ -121,6 +121,11 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
     }
 
     @Override
+    public void markAnnounced(List<Unannounced> entries) {
+        Outbox.removeAll(ddb, table, key -> stateKey(scope, key), entries);
+    }
+
+    @Override
     public Map<RouteKey, Ownership> load(Collection<RouteKey> keys) {
         Map<RouteKey, Ownership> out = new LinkedHashMap<>();
         List<RouteKey> distinct = keys.stream().distinct().toList();

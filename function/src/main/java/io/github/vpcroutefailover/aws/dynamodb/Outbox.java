@@ -14,11 +14,15 @@ import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The outbox of Route Failover events, kept on the route's ownership record (docs/ownership-table.md, "Announce"):
@@ -103,6 +107,48 @@ final class Outbox {
                     .expressionAttributeNames(Map.of("#o", attribute(u.version()))));
         } catch (ConditionalCheckFailedException alreadyGone) {
             // announced by someone else meanwhile
+        }
+    }
+
+    /** TransactWriteItems takes at most 100 actions, and at most one per item. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
+
+    /**
+     * Removes several published entries in one TransactWriteItems per 100 records (one action per record, all of its
+     * entries in one REMOVE), so announcing the changes of n tables costs one write, not n (issue #17's per-table budget).
+     * No entry is conditional: removing an absent attribute is a no-op, and a concurrent re-sender's removal is fine.
+     * The only condition is that the record still exists (the REMOVE would otherwise create an empty item); a cancelled
+     * transaction (a record deregistered meanwhile, a conflicting write) falls back to one removal per entry.
+     */
+    static void removeAll(DynamoDbClient ddb, String table, Function<RouteKey, Map<String, AttributeValue>> keyOf, List<Unannounced> entries) {
+        Map<RouteKey, List<Unannounced>> byRecord = new LinkedHashMap<>();
+        entries.forEach(u -> byRecord.computeIfAbsent(u.key(), k -> new ArrayList<>()).add(u));
+        List<RouteKey> records = new ArrayList<>(byRecord.keySet());
+        for (int from = 0; from < records.size(); from += MAX_TRANSACTION_ITEMS) {
+            List<RouteKey> chunk = records.subList(from, Math.min(records.size(), from + MAX_TRANSACTION_ITEMS));
+            if (chunk.size() == 1) {
+                byRecord.get(chunk.get(0)).forEach(u -> remove(ddb, table, keyOf.apply(u.key()), u));
+                continue;
+            }
+            List<TransactWriteItem> actions = new ArrayList<>();
+            for (RouteKey key : chunk) {
+                Map<String, String> names = new HashMap<>();
+                names.put("#pk", OwnershipTable.PK);
+                List<String> removes = new ArrayList<>();
+                List<Unannounced> of = byRecord.get(key);
+                for (int i = 0; i < of.size(); i++) {
+                    names.put("#o" + i, attribute(of.get(i).version()));
+                    removes.add("#o" + i);
+                }
+                actions.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(keyOf.apply(key))
+                        .updateExpression("REMOVE " + String.join(", ", removes)).conditionExpression("attribute_exists(#pk)")
+                        .expressionAttributeNames(names)).build());
+            }
+            try {
+                ddb.transactWriteItems(r -> r.transactItems(actions));
+            } catch (TransactionCanceledException cancelled) {
+                chunk.forEach(key -> byRecord.get(key).forEach(u -> remove(ddb, table, keyOf.apply(u.key()), u)));
+            }
         }
     }
 }
