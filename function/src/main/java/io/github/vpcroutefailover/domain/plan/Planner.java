@@ -1,3 +1,4 @@
+// Just over 400 lines: one route's decision (pin, hold, fail-back, fallback, data path, table kinds) reads as one sequence; candidate choice is in CandidatePicker.
 package io.github.vpcroutefailover.domain.plan;
 
 import io.github.vpcroutefailover.domain.plan.CandidateStanding.Eval;
