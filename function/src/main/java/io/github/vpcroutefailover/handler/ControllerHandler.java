@@ -180,6 +180,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
             case ManualRequest.Unpin u -> m.unpin(u.route(), u.routeTableIds(), caller);
             case ManualRequest.Register r -> m.register(r.spec(), caller);
             case ManualRequest.Deregister d -> m.deregister(d.route(), caller);
+            case ManualRequest.Drill d -> components.drilled(d.route(), m.drill(d.route(), d.window(), d.dryRun(), caller));
         };
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("action", request.action());
