@@ -125,15 +125,19 @@ final class ManualDrill {
             }
         }
         ReconcileResult moved = controller.run(config, ReconcileOptions.apply(caller + "#drill"), List.of());
-        Instant movedAt = controller.now();
+        // Results count from the pin on: the probe's own reconciles may apply the pin (and, on a failing data path,
+        // leave the standby again) before this one returns, and attribution already keeps old-hop results out.
+        Instant movedAt = start;
         Instant deadline = start.plus(window);
-        Drills.Verdict verdict = new Drills.Verdict(Drills.Outcome.PENDING, "not on the standby");
+        Drills.Verdict verdict = judge(checks, tables, controller.targetStates().load(
+                tables.stream().map(t -> t.standby().key()).distinct().toList()), movedAt);
         Map<RouteKey, RouteStatus> seen = view(config, caller);
         boolean onStandby = tables.stream().allMatch(t -> holds(seen, t, t.standby()));
-        if (!onStandby) {
+        if (!onStandby && verdict.outcome() == Drills.Outcome.PENDING) {
             verdict = new Drills.Verdict(Drills.Outcome.FAIL, "the route did not move to the standby: "
                     + moved.notes().stream().map(n -> n.message()).toList());
         }
+        boolean inconclusive = false;
         while (verdict.outcome() == Drills.Outcome.PENDING) {
             Map<String, TargetState> states = controller.targetStates().load(tables.stream().map(t -> t.standby().key()).distinct().toList());
             verdict = judge(checks, tables, states, movedAt);
@@ -141,8 +145,9 @@ final class ManualDrill {
                 break;
             }
             if (!controller.now().plus(POLL).isBefore(deadline) || !pause()) {
-                verdict = new Drills.Verdict(Drills.Outcome.FAIL, "no data-path result through the standby within " + window
-                        + " (is the probe function running in the table's subnet?)");
+                inconclusive = true;
+                verdict = new Drills.Verdict(Drills.Outcome.FAIL, "inconclusive: no data-path result through the standby was stored within "
+                        + window + " (the probe hands steady results over at the end of each invocation; is it running in the table's subnet?)");
             }
         }
         boolean passed = verdict.outcome() == Drills.Outcome.PASS;
@@ -162,6 +167,7 @@ final class ManualDrill {
                     "original", t.original() == null ? "none" : t.original().targetName()));
         }
         out.put("passed", passed);
+        out.put("outcome", passed ? "passed" : inconclusive ? "inconclusive" : "failed");
         out.put("result", result);
         out.put("toStandby", ManualViews.summary(moved));
         out.put("back", ManualViews.summary(back));
