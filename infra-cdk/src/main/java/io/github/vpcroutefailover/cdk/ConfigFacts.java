@@ -33,11 +33,14 @@ import java.util.TreeSet;
  * @param probePorts        TCP ports the in-VPC probe connects to (tcp and http checks)
  * @param probedChecks      tcp/http checks on instances with known ids, whose ProbeResult the dashboard shows
  * @param routeNames        managed route names, for the RouteChanges metric per route
+ * @param dataPathPorts     TCP ports of the data-path checks' endpoints: reached THROUGH the managed routes, so usually
+ *                          outside the VPC (the probe's security group opens them to any IPv4 address)
  */
 public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSelector.ByTags> tagSelectors,
                           boolean vpcWideSelection, List<String> instanceIds, List<String> runtimeResolvedTargets,
                           boolean fixesSourceDestCheck, List<AgentAlarm> agentAlarms, List<String> configAlarmNames,
-                          Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames) {
+                          Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames,
+                          Set<Integer> dataPathPorts) {
 
     /** CloudWatch evaluates high-resolution alarms at 10 s at the finest. */
     public static final Duration AGENT_ALARM_PERIOD = Duration.ofSeconds(10);
@@ -67,6 +70,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         probePorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(probePorts));
         probedChecks = List.copyOf(probedChecks);
         routeNames = List.copyOf(routeNames);
+        dataPathPorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(dataPathPorts));
     }
 
     /** True when every instance target is named by id, so EC2 event rules can list exactly those instances. */
@@ -129,12 +133,17 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         }
 
         Set<Integer> ports = new TreeSet<>();
+        Set<Integer> dataPathPorts = new TreeSet<>();
         Set<String> alarmNames = new LinkedHashSet<>();
         for (CheckSpec check : config.checks().values()) {
             switch (check) {
                 case CheckSpec.Tcp tcp -> ports.add(tcp.port());
                 case CheckSpec.Http http -> ports.add(http.port());
                 case CheckSpec.Alarm alarm -> alarmNames.add(alarm.alarmName());
+                case CheckSpec.DataPath dp -> {
+                    dp.endpoints().forEach(e -> dataPathPorts.add(e.port()));
+                    dp.paths().forEach(p -> p.endpoints().forEach(e -> dataPathPorts.add(e.port())));
+                }
                 default -> {
                 }
             }
@@ -142,7 +151,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         List<String> routeNames = config.routes().stream().map(r -> r.name()).toList();
         return new ConfigFacts(config.vpcId(), new ArrayList<>(tableIds), tagSelectors, vpcWide,
                 new ArrayList<>(instanceIds), runtimeResolved, fix, agentAlarms, new ArrayList<>(alarmNames), ports,
-                probed, routeNames);
+                probed, routeNames, dataPathPorts);
     }
 
     /**
