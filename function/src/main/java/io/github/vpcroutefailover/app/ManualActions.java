@@ -19,12 +19,14 @@ public final class ManualActions {
     private final ManualReads reads;
     private final ManualChanges changes;
     private final ManualRegistration registration;
+    private final ManualDrill drill;
 
     public ManualActions(Controller controller) {
         Objects.requireNonNull(controller, "controller");
         this.reads = new ManualReads(controller);
         this.changes = new ManualChanges(controller);
         this.registration = new ManualRegistration(controller);
+        this.drill = new ManualDrill(controller, io.github.vpcroutefailover.probe.Sleeper.SYSTEM);
     }
 
     /** A request the caller got wrong: names the field, changes nothing. */
@@ -80,6 +82,14 @@ public final class ManualActions {
 
     public Map<String, Object> undrain(String target, String caller) {
         return changes.undrain(target, caller);
+    }
+
+    /**
+     * Failover drill: to the standby, data path verified by the probe within {@code window}, back; the report is the
+     * answer, the move-back's history entry and event, and a metric (docs/handlers.md "drill").
+     */
+    public Map<String, Object> drill(String route, Duration window, boolean dryRun, String caller) {
+        return drill.drill(route, window, dryRun, caller);
     }
 
     // ---- registration: ManualRegistration -------------------------------------------------------------------------

@@ -9,6 +9,10 @@ public interface ReconcileListener {
 
     void failed(RuntimeException error, Duration took);
 
+    /** A failover drill of {@code route} ended (the {@code drill} manual action); metrics count passes and failures. */
+    default void drilled(String route, boolean passed) {
+    }
+
     static ReconcileListener none() {
         return new ReconcileListener() {
             @Override

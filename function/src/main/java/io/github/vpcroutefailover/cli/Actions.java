@@ -303,6 +303,29 @@ final class Actions {
         }
     }
 
+    @Command(name = "drill", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
+            description = "Failover drill: move ROUTE to its standby, verify the data path through it (the probe's data-path check), "
+                    + "move it back, report pass/fail. Refused while any candidate is unhealthy or the route is pinned.")
+    static final class Drill extends PreviewableChange {
+        @Parameters(index = "0", paramLabel = "ROUTE")
+        String route;
+
+        @Option(names = "--window", paramLabel = "DURATION", description = "how long to wait for the verdict (default 30s, at most 40s)")
+        String window;
+
+        @Override
+        ObjectNode request() {
+            ObjectNode n = action("drill").put("route", route);
+            putIf(n, "window", window);
+            return withDryRun(n);
+        }
+
+        @Override
+        String describeChange() {
+            return "drill route " + route + ": move it to its standby and back";
+        }
+    }
+
     @Command(name = "invoke", mixinStandardHelpOptions = true, versionProvider = Vrf.Version.class,
             description = {"Send one JSON payload as it is: a manual request (events/manual-*.json) or an EventBridge event "
                     + "(events/aws.events-scheduled.json). Prints the controller's JSON answer; exit 1 when it is an error.",

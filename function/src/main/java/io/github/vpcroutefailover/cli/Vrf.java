@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
         footer = {"", "Exit codes: 0 ok, 1 refused or failed (nothing changed unless the output says so), 2 usage error.",
                 "Output: a table on a terminal, JSON when piped (--output json|table). Logs go to stderr only."},
         subcommands = {Actions.Status.class, Actions.Plan.class, Actions.History.class, Actions.Failover.class, Actions.Drain.class,
-                Actions.Undrain.class, Actions.Pin.class, Actions.Unpin.class, Actions.Register.class, Actions.Deregister.class,
+                Actions.Undrain.class, Actions.Pin.class, Actions.Unpin.class, Actions.Register.class, Actions.Deregister.class, Actions.Drill.class,
                 Vrf.Init.class, Main.Validate.class, Actions.Invoke.class, ImportCommand.class, Main.SandboxStory.class,
                 CommandLine.HelpCommand.class})
 public final class Vrf implements Callable<Integer> {

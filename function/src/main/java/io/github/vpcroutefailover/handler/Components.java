@@ -174,6 +174,7 @@ public final class Components {
     private final Settings settings;
     private final Controller controller;
     private final ManualActions manual;
+    private final ReconcileListener listener;
 
     public Components(Clients clients, Settings settings, Supplier<FailoverConfig> config, Clock clock, ReconcileListener listener) {
         this(clients, settings, config, clock, listener, KeyScope.HOME, true);
@@ -211,6 +212,15 @@ public final class Components {
                 .clock(clock)
                 .build();
         this.manual = new ManualActions(controller);
+        this.listener = listener;
+    }
+
+    /** Hands a finished (not dry-run) drill to the metrics; returns the drill's answer unchanged. */
+    public java.util.Map<String, Object> drilled(String route, java.util.Map<String, Object> answer) {
+        if (answer.get("passed") instanceof Boolean passed) {
+            listener.drilled(route, passed);
+        }
+        return answer;
     }
 
     /** A fleet's VPCs take no runtime registrations: their routes are all in the file, each under its VPC. */

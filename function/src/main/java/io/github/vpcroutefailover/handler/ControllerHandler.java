@@ -174,7 +174,9 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     private Map<String, Object> manual(ManualRequest request, String caller) {
         ManualActions m = components.manual();
-        Map<String, Object> result = fleet != null ? fleet.manual(request, caller) : switch (request) {
+        Map<String, Object> result = fleet != null
+                ? (request instanceof ManualRequest.Drill d ? components.drilled(d.route(), fleet.manual(request, caller)) : fleet.manual(request, caller))
+                : switch (request) {
             case ManualRequest.Status s -> m.status(s.route(), caller);
             case ManualRequest.Plan p -> m.plan(p.route(), caller);
             case ManualRequest.History h -> m.history(h.route(), h.since(), h.limit());
@@ -185,6 +187,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
             case ManualRequest.Unpin u -> m.unpin(u.route(), u.routeTableIds(), caller);
             case ManualRequest.Register r -> m.register(r.spec(), caller);
             case ManualRequest.Deregister d -> m.deregister(d.route(), caller);
+            case ManualRequest.Drill d -> components.drilled(d.route(), m.drill(d.route(), d.window(), d.dryRun(), caller));
         };
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("action", request.action());

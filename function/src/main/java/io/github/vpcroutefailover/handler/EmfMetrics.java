@@ -70,6 +70,12 @@ public final class EmfMetrics implements ReconcileListener {
         out.accept(line(List.of(), Map.of(), "ReconcileDurationMs", took.toMillis(), "Milliseconds"));
     }
 
+    /** {@code DrillPassed} or {@code DrillFailed} by {@code RouteName}: 1 per drill, so an alarm can watch failures. */
+    @Override
+    public void drilled(String route, boolean passed) {
+        out.accept(line(List.of("RouteName"), Map.of("RouteName", route), passed ? "DrillPassed" : "DrillFailed", 1, "Count"));
+    }
+
     String line(List<String> dimensionKeys, Map<String, String> dimensions, String metric, long value, String unit) {
         Map<String, String> ordered = new LinkedHashMap<>();
         dimensionKeys.forEach(k -> ordered.put(k, dimensions.get(k)));

@@ -79,6 +79,7 @@ final class FleetDispatch {
             case ManualRequest.Unpin u -> byRoute(u.route()).unpin(u.route(), u.routeTableIds(), caller);
             case ManualRequest.Drain d -> byTarget(d.target()).drain(d.target(), d.reason(), d.dryRun(), caller);
             case ManualRequest.Undrain u -> byTarget(u.target()).undrain(u.target(), caller);
+            case ManualRequest.Drill d -> byRoute(d.route()).drill(d.route(), d.window(), d.dryRun(), caller);
             case ManualRequest.Register r -> throw new InvalidRequestException("action", "routes cannot be registered at run time when the "
                     + "config lists several VPCs; add the route to its VPC's entry in the config file");
             case ManualRequest.Deregister d -> throw new InvalidRequestException("action", "routes cannot be deregistered when the config "

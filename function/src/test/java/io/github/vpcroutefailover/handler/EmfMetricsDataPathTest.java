@@ -34,4 +34,15 @@ class EmfMetricsDataPathTest {
                 Duration.ofMillis(5));
         assertThat(lines).as("dry runs publish no counts").noneMatch(l -> l.contains("DataPathCorrelatedFailure"));
     }
+
+    @Test
+    void aDrillIsCountedAsPassedOrFailedPerRoute() {
+        List<String> lines = new ArrayList<>();
+        EmfMetrics m = new EmfMetrics("VpcRouteFailover", lines::add, Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC));
+        m.drilled("egress", true);
+        m.drilled("egress", false);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"DrillPassed\":1").contains("\"RouteName\":\"egress\"").doesNotContain("DrillFailed");
+        assertThat(lines.get(1)).contains("\"DrillFailed\":1").contains("\"RouteName\":\"egress\"");
+    }
 }

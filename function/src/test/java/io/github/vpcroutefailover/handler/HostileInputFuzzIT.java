@@ -93,7 +93,8 @@ class HostileInputFuzzIT {
                         + "\"force\":false,\"reason\":\"investigating\",\"requestedBy\":\"alice\"}",
                 "{\"action\":\"pin\",\"route\":\"default-egress\",\"target\":\"nat-b\",\"until\":\"2030-01-01T06:00:00Z\"}",
                 "{\"action\":\"unpin\",\"route\":\"default-egress\",\"routeTableIds\":[\"" + rtb + "\"],\"requestedBy\":\"alice\"}",
-                "{\"action\":\"deregister\",\"route\":\"dns-anycast-extra\",\"requestedBy\":\"alice\"}");
+                "{\"action\":\"deregister\",\"route\":\"dns-anycast-extra\",\"requestedBy\":\"alice\"}",
+                "{\"action\":\"drill\",\"route\":\"default-egress\",\"window\":\"20s\",\"dryRun\":true,\"requestedBy\":\"alice\"}");
         for (String m : manual) {
             ObjectNode n = StrictJson.readObject(m);
             out.add(Map.entry("manual:" + n.get("action").asText(), n));

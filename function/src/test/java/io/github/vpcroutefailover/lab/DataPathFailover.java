@@ -40,6 +40,8 @@ final class DataPathFailover implements AutoCloseable {
     private final AtomicInteger invocations = new AtomicInteger();
     private final AtomicInteger failedInvocations = new AtomicInteger();
     private volatile Thread runner;
+    /** One probe invocation's length: the stack runs one a minute; its final reconcile hands over steady results. */
+    private volatile Duration invocation = Duration.ofSeconds(60);
 
     /**
      * @param targets  the route's {@code targets:} list
@@ -99,12 +101,18 @@ final class DataPathFailover implements AutoCloseable {
                 .postFlipVerifier(new PostFlipVerifier(prober, Clock.systemUTC(), Sleeper.SYSTEM, vpc.net.zone(0), Duration.ofMillis(100), 3));
     }
 
+    /** Shorter probe invocations (a drill's verdict needs a probe result handed over after the move). */
+    DataPathFailover invocations(Duration length) {
+        this.invocation = length;
+        return this;
+    }
+
     void start() {
         runner = Thread.ofPlatform().daemon().name("lab-datapath-probe").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 Instant start = Instant.now();
                 try {
-                    cycle.run(config, "lab-dp:" + invocations.incrementAndGet(), settings.deadline(start, Duration.ofSeconds(60)));
+                    cycle.run(config, "lab-dp:" + invocations.incrementAndGet(), settings.deadline(start, invocation));
                 } catch (RuntimeException e) {
                     failedInvocations.incrementAndGet();
                 }

@@ -33,12 +33,15 @@ import java.util.TreeSet;
  * @param probePorts        TCP ports the in-VPC probe connects to (tcp and http checks)
  * @param probedChecks      tcp/http checks on instances with known ids, whose ProbeResult the dashboard shows
  * @param routeNames        managed route names, for the RouteChanges metric per route
+ * @param dataPathPorts     TCP ports of the data-path checks' endpoints: reached THROUGH the managed routes, so usually
+ *                          outside the VPC (the probe's security group opens them to any IPv4 address)
  */
 public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSelector.ByTags> tagSelectors,
                           boolean vpcWideSelection, List<String> instanceIds, List<String> runtimeResolvedTargets,
                           boolean fixesSourceDestCheck, List<AgentAlarm> agentAlarms, List<String> configAlarmNames,
                           Set<Integer> probePorts, List<ProbedCheck> probedChecks, List<String> routeNames,
-                          List<String> transitGatewayRouteTableIds, List<String> transitGatewayAttachmentIds) {
+                          List<String> transitGatewayRouteTableIds, List<String> transitGatewayAttachmentIds,
+                          Set<Integer> dataPathPorts) {
 
     /** CloudWatch evaluates high-resolution alarms at 10 s at the finest. */
     public static final Duration AGENT_ALARM_PERIOD = Duration.ofSeconds(10);
@@ -70,6 +73,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         routeNames = List.copyOf(routeNames);
         transitGatewayRouteTableIds = List.copyOf(transitGatewayRouteTableIds);
         transitGatewayAttachmentIds = List.copyOf(transitGatewayAttachmentIds);
+        dataPathPorts = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(dataPathPorts));
     }
 
     /** True when every instance target is named by id, so EC2 event rules can list exactly those instances. */
@@ -135,12 +139,17 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
         }
 
         Set<Integer> ports = new TreeSet<>();
+        Set<Integer> dataPathPorts = new TreeSet<>();
         Set<String> alarmNames = new LinkedHashSet<>();
         for (CheckSpec check : config.checks().values()) {
             switch (check) {
                 case CheckSpec.Tcp tcp -> ports.add(tcp.port());
                 case CheckSpec.Http http -> ports.add(http.port());
                 case CheckSpec.Alarm alarm -> alarmNames.add(alarm.alarmName());
+                case CheckSpec.DataPath dp -> {
+                    dp.endpoints().forEach(e -> dataPathPorts.add(e.port()));
+                    dp.paths().forEach(p -> p.endpoints().forEach(e -> dataPathPorts.add(e.port())));
+                }
                 default -> {
                 }
             }
@@ -150,7 +159,7 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                 new ArrayList<>(instanceIds), runtimeResolved, fix, agentAlarms, new ArrayList<>(alarmNames), ports,
                 probed, routeNames, new ArrayList<>(tgwTableIds), config.targets().values().stream()
                 .filter(t -> t instanceof TargetSpec.Gateway g && g.kind() == io.github.vpcroutefailover.domain.model.TargetKind.TRANSIT_GATEWAY_ATTACHMENT)
-                .map(t -> ((TargetSpec.Gateway) t).id()).distinct().toList());
+                .map(t -> ((TargetSpec.Gateway) t).id()).distinct().toList(), dataPathPorts);
     }
 
     /**

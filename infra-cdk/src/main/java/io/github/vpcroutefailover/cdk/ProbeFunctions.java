@@ -93,6 +93,11 @@ public final class ProbeFunctions extends Construct {
         for (int port : facts.probePorts()) {
             probeSg.addEgressRule(Peer.ipv4(props.vpcCidr()), Port.tcp(port), "health check port " + port + " inside the VPC");
         }
+        // Data-path checks request their endpoints through the managed route (the NAT), usually on the internet: only
+        // those ports, to any address (the endpoints may be names whose addresses change).
+        for (int port : facts.dataPathPorts()) {
+            probeSg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), "data-path check endpoint port " + port + " through the managed route");
+        }
         if (props.vpcEndpoints()) {
             SecurityGroup endpointSg = SecurityGroup.Builder.create(this, "EndpointSecurityGroup").vpc(vpc)
                     .description("VPC Route Failover interface endpoints: HTTPS from the probes only")

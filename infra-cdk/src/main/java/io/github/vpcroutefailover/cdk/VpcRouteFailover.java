@@ -64,6 +64,7 @@ public class VpcRouteFailover extends Construct {
         this.controllers = new ControllerFunctions(this, "Controller", name, assets, permissions.corePolicy(), env,
                 props.reservedConcurrency(), props.logRetentionDays());
         permissions.operatorPolicyFor(controllers.operatorAlias());
+        drillSchedules(props);
 
         if (!props.probeSubnets().isEmpty()) {
             this.probes = new ProbeFunctions(this, "Probes", name, props, facts, assets, permissions.corePolicy(), env);
@@ -162,5 +163,31 @@ public class VpcRouteFailover extends Construct {
 
     public EventSchema eventSchema() {
         return eventSchema;
+    }
+
+    /**
+     * Scheduled failover drills (off unless {@code drillScheduleHours > 0}): the operator alias, because the event
+     * path refuses manual actions; one rule per route whose config binds a data-path check (others would be refused).
+     */
+    private void drillSchedules(VpcRouteFailoverProps props) {
+        if (props.drillScheduleHours() == 0) {
+            return;
+        }
+        for (var route : props.config().routes()) {
+            if (io.github.vpcroutefailover.domain.plan.DataPaths.checksOf(props.config(), route.name()).isEmpty()) {
+                continue;
+            }
+            Map<String, Object> payload = new LinkedHashMap<>(); // in this order in the template: action first, as documented
+            payload.put("action", "drill");
+            payload.put("route", route.name());
+            payload.put("requestedBy", "drill-schedule");
+            software.amazon.awscdk.services.events.Rule.Builder.create(this, "Drill-" + route.name())
+                    .description("failover drill of route " + route.name() + " every " + props.drillScheduleHours() + " h")
+                    .schedule(software.amazon.awscdk.services.events.Schedule.rate(software.amazon.awscdk.Duration.hours(props.drillScheduleHours())))
+                    .targets(List.of(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(controllers.operatorAlias())
+                            .event(software.amazon.awscdk.services.events.RuleTargetInput.fromObject(payload))
+                            .retryAttempts(0).build()))
+                    .build();
+        }
     }
 }

@@ -27,12 +27,15 @@ import java.util.Objects;
  * @param logLevel      the functions' log level
  * @param dynamodbPrefixListId the region's DynamoDB prefix list (pl-...), to bound the probes' HTTPS egress to the
  *                      gateway endpoint; null allows HTTPS to anywhere (with a synth warning)
+ * @param drillScheduleHours failover drills (issue #14): every this many hours, one EventBridge rule per route with a
+ *                      data-path check invokes the operator alias with {@code {"action":"drill","route":...}}; 0 (the
+ *                      default) schedules none: a drill moves traffic, so it is the operator's choice
  */
 public record VpcRouteFailoverProps(String name, FailoverConfig config, Path configFile, Path functionJar, String vpcCidr,
                                     List<ProbeSubnet> probeSubnets, int scheduleMinutes, boolean vpcEndpoints,
                                     String notificationTopic, List<String> asgNames, boolean tableDeletionProtection,
                                     boolean reservedConcurrency, int logRetentionDays, String alarmPrefix, String logLevel,
-                                    String dynamodbPrefixListId) {
+                                    String dynamodbPrefixListId, int drillScheduleHours) {
 
     public VpcRouteFailoverProps {
         Objects.requireNonNull(config, "config");
@@ -42,6 +45,9 @@ public record VpcRouteFailoverProps(String name, FailoverConfig config, Path con
         asgNames = List.copyOf(asgNames);
         if (scheduleMinutes < 1 || scheduleMinutes > 60) {
             throw new IllegalArgumentException("scheduleMinutes: " + scheduleMinutes + " must be from 1 to 60");
+        }
+        if (drillScheduleHours < 0 || drillScheduleHours > 24 * 31) {
+            throw new IllegalArgumentException("drillScheduleHours: " + drillScheduleHours + " must be 0 (no drills) to 744 (a month)");
         }
         if (!AppSettings.LOG_RETENTION_DAYS.contains(logRetentionDays)) {
             throw new IllegalArgumentException("logRetentionDays: " + logRetentionDays + " is not a retention CloudWatch Logs accepts: "
@@ -71,6 +77,7 @@ public record VpcRouteFailoverProps(String name, FailoverConfig config, Path con
         private String alarmPrefix;
         private String logLevel = "INFO";
         private String dynamodbPrefixListId;
+        private int drillScheduleHours;
 
         public Builder name(String v) { name = v; return this; }
         public Builder config(FailoverConfig v) { config = v; return this; }
@@ -88,6 +95,7 @@ public record VpcRouteFailoverProps(String name, FailoverConfig config, Path con
         public Builder alarmPrefix(String v) { alarmPrefix = v; return this; }
         public Builder logLevel(String v) { logLevel = v; return this; }
         public Builder dynamodbPrefixListId(String v) { dynamodbPrefixListId = v; return this; }
+        public Builder drillScheduleHours(int v) { drillScheduleHours = v; return this; }
 
         /** Starts from the app's settings; the config must already be validated. */
         public Builder settings(AppSettings s) {
@@ -102,7 +110,7 @@ public record VpcRouteFailoverProps(String name, FailoverConfig config, Path con
         public VpcRouteFailoverProps build() {
             return new VpcRouteFailoverProps(name, config, configFile, functionJar, vpcCidr, probeSubnets, scheduleMinutes,
                     vpcEndpoints, notificationTopic, asgNames, tableDeletionProtection, reservedConcurrency, logRetentionDays,
-                    alarmPrefix, logLevel, dynamodbPrefixListId);
+                    alarmPrefix, logLevel, dynamodbPrefixListId, drillScheduleHours);
         }
     }
 }

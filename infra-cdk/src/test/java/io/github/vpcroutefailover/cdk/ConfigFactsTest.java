@@ -40,6 +40,32 @@ class ConfigFactsTest {
     }
 
     @Test
+    void dataPathEndpointPortsAreOpenedBecauseTheyLieBeyondTheNatNotInTheVpc() {
+        ConfigFacts facts = ConfigFacts.of(io.github.vpcroutefailover.config.ConfigLoader.parse("""
+                version: 1
+                vpc: vpc-0123456789abcdef0
+                checks:
+                  tcp: {type: tcp, port: 22}
+                  egress-path:
+                    type: data-path
+                    routes: [egress]
+                    endpoints: ["https://checkip.amazonaws.com/"]
+                    paths:
+                      - {zone: us-east-1a, endpoints: ["tcp://203.0.113.10:8443", "http://example.com/"]}
+                targets:
+                  nat-a: {instance: i-0aaaaaaaaaaaaaaaa, checks: [tcp]}
+                  nat-b: {instance: i-0bbbbbbbbbbbbbbbb, checks: [tcp]}
+                routes:
+                  - name: egress
+                    destination: 0.0.0.0/0
+                    routeTables: [{id: rtb-0aaaaaaaaaaaaaaaa}]
+                    targets: [nat-a, nat-b]
+                """, "dp.yaml"));
+        assertThat(facts.dataPathPorts()).as("https default, http default, explicit").containsExactly(80, 443, 8443);
+        assertThat(facts.probePorts()).as("data-path ports are not VPC-internal check ports").containsExactly(22);
+    }
+
+    @Test
     void idOnlyConfigFacts() {
         ConfigFacts facts = ConfigFacts.of(SampleConfigs.natPairByIds());
         assertThat(facts.routeTableIds()).containsExactly("rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb");

@@ -89,6 +89,7 @@ class EventRuleMatchingTest {
             Map.entry("manual-unpin.json", both()),
             Map.entry("manual-register.json", both()),
             Map.entry("manual-deregister.json", both()),
+            Map.entry("manual-drill.json", both()),
             Map.entry("manual-history.json", both()),
             Map.entry("manual-unknown-action.json", both())));
 

@@ -98,4 +98,15 @@ public sealed interface ManualRequest {
             return "deregister";
         }
     }
+
+    /**
+     * Failover drill: move the route to its standby, verify the data path through it within {@code window}, move it
+     * back, report. {@code dryRun} says what it would do.
+     */
+    record Drill(String route, Duration window, boolean dryRun, String requestedBy) implements ManualRequest {
+        @Override
+        public String action() {
+            return "drill";
+        }
+    }
 }

@@ -27,17 +27,22 @@ public final class ManualRequestParser {
     static final int DEFAULT_HISTORY_LIMIT = 100;
     static final int MAX_HISTORY_LIMIT = 1000;
 
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "status", Set.of("route", "requestedBy"),
-            "plan", Set.of("route", "requestedBy"),
-            "history", Set.of("route", "since", "limit", "requestedBy"),
-            "failover", Set.of("route", "routeTableIds", "target", "to", "force", "reason", "dryRun", "requestedBy"),
-            "drain", Set.of("target", "reason", "dryRun", "requestedBy"),
-            "undrain", Set.of("target", "reason", "requestedBy"),
-            "pin", Set.of("route", "routeTableIds", "target", "for", "until", "force", "reason", "requestedBy"),
-            "unpin", Set.of("route", "routeTableIds", "requestedBy"),
-            "register", Set.of("route", "requestedBy"),
-            "deregister", Set.of("route", "requestedBy"));
+    /** A drill's verification window: the probe needs a few rounds; the controller Lambda times out after 60 s. */
+    static final Duration DEFAULT_DRILL_WINDOW = Duration.ofSeconds(30);
+    static final Duration MAX_DRILL_WINDOW = Duration.ofSeconds(40);
+
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("status", Set.of("route", "requestedBy")),
+            Map.entry("plan", Set.of("route", "requestedBy")),
+            Map.entry("history", Set.of("route", "since", "limit", "requestedBy")),
+            Map.entry("failover", Set.of("route", "routeTableIds", "target", "to", "force", "reason", "dryRun", "requestedBy")),
+            Map.entry("drain", Set.of("target", "reason", "dryRun", "requestedBy")),
+            Map.entry("undrain", Set.of("target", "reason", "requestedBy")),
+            Map.entry("pin", Set.of("route", "routeTableIds", "target", "for", "until", "force", "reason", "requestedBy")),
+            Map.entry("unpin", Set.of("route", "routeTableIds", "requestedBy")),
+            Map.entry("register", Set.of("route", "requestedBy")),
+            Map.entry("deregister", Set.of("route", "requestedBy")),
+            Map.entry("drill", Set.of("route", "window", "dryRun", "requestedBy")));
 
     private ManualRequestParser() {
     }
@@ -82,6 +87,9 @@ public final class ManualRequestParser {
                 yield new ManualRequest.Register(spec, by);
             }
             case "deregister" -> new ManualRequest.Deregister(requiredName(root, "route"), by);
+            case "drill" -> new ManualRequest.Drill(requiredName(root, "route"), root.has("window")
+                    ? InputPolicy.duration("window", requiredText(root, "window"), MAX_DRILL_WINDOW) : DEFAULT_DRILL_WINDOW,
+                    bool(root, "dryRun"), by);
             default -> throw new IllegalStateException(action);
         };
     }
@@ -266,6 +274,6 @@ public final class ManualRequestParser {
     }
 
     private static String actions() {
-        return "status, plan, failover, drain, undrain, pin, unpin, register, deregister";
+        return "status, plan, failover, drain, undrain, pin, unpin, register, deregister, drill";
     }
 }

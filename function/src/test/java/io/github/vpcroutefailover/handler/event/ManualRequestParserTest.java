@@ -1,6 +1,7 @@
 package io.github.vpcroutefailover.handler.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -13,6 +14,16 @@ class ManualRequestParserTest {
 
     private static ManualRequest parse(String json) throws Exception {
         return ManualRequestParser.parse(JSON.readTree(json), NOW);
+    }
+
+    @Test
+    void drillDefaultsToAThirtySecondWindowAndIsBoundedByTheControllersTimeout() throws Exception {
+        assertThat(parse("{\"action\":\"drill\",\"route\":\"default-egress\"}"))
+                .isEqualTo(new ManualRequest.Drill("default-egress", Duration.ofSeconds(30), false, null));
+        assertThat(parse("{\"action\":\"drill\",\"route\":\"default-egress\",\"window\":\"40s\",\"dryRun\":true,\"requestedBy\":\"alice\"}"))
+                .isEqualTo(new ManualRequest.Drill("default-egress", Duration.ofSeconds(40), true, "alice"));
+        assertThatThrownBy(() -> parse("{\"action\":\"drill\",\"route\":\"default-egress\",\"window\":\"1m\"}"))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("window").contains("at most"));
     }
 
     @Test
