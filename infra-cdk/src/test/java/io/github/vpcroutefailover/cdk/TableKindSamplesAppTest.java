@@ -31,7 +31,7 @@ class TableKindSamplesAppTest {
     private static final Map<Path, VrfStack> STACKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One synth per sample per JVM (seconds each on 2 cores), nag attached before it. */
-    private static synchronized JsonNode template(Path sample) {
+    static synchronized JsonNode template(Path sample) {
         return SYNTHS.computeIfAbsent(sample, p -> {
             App app = TestStacks.app();
             VrfStack stack = VrfApp.build(app, AppSettings.fromContext(
