@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * @param tagSelectors      tables selected by tags (IAM: aws:ResourceTag conditions)
  * @param vpcWideSelection  some table is selected by subnet or as the main table: EC2 cannot name it by a
  *                          resource attribute, so IAM falls back to the ec2:Vpc condition
- * @param instanceIds       instances named by id in targets, in config order
+ * @param instanceIds       instances named by id in targets (and appliances behind endpoints/attachments), in config order
  * @param runtimeResolvedTargets targets whose instance is known only at run time (found by tags, or behind an ENI);
  *                          EventBridge patterns cannot express "instances with tag X", so the EC2 rules must then
  *                          receive every instance's events
@@ -116,24 +116,21 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                         runtimeResolved.add(instance.name());
                     } else {
                         instanceIds.add(instance.instanceId());
-                        for (String checkName : instance.checks()) {
-                            CheckSpec check = config.checks().get(checkName);
-                            // A peer-reported check has no series under the target's own id (its peers publish
-                            // <check>:<target id>); the controller reads those every reconcile, no alarm watches them.
-                            if (check instanceof CheckSpec.Agent agent && !agent.reportedByPeers()) {
-                                agentAlarms.add(new AgentAlarm(instance.name(), checkName, instance.instanceId(),
-                                        agent.agentCheck(), evaluationPeriods(agent)));
-                            } else if (check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http) {
-                                probed.add(new ProbedCheck(instance.name(), instance.instanceId(), checkName));
-                            }
-                        }
+                        knownInstanceChecks(config, instance.name(), instance.instanceId(), instance.checks(), agentAlarms, probed);
                     }
                 }
                 case TargetSpec.Eni eni -> {
                     fix |= eni.sourceDestCheck() == TargetSpec.SourceDestCheck.FIX;
                     runtimeResolved.add(eni.name());
                 }
-                case TargetSpec.Gateway ignored -> {
+                case TargetSpec.Gateway gateway -> {
+                    // An endpoint or attachment with an appliance behind it is as healthy as that instance: its EC2
+                    // state changes and its agent's alarms must wake the controller as for an instance target, or a
+                    // dead appliance would be noticed only at the next scheduled reconcile.
+                    if (gateway.applianceInstanceId() != null) {
+                        instanceIds.add(gateway.applianceInstanceId());
+                        knownInstanceChecks(config, gateway.name(), gateway.applianceInstanceId(), gateway.checks(), agentAlarms, probed);
+                    }
                 }
             }
         }
@@ -160,6 +157,21 @@ public record ConfigFacts(String vpcId, List<String> routeTableIds, List<TableSe
                 probed, routeNames, new ArrayList<>(tgwTableIds), config.targets().values().stream()
                 .filter(t -> t instanceof TargetSpec.Gateway g && g.kind() == io.github.vpcroutefailover.domain.model.TargetKind.TRANSIT_GATEWAY_ATTACHMENT)
                 .map(t -> ((TargetSpec.Gateway) t).id()).distinct().toList(), dataPathPorts);
+    }
+
+    /** Agent alarms and probed checks of a target whose instance id the config names. */
+    private static void knownInstanceChecks(FailoverConfig config, String targetName, String instanceId, List<String> checkNames,
+                                            List<AgentAlarm> agentAlarms, List<ProbedCheck> probed) {
+        for (String checkName : checkNames) {
+            CheckSpec check = config.checks().get(checkName);
+            // A peer-reported check has no series under the target's own id (its peers publish
+            // <check>:<target id>); the controller reads those every reconcile, no alarm watches them.
+            if (check instanceof CheckSpec.Agent agent && !agent.reportedByPeers()) {
+                agentAlarms.add(new AgentAlarm(targetName, checkName, instanceId, agent.agentCheck(), evaluationPeriods(agent)));
+            } else if (check instanceof CheckSpec.Tcp || check instanceof CheckSpec.Http) {
+                probed.add(new ProbedCheck(targetName, instanceId, checkName));
+            }
+        }
     }
 
     /**

@@ -107,4 +107,31 @@ class ConfigFactsTest {
         assertThat(EventPatterns.alarmDetail("vrf-", List.of("vrf-covered-by-prefix", "team-alarm")))
                 .isEqualTo(Map.of("alarmName", List.of(Map.of("prefix", "vrf-"), "team-alarm")));
     }
+
+    @Test
+    void anApplianceBehindAnEndpointOrAttachmentIsWatchedLikeAnInstanceTarget() {
+        // Why: `appliance:` makes the instance's health the next hop's health; without its id in the facts the EC2
+        // rules and agent alarms would leave it out and its failure would wait for the schedule. A target without
+        // an appliance (alarm checks only) adds nothing.
+        ConfigFacts facts = ConfigFacts.of(io.github.vpcroutefailover.config.ConfigLoader.parse("""
+                version: 1
+                vpc: vpc-0123456789abcdef0
+                checks:
+                  ec2: {type: ec2-status}
+                  fw: {type: agent, agentCheck: egress-https, staleAfter: 30s}
+                  tg: {type: alarm, alarmName: tg-unhealthy}
+                targets:
+                  a: {vpcEndpoint: vpce-0aaaaaaaaaaaaaaaa, appliance: i-0aaaaaaaaaaaaaaaa, checks: [ec2, fw]}
+                  b: {vpcEndpoint: vpce-0bbbbbbbbbbbbbbbb, checks: [tg]}
+                routes:
+                  - {name: r, destination: 10.0.1.0/24, routeTables: [{gateway: igw-0123456789abcdef0}], targets: [a, b]}
+                """, "gwlb.yaml"));
+        assertThat(facts.instanceIds()).containsExactly("i-0aaaaaaaaaaaaaaaa");
+        assertThat(facts.instancesFullyKnown()).isTrue();
+        assertThat(facts.agentAlarms()).singleElement().satisfies(a -> {
+            assertThat(a.targetName()).isEqualTo("a");
+            assertThat(a.instanceId()).isEqualTo("i-0aaaaaaaaaaaaaaaa");
+            assertThat(a.agentCheck()).isEqualTo("egress-https");
+        });
+    }
 }
