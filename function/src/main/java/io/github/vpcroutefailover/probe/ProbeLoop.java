@@ -218,15 +218,16 @@ public final class ProbeLoop implements AutoCloseable {
                 return true;
             }
             while (true) {
-                List<ProbeSlot> confirming = slots.stream().filter(s -> s.confirming).toList();
+                Instant now = clock.instant();
+                // Each check on its own: a slow check (a data-path request with a long timeout) that cannot confirm
+                // before the regular round must not hold back a fast one failing in the same round.
+                List<ProbeSlot> confirming = slots.stream().filter(s -> s.confirming && fits(confirmAt(s, spacing, now).plus(s.timeout), nextRegular)).toList();
                 if (confirming.isEmpty()) {
                     return true;
                 }
-                Instant now = clock.instant();
-                Instant at = confirming.stream().map(c -> c.failedAt == null ? now : c.failedAt.plus(spacing))
-                        .max(Instant::compareTo).filter(now::isBefore).orElse(now);
+                Instant at = confirming.stream().map(c -> confirmAt(c, spacing, now)).max(Instant::compareTo).orElse(now);
                 Duration longest = confirming.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
-                if (!at.plus(longest).isBefore(nextRegular) || at.plus(longest).isAfter(deadline) || at.plus(longest).isAfter(until)) {
+                if (!fits(at.plus(longest), nextRegular)) {
                     return true;
                 }
                 if (at.isAfter(now)) {
@@ -244,6 +245,17 @@ public final class ProbeLoop implements AutoCloseable {
             }
         }
 
+
+        /** When a confirming check may be re-probed: the spacing after its failed probe's start, or now. */
+        private static Instant confirmAt(ProbeSlot s, Duration spacing, Instant now) {
+            Instant at = s.failedAt == null ? now : s.failedAt.plus(spacing);
+            return at.isAfter(now) ? at : now;
+        }
+
+        /** Whether a confirmation ending at {@code end} is over before the regular round, the deadline and the lease. */
+        private boolean fits(Instant end, Instant nextRegular) {
+            return end.isBefore(nextRegular) && !end.isAfter(deadline) && !end.isAfter(until);
+        }
 
         /** The counters now, by target key, then check name (what a hand-over passes on). */
         private Map<String, Map<String, CheckState>> states() {

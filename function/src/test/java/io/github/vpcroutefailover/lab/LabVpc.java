@@ -12,6 +12,7 @@ import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
+import io.github.vpcroutefailover.testsupport.lab.DataPathLab;
 import io.github.vpcroutefailover.testsupport.lab.Fault;
 import io.github.vpcroutefailover.testsupport.lab.RouteMirror;
 import io.github.vpcroutefailover.testsupport.lab.Traffic;
@@ -130,6 +131,44 @@ final class LabVpc implements AutoCloseable {
                     policy: {zoneAffinity: true, failBack: %s}
                 """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout.toMillis(), interval.toMillis(), rise, fall, natA, natB, failBack),
                 "lab.yaml");
+    }
+
+    /**
+     * {@link #tcpConfig} plus a {@code data-path} check of the route from both private subnets (an HTTP request to the
+     * lab server through each subnet's table, {@link DataPathLab#via}), at the same interval, rise and fall.
+     * {@code forgetAfter} is set by the caller: a healed NAT that no longer carries the route is never re-tested, so
+     * its failure counts until then (10 min by default; a benchmark that heals in seconds sets its minimum).
+     */
+    FailoverConfig tcpAndDataPathConfig(DataPathLab paths, Duration interval, int rise, int fall, Duration timeout,
+            Duration dataPathTimeout, Duration forgetAfter) {
+        return ConfigLoader.parse("""
+                version: 1
+                vpc: %s
+                checks:
+                  health: {type: tcp, port: %d, timeout: %dms, interval: %dms, rise: %d, fall: %d}
+                  egress-path:
+                    type: data-path
+                    routes: [default-egress]
+                    paths:
+                      - {zone: %s, endpoints: ["http://%s/"]}
+                      - {zone: %s, endpoints: ["http://%s/"]}
+                    timeout: %dms
+                    interval: %dms
+                    rise: %d
+                    fall: %d
+                    forgetAfter: %dms
+                targets:
+                  nat-a: {instance: %s, checks: [health], sourceDestCheck: fix}
+                  nat-b: {instance: %s, checks: [health], sourceDestCheck: fix}
+                routes:
+                  - name: default-egress
+                    destination: 0.0.0.0/0
+                    routeTables: [{tags: {tier: private}}]
+                    targets: [nat-a, nat-b]
+                    policy: {zoneAffinity: true, failBack: never}
+                """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout.toMillis(), interval.toMillis(), rise, fall,
+                net.zone(0), paths.via("a"), net.zone(1), paths.via("b"), dataPathTimeout.toMillis(), interval.toMillis(),
+                rise, fall, forgetAfter.toMillis(), natA, natB), "lab-tcp-datapath.yaml");
     }
 
     /** Where the probe reaches a target: the lab address of the NAT namespace holding that instance. */

@@ -23,10 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Traffic outage in the real-packet lab: for each fault, many runs at a random phase of the checker's period, with
  * client requests every 50 ms from the private namespaces; outage = last success before the fault to the first
  * success after it (subnet a, whose route holds the victim NAT). Runs this project (real probe loop, controller,
- * DynamoDB Local and moto; tcp check of the NAT health port, interval 1 s, fall 2, rise 2, timeout 300 ms, the probe's
- * default settings otherwise) and the alterNAT reference side by side, and where each run's time went
+ * DynamoDB Local and moto; tcp check of the NAT health port, interval 1 s, fall 2, rise 2, timeout 300 ms, plus the
+ * route's data-path check from both private subnets at the same interval/rise/fall, timeout 500 ms, forgetAfter 2 s, with
+ * post-flip verification; the probe's default settings otherwise) and the alterNAT reference side by side, and where each run's time went
  * ({@link OutageTrace}). Opt-in: {@code -Dvrf.bench=true}; {@code -Dvrf.bench.runs} (default 8),
- * {@code -Dvrf.bench.timeout} (ms, default 300), {@code -Dvrf.bench.fall} (default 2),
+ * {@code -Dvrf.bench.timeout} (ms, default 300), {@code -Dvrf.bench.dpTimeout} (ms, data-path check, default 500),
+ * {@code -Dvrf.bench.fall} (default 2),
  * {@code -Dvrf.bench.faults} (labels, comma-separated), {@code -Dvrf.bench.systems} (project,alternat),
  * {@code -Dvrf.bench.window} (seconds before a run counts as not recovered, default 20). Appends its table to
  * {@code target/bench-outage.md}; see BENCHMARKS.md for the command.
@@ -41,6 +43,17 @@ class OutageBenchmark {
     /** The project's tcp check timeout; default: the config's default (300 ms, two 150 ms handshakes). */
     private static final Duration TIMEOUT = Duration.ofMillis(Integer.getInteger("vrf.bench.timeout", 300));
     private static final int FALL = Integer.getInteger("vrf.bench.fall", 2);
+    /**
+     * The data-path check's timeout: 500 ms, as in {@code DataPathFailoverIT}. Its default (1 s) is refused at
+     * interval 1 s (a timeout must be shorter than the interval).
+     */
+    private static final Duration DATA_PATH_TIMEOUT = Duration.ofMillis(Integer.getInteger("vrf.bench.dpTimeout", 500));
+    /**
+     * The data-path check's {@code forgetAfter}: its minimum at interval 1 s, rise/fall 2. Runs alternate between the
+     * two NATs a few seconds apart, and a healed NAT that no longer carries the route is never re-tested, so with the
+     * 10 min default every second run would find both NATs FAILED (correlated: nothing moves).
+     */
+    private static final Duration FORGET_AFTER = Duration.ofSeconds(2);
     private static final List<String> SYSTEMS = List.of(System.getProperty("vrf.bench.systems", "project,alternat").split(","));
 
     /** One fault's runs: outages in ms (recovered runs) and how many runs did not recover within the window. */
@@ -53,7 +66,8 @@ class OutageBenchmark {
         for (String system : SYSTEMS) {
             try (LabVpc vpc = new LabVpc(aws)) {
                 FailoverUnderTest f = switch (system.strip()) {
-                    case "project" -> new ProjectFailover(vpc, Duration.ofSeconds(1), 2, FALL, TIMEOUT);
+                    case "project" -> ProjectFailover.withDataPath(vpc, Duration.ofSeconds(1), 2, FALL, TIMEOUT, DATA_PATH_TIMEOUT,
+                            FORGET_AFTER);
                     case "alternat" -> new AlterNatReference(vpc, "a");
                     default -> throw new IllegalArgumentException("vrf.bench.systems: unknown system " + system);
                 };

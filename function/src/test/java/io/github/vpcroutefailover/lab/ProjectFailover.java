@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.lab;
 
+import io.github.vpcroutefailover.app.PostFlipVerifier;
 import io.github.vpcroutefailover.app.ProbeCycle;
 import io.github.vpcroutefailover.app.ReconcileOptions;
 import io.github.vpcroutefailover.app.ReconcileResult;
@@ -10,10 +11,13 @@ import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
 import io.github.vpcroutefailover.probe.ProbeTarget;
+import io.github.vpcroutefailover.probe.Sleeper;
+import io.github.vpcroutefailover.testsupport.lab.DataPathLab;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +46,21 @@ final class ProjectFailover implements FailoverUnderTest {
 
     /** @param config the config to run; {@code interval} and {@code rise} must be its checks' */
     ProjectFailover(LabVpc vpc, FailoverConfig config, Duration interval, int rise) {
+        this(vpc, config, interval, rise, false);
+    }
+
+    /**
+     * The tcp check plus the route's data-path check from both private subnets, with post-flip verification, as the
+     * probe functions run it ({@code ProbeHandler}; here one probe sits in both AZs, as {@link DataPathFailover}).
+     */
+    static ProjectFailover withDataPath(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout,
+            Duration dataPathTimeout, Duration forgetAfter) {
+        FailoverConfig config = vpc.tcpAndDataPathConfig(new DataPathLab(vpc.lab), interval, rise, fall, timeout,
+                dataPathTimeout, forgetAfter);
+        return new ProjectFailover(vpc, config, interval, rise, true);
+    }
+
+    private ProjectFailover(LabVpc vpc, FailoverConfig config, Duration interval, int rise, boolean dataPath) {
         this.vpc = vpc;
         this.interval = interval;
         this.rise = rise;
@@ -64,8 +83,14 @@ final class ProjectFailover implements FailoverUnderTest {
                 return trace.reconcile(() -> reconciler.reconcile(c, options, observations));
             }
         };
-        this.cycle = new ProbeCycle(timed, loop,
+        ProbeCycle c = new ProbeCycle(timed, loop,
                 t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()));
+        if (dataPath) {
+            // The production verifier's settings (ProbeHandler): 100 ms between requests, at most 3 moves.
+            c.dataPathZones(Set.of(vpc.net.zone(0), vpc.net.zone(1)))
+                    .postFlipVerifier(new PostFlipVerifier(prober, Clock.systemUTC(), Sleeper.SYSTEM, vpc.net.zone(0), Duration.ofMillis(100), 3));
+        }
+        this.cycle = c;
     }
 
     @Override

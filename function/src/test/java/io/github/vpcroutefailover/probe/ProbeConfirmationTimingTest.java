@@ -88,6 +88,24 @@ class ProbeConfirmationTimingTest {
     }
 
     @Test
+    void aCheckWhoseLongTimeoutCannotConfirmBeforeTheNextRoundDoesNotHoldBackAFastOneFailingWithIt() {
+        // A NAT that stops forwarding fails its tcp check (300 ms timeout) and a data-path-like check with a 950 ms
+        // timeout in the same round, both refused at once. The slow one's confirmation (100 + 950 ms) would end after
+        // the next regular round; the fast one's (100 + 300 ms) fits. It used to wait for the regular round at 1000 ms.
+        FakeClock clock = FakeClock.fixed();
+        Instant start = clock.instant();
+        DeadTarget refuses = new DeadTarget(clock, Duration.ZERO);
+        RecordingTrigger trigger = new RecordingTrigger(() -> (int) Duration.between(start, clock.instant()).toMillis());
+        try (ProbeLoop loop = ProbeLoop.builder().prober(refuses).settings(ProbeSettings.defaults()).clock(clock)
+                .sleeper(new FakeSleeper(clock)).trigger(trigger).build()) {
+            loop.run(List.of(new ProbeTarget("i-0aaaaaaaaaaaaaaaa", "10.0.0.10", List.of(ProbeFixtures.tcp("fast", 22, 300, 1000, 2, 2),
+                    ProbeFixtures.tcp("slow", 23, 950, 1000, 2, 2)))), Map.of(), start.plusSeconds(3));
+        }
+        assertThat(trigger.calls).as("handed over at the fast check's confirmation").isNotEmpty();
+        assertThat(trigger.calls.getFirst().round()).isEqualTo(SPACING.toMillis());
+    }
+
+    @Test
     void aProbeSlowerThanTheSpacingButShorterThanItsTimeoutIsConfirmedWhenItEnds() {
         // A 60 ms failure (e.g. an HTTP 503 after a slow answer) with a 100 ms spacing: the next probe starts 100 ms
         // after the first started, not 160 ms.
