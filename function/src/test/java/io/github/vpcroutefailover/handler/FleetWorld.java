@@ -13,7 +13,6 @@ import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -69,8 +68,9 @@ final class FleetWorld implements AutoCloseable {
     final List<GatewayVpc> gatewayVpcs = new ArrayList<>();
     final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final List<Vpc> vpcs = new ArrayList<>();
-    final Map<String, ApiCallCounter> counters = new LinkedHashMap<>();
-    final Map<String, FaultProxy> ec2Proxies = new LinkedHashMap<>();
+    // Concurrent: the fleet builds each VPC's clients on its own thread.
+    final Map<String, ApiCallCounter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, FaultProxy> ec2Proxies = new java.util.concurrent.ConcurrentHashMap<>();
     final ApiCallCounter stsCounter = new ApiCallCounter();
     private final StsClient setupSts;
     private final DynamoDbClient ddb;
