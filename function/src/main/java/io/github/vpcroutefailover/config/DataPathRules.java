@@ -29,7 +29,11 @@ final class DataPathRules extends ConfigFields {
     static final int MAX_PATHS = 64;
     static final int MAX_ROUTES = 100;
     static final int MAX_URL = 2048;
-    /** Internet endpoints answer in tens of milliseconds; one second leaves room without slowing detection much. */
+    /**
+     * The longest default timeout: an HTTPS request (connect, TLS, answer: about four round trips) to an endpoint in the
+     * region or a neighbouring one needs well under a second. The default is this or half the interval, whichever is
+     * shorter ({@link #defaultTimeout}).
+     */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
     static final Duration DEFAULT_FORGET_AFTER = Duration.ofMinutes(10);
@@ -64,8 +68,8 @@ final class DataPathRules extends ConfigFields {
             problem(YamlTree.child(path, "endpoints"), "a data-path check needs 'endpoints' (requested through the route from every probed subnet), "
                     + "'paths' (per subnet or AZ), or both; e.g. endpoints: [\"https://checkip.amazonaws.com/\", \"tcp://1.1.1.1:443\"]");
         }
-        Duration timeout = duration(n, path, "timeout", DEFAULT_TIMEOUT);
         Duration interval = duration(n, path, "interval", DEFAULT_INTERVAL);
+        Duration timeout = duration(n, path, "timeout", defaultTimeout(interval));
         if (timeout != null && interval != null && timeout.compareTo(interval) >= 0) {
             problem(YamlTree.child(path, n.has("timeout") ? "timeout" : "interval"), "timeout (" + Durations.format(timeout)
                     + ") must be shorter than interval (" + Durations.format(interval) + "), or probes overlap; lower the timeout or raise the interval");
@@ -84,6 +88,20 @@ final class DataPathRules extends ConfigFields {
                     + "the VPC router may still use the old hop (seconds)");
         }
         return new CheckSpec.DataPath(name, routes == null ? List.of() : routes, endpoints, paths, timeout, interval, forget, settle, rise, fall);
+    }
+
+    /**
+     * The timeout when none is set: {@link #DEFAULT_TIMEOUT} or half the interval, whichever is shorter, so the default
+     * is valid at every interval (a fixed 1 s was refused at {@code interval: 1s}) and a failed request and its fast
+     * confirmation fit in one interval (detection at fall 2 takes at most about one interval after the fault's first
+     * failed probe). An interval that did not parse takes {@link #DEFAULT_TIMEOUT}; its own error is reported.
+     */
+    static Duration defaultTimeout(Duration interval) {
+        if (interval == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        Duration half = interval.dividedBy(2);
+        return half.isZero() ? interval : half.compareTo(DEFAULT_TIMEOUT) < 0 ? half : DEFAULT_TIMEOUT;
     }
 
     private List<DataPathCheck.PathEndpoints> paths(JsonNode n, String path) {

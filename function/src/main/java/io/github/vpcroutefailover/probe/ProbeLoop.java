@@ -174,7 +174,8 @@ public final class ProbeLoop implements AutoCloseable {
                 until = ((Tenure.Decision.Until) decision).until();
                 now = clock.instant();
                 final long index = slotIndex;
-                List<ProbeSlot> due = slots.stream().filter(s -> s.due(index)).toList();
+                // A check whose confirmation is still running is probed by it; the round collects its result.
+                List<ProbeSlot> due = slots.stream().filter(s -> !s.inFlight && s.due(index)).toList();
                 Duration longest = due.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
                 if (now.plus(longest).isAfter(deadline)) {
                     break;
@@ -184,12 +185,12 @@ public final class ProbeLoop implements AutoCloseable {
                     stop = ProbeRun.Stop.LEASE_EXPIRED;
                     break;
                 }
-                if (!due.isEmpty()) {
+                if (!due.isEmpty() || round.inFlight()) {
                     if (!round.run(now, slotIndex, due)) {
                         stop = ProbeRun.Stop.INTERRUPTED;
                         break;
                     }
-                    rounds++;
+                    rounds += due.isEmpty() ? 0 : 1;
                 }
                 long next = slotIndex + 1;
                 long reached = Duration.between(start, clock.instant()).toNanos() / interval.toNanos();
@@ -200,6 +201,10 @@ public final class ProbeLoop implements AutoCloseable {
                 }
                 slotIndex = next;
             }
+            if (round.inFlight() && stop != ProbeRun.Stop.INTERRUPTED && !round.run(clock.instant(), -1, List.of())) {
+                // A confirmation still running when the loop stopped: its verdict counts (it ends before the deadline).
+                stop = ProbeRun.Stop.INTERRUPTED;
+            }
             LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("stop", stop),
                     kv("undelivered", round.pending().size()), kv("probeAz", probeAz));
             return result(stop);
@@ -208,9 +213,13 @@ public final class ProbeLoop implements AutoCloseable {
         /**
          * Fast confirmation rounds before the regular slot at {@code nextRegular}: only the checks whose last probe
          * failed short of fall, each {@code confirmSpacing} after the START of the round whose probe failed (at once when
-         * that probe took longer: a timeout already spanned the spacing, and waiting more only delays the failover), while
-         * one still ends before the regular round (which probes them anyway) and the deadline. Bounded: every round either ends a streak (a pass)
-         * or adds a failure, and at fall the check stops confirming. False when interrupted.
+         * that probe took longer: a timeout already spanned the spacing, and waiting more only delays the failover), as
+         * long as it STARTS before the regular round and ends before the deadline and the lease. A confirmation whose
+         * timeout reaches past the regular round is left running ({@link ProbeRound#run(Instant, long, List, Duration)})
+         * and collected by that round, which does not probe its check again: waiting for the regular round instead cost
+         * a whole interval (a 500 ms data-path check failing at R + 0.5 s at interval 1 s crossed fall at R + 1.5 s, not
+         * R + 1 s). Bounded: every round either ends a streak (a pass) or adds a failure, and at fall the check stops
+         * confirming. False when interrupted.
          */
         private boolean confirmations(Instant nextRegular) {
             Duration spacing = settings.confirmSpacing();
@@ -219,15 +228,15 @@ public final class ProbeLoop implements AutoCloseable {
             }
             while (true) {
                 Instant now = clock.instant();
-                // Each check on its own: a slow check (a data-path request with a long timeout) that cannot confirm
-                // before the regular round must not hold back a fast one failing in the same round.
-                List<ProbeSlot> confirming = slots.stream().filter(s -> s.confirming && fits(confirmAt(s, spacing, now).plus(s.timeout), nextRegular)).toList();
+                // Each check on its own: a slow check that cannot confirm in time must not hold back a fast one.
+                List<ProbeSlot> confirming = slots.stream()
+                        .filter(s -> s.confirming && !s.inFlight && fits(confirmAt(s, spacing, now), s.timeout, nextRegular)).toList();
                 if (confirming.isEmpty()) {
                     return true;
                 }
                 Instant at = confirming.stream().map(c -> confirmAt(c, spacing, now)).max(Instant::compareTo).orElse(now);
                 Duration longest = confirming.stream().map(s -> s.timeout).max(Duration::compareTo).orElse(Duration.ZERO);
-                if (!fits(at.plus(longest), nextRegular)) {
+                if (!fits(at, longest, nextRegular)) {
                     return true;
                 }
                 if (at.isAfter(now)) {
@@ -238,7 +247,9 @@ public final class ProbeLoop implements AutoCloseable {
                         return false;
                     }
                 }
-                if (!round.run(clock.instant(), -1, confirming)) {
+                Instant start = clock.instant();
+                Duration untilRegular = Duration.between(start, nextRegular);
+                if (!round.run(start, -1, confirming, untilRegular.isNegative() ? Duration.ZERO : untilRegular)) {
                     return false;
                 }
                 confirmRounds++;
@@ -252,9 +263,10 @@ public final class ProbeLoop implements AutoCloseable {
             return at.isAfter(now) ? at : now;
         }
 
-        /** Whether a confirmation ending at {@code end} is over before the regular round, the deadline and the lease. */
-        private boolean fits(Instant end, Instant nextRegular) {
-            return end.isBefore(nextRegular) && !end.isAfter(deadline) && !end.isAfter(until);
+        /** Whether a confirmation starting at {@code start} begins before the regular round and ends before the deadline and the lease. */
+        private boolean fits(Instant start, Duration timeout, Instant nextRegular) {
+            Instant end = start.plus(timeout);
+            return start.isBefore(nextRegular) && !end.isAfter(deadline) && !end.isAfter(until);
         }
 
         /** The counters now, by target key, then check name (what a hand-over passes on). */

@@ -43,6 +43,9 @@ final class ProbeRound {
     private final ProbeMetrics metrics;
     private final String probeAz;
     private final List<Observation> pending = new ArrayList<>();
+    /** One completion queue for the loop's lifetime: a probe may be collected by a later call than the one that started it. */
+    private final CompletionService<ProbeResult> completions;
+    private final Map<Future<ProbeResult>, Flight> flights = new IdentityHashMap<>();
     private boolean fallUndelivered;
     private boolean riseUndelivered;
     private int failedCalls;
@@ -56,6 +59,11 @@ final class ProbeRound {
         this.trigger = trigger;
         this.metrics = metrics;
         this.probeAz = probeAz;
+        this.completions = new ExecutorCompletionService<>(pool);
+    }
+
+    /** A probe in flight: its slot, the start of the round it belongs to, and when it is abandoned (nanoTime). */
+    private record Flight(ProbeSlot slot, Instant at, long giveUpAt) {
     }
 
     /** Observations not yet handed to the trigger (its last call failed). */
@@ -75,13 +83,29 @@ final class ProbeRound {
         return triggerErrors;
     }
 
-    /** Runs one round ({@code slotIndex < 0}: a confirmation round, off the regular schedule); false when interrupted. */
+    /** Whether probes started by an earlier call are still in flight (collected by the next call). */
+    boolean inFlight() {
+        return !flights.isEmpty();
+    }
+
+    /** As {@link #run(Instant, long, List, Duration)}, waiting for every probe in flight. */
     boolean run(Instant at, long slotIndex, List<ProbeSlot> due) {
-        CompletionService<ProbeResult> completions = new ExecutorCompletionService<>(pool);
-        Map<Future<ProbeResult>, ProbeSlot> inFlight = new IdentityHashMap<>();
+        return run(at, slotIndex, due, null);
+    }
+
+    /**
+     * Runs one round ({@code slotIndex < 0}: a confirmation round, off the regular schedule) and collects the probes an
+     * earlier call left in flight; false when interrupted.
+     *
+     * @param maxWait how long to wait for results (null: until every probe is in or abandoned). Probes still running
+     *                then stay in flight and are collected by the next call: a confirmation whose timeout reaches past
+     *                the next regular round starts at once instead of waiting a whole interval, and does not delay
+     *                that round for the other checks.
+     */
+    boolean run(Instant at, long slotIndex, List<ProbeSlot> due, Duration maxWait) {
         List<ProbeSample> samples = new ArrayList<>(due.size());
         boolean fell = false;
-        Duration longest = Duration.ZERO;
+        long started = System.nanoTime();
         for (ProbeSlot slot : due) {
             if (slotIndex >= 0) {
                 slot.lastSlot = slotIndex;
@@ -93,56 +117,70 @@ final class ProbeRound {
                         + ": no private IP known (ENI not observed, or not an instance/ENI target)"), samples);
                 continue;
             }
-            longest = longest.compareTo(slot.timeout) < 0 ? slot.timeout : longest;
             CheckSpec check = slot.check;
-            inFlight.put(completions.submit(() -> prober.probe(address, check)), slot);
+            slot.inFlight = true;
+            flights.put(completions.submit(() -> prober.probe(address, check)), new Flight(slot, at, started + slot.timeout.plus(settings.straggleGrace()).toNanos()));
         }
         if (fell) {
             deliver(true);
             fell = false;
         }
-        long giveUpAt = System.nanoTime() + longest.plus(settings.straggleGrace()).toNanos();
+        long stopWaiting = maxWait == null ? Long.MAX_VALUE : started + Math.max(0, maxWait.toNanos());
         boolean fellNotDataPath = false;
-        boolean interrupted = false;
-        while (!inFlight.isEmpty()) {
+        while (!flights.isEmpty()) {
+            long giveUp = flights.values().stream().mapToLong(Flight::giveUpAt).min().orElse(started);
             Future<ProbeResult> done;
             try {
-                long wait = giveUpAt - System.nanoTime();
+                long wait = Math.min(giveUp, stopWaiting) - System.nanoTime();
                 done = wait > 0 ? completions.poll(wait, TimeUnit.NANOSECONDS) : completions.poll();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                interrupted = true;
-                break;
+                flights.forEach((f, flight) -> {
+                    f.cancel(true);
+                    flight.slot().inFlight = false;
+                });
+                flights.clear();
+                return false;
             }
             if (done == null) {
-                break;
+                long now = System.nanoTime();
+                // Abandon the probes past their own timeout plus grace; the others keep their time.
+                for (var it = flights.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    ProbeSlot slot = e.getValue().slot();
+                    if (e.getValue().giveUpAt() - now <= 0) {
+                        it.remove();
+                        e.getKey().cancel(true);
+                        slot.inFlight = false;
+                        boolean f = record(slot, e.getValue().at(), ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()),
+                                "probe did not finish within " + slot.timeout.plus(settings.straggleGrace()).toMillis() + " ms (abandoned)"), samples);
+                        fell |= f;
+                        fellNotDataPath |= f && !(slot.check instanceof CheckSpec.DataPath);
+                    }
+                }
+                if (maxWait != null && now - stopWaiting >= 0) {
+                    break;
+                }
             }
             // Take every result that is already in before handing over, so simultaneous failures travel together.
             while (done != null) {
-                ProbeSlot slot = inFlight.remove(done);
-                boolean f = record(slot, at, outcome(done, slot), samples);
-                fell |= f;
-                fellNotDataPath |= f && !(slot.check instanceof CheckSpec.DataPath);
+                Flight flight = flights.remove(done);
+                if (flight != null) { // null: a probe cancelled earlier, reported by the completion queue now
+                    flight.slot().inFlight = false;
+                    boolean f = record(flight.slot(), flight.at(), outcome(done, flight.slot()), samples);
+                    fell |= f;
+                    fellNotDataPath |= f && !(flight.slot().check instanceof CheckSpec.DataPath);
+                }
                 done = completions.poll();
             }
-            // A data path that crossed fall waits for this round's other data paths (they share one timeout): when the
+            // A data path that crossed fall waits for the other data paths in flight (they share one timeout): when the
             // destination itself is down they all fail together, and handing over one path's failure alone would
             // move its route before the planner can see that every candidate fails (docs/planner.md, "Data path").
-            if (fell && (fellNotDataPath || inFlight.values().stream().noneMatch(x -> x.check instanceof CheckSpec.DataPath))) {
+            if (fell && (fellNotDataPath || flights.values().stream().noneMatch(x -> x.slot().check instanceof CheckSpec.DataPath))) {
                 deliver(true);
                 fell = false;
                 fellNotDataPath = false;
             }
-        }
-        if (interrupted) {
-            inFlight.keySet().forEach(f -> f.cancel(true));
-            return false;
-        }
-        for (Map.Entry<Future<ProbeResult>, ProbeSlot> straggler : inFlight.entrySet()) {
-            straggler.getKey().cancel(true);
-            ProbeSlot slot = straggler.getValue();
-            fell |= record(slot, at, ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()), "probe did not finish within "
-                    + slot.timeout.plus(settings.straggleGrace()).toMillis() + " ms (abandoned)"), samples);
         }
         if (fell || fallUndelivered) {
             deliver(true);

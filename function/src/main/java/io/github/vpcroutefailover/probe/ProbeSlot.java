@@ -18,6 +18,8 @@ final class ProbeSlot {
     boolean confirming;
     /** When the round of its last failed probe started: the confirmation spacing counts from there. */
     java.time.Instant failedAt;
+    /** A probe of it is running (a confirmation reaching past the regular round): not probed again until it is in. */
+    boolean inFlight;
 
     ProbeSlot(ProbeTarget target, CheckSpec check, long every, CheckState state) {
         this.target = target;

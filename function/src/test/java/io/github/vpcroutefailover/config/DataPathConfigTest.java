@@ -147,4 +147,13 @@ class DataPathConfigTest {
             assertThat(p.message()).contains("bound to routes");
         });
     }
+
+    @ParameterizedTest(name = "interval {0}: default timeout {1} ms")
+    @CsvSource({"1s, 500", "2s, 1000", "10s, 1000", "600ms, 300", "100ms, 50"})
+    void theDefaultTimeoutIsHalfTheIntervalAtMostOneSecondSoItIsValidAtEveryInterval(String interval, long timeoutMs) {
+        // A fixed 1 s default was refused at interval 1s ("timeout must be shorter than interval").
+        FailoverConfig c = ConfigLoader.parse(config("{type: data-path, routes: [default-egress], endpoints: [\"tcp://1.1.1.1:443\"], interval: "
+                + interval + ", forgetAfter: 1h}"), "dp.yaml");
+        assertThat(((CheckSpec.DataPath) c.checks().get("egress")).timeout()).isEqualTo(Duration.ofMillis(timeoutMs));
+    }
 }

@@ -44,7 +44,11 @@ class ProbeConfirmationTimingTest {
 
     /** Runs one dead target for 3 s of simulated rounds; returns (prober, simulated ms at the fall hand-over). */
     private static long fallAt(DeadTarget target, FakeClock clock, int fall) {
-        CheckSpec.Tcp check = ProbeFixtures.tcp("nat", 22, 300, 1000, 2, fall);
+        return fallAt(target, clock, fall, 300);
+    }
+
+    private static long fallAt(DeadTarget target, FakeClock clock, int fall, long timeoutMs) {
+        CheckSpec.Tcp check = ProbeFixtures.tcp("nat", 22, timeoutMs, 1000, 2, fall);
         Instant start = clock.instant();
         RecordingTrigger trigger = new RecordingTrigger(() -> (int) Duration.between(start, clock.instant()).toMillis());
         try (ProbeLoop loop = ProbeLoop.builder().prober(target).settings(ProbeSettings.defaults()).clock(clock)
@@ -114,5 +118,64 @@ class ProbeConfirmationTimingTest {
         DeadTarget slow = new DeadTarget(clock, Duration.ofMillis(60));
         fallAt(slow, clock, 3);
         assertThat(startsMillis(slow, start).subList(0, 3)).containsExactly(0L, 100L, 200L);
+    }
+
+    @Test
+    void aConfirmationReachingPastTheNextRoundStartsWhenTheFailedProbeEndsInsteadOfWaitingForThatRound() {
+        // The lab's forwarding-off fault: a data-path request with a 500 ms timeout, interval 1 s, fall 2. The first
+        // probe times out at 500 ms; its confirmation (500 + 500 ms) ends exactly at the next regular round, so it
+        // used to wait for that round and cross fall at 1500 ms: a whole interval lost.
+        FakeClock clock = FakeClock.fixed();
+        Instant start = clock.instant();
+        DeadTarget dropsEverything = new DeadTarget(clock, Duration.ofMillis(500));
+        assertThat(fallAt(dropsEverything, clock, 2, 500)).isEqualTo(1000);
+        assertThat(startsMillis(dropsEverything, start).subList(0, 2)).containsExactly(0L, 500L);
+    }
+
+    @Test
+    void aConfirmationStillRunningAtTheNextRoundDoesNotDelayThatRoundForTheOtherChecks() throws Exception {
+        // nat-a's slow check fails (advancing the simulated clock 500 ms); its confirmation starts at 500 ms, advances the
+        // clock to the next round (1000 ms) and then blocks in real time until nat-b's probe of that round has started.
+        // The confirmation is left in flight: the round probes nat-b meanwhile and does not probe nat-a again. (A loop
+        // that waited for the confirmation before the round would probe nat-b only after the latch's 5 s guard.)
+        FakeClock clock = FakeClock.fixed();
+        java.util.concurrent.CountDownLatch bProbedAgain = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger slowProbes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger bProbes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean bProbedWhileConfirming = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean confirming = new java.util.concurrent.atomic.AtomicBoolean();
+        Prober prober = (address, check) -> {
+            if (check.name().equals("slow")) {
+                int n = slowProbes.incrementAndGet();
+                clock.advance(Duration.ofMillis(500));
+                if (n == 2) {
+                    confirming.set(true);
+                    try {
+                        bProbedAgain.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    confirming.set(false);
+                }
+                return ProbeResult.fail(Duration.ofMillis(500), "timed out (simulated)");
+            }
+            if (bProbes.incrementAndGet() == 2) {
+                bProbedWhileConfirming.set(confirming.get());
+                bProbedAgain.countDown();
+            }
+            return ProbeResult.pass(Duration.ZERO, "ok");
+        };
+        Instant start = clock.instant();
+        RecordingTrigger trigger = new RecordingTrigger(() -> (int) Duration.between(start, clock.instant()).toMillis());
+        try (ProbeLoop loop = ProbeLoop.builder().prober(prober).settings(ProbeSettings.defaults()).clock(clock)
+                .sleeper(new FakeSleeper(clock)).trigger(trigger).build()) {
+            loop.run(List.of(new ProbeTarget("i-0aaaaaaaaaaaaaaaa", "10.0.0.10", List.of(ProbeFixtures.tcp("slow", 80, 500, 1000, 2, 2))),
+                    new ProbeTarget("i-0bbbbbbbbbbbbbbbb", "10.0.0.11", List.of(ProbeFixtures.tcp("fast", 22, 300, 1000, 2, 2)))),
+                    Map.of(), start.plusMillis(1900));
+        }
+        assertThat(bProbedWhileConfirming).as("nat-b's regular probe ran while nat-a's confirmation was still in flight").isTrue();
+        assertThat(slowProbes).as("the round did not probe nat-a's check again while its confirmation ran").hasValue(2);
+        assertThat(trigger.calls).as("nat-a handed over once, by its confirmation's result").hasSize(1);
+        assertThat(trigger.calls.getFirst().observations()).anyMatch(o -> o.targetKey().equals("i-0aaaaaaaaaaaaaaaa") && !o.passed());
     }
 }
