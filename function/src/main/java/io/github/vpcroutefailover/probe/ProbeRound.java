@@ -147,12 +147,14 @@ final class ProbeRound {
                 // Abandon the probes past their own timeout plus grace; the others keep their time.
                 for (var it = flights.entrySet().iterator(); it.hasNext(); ) {
                     var e = it.next();
-                    ProbeSlot slot = e.getValue().slot();
-                    if (e.getValue().giveUpAt() - now <= 0) {
+                    Future<ProbeResult> future = e.getKey();
+                    Flight flight = e.getValue();
+                    ProbeSlot slot = flight.slot();
+                    if (flight.giveUpAt() - now <= 0) {
                         it.remove();
-                        e.getKey().cancel(true);
+                        future.cancel(true);
                         slot.inFlight = false;
-                        boolean f = record(slot, e.getValue().at(), ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()),
+                        boolean f = record(slot, flight.at(), ProbeResult.fail(slot.timeout.plus(settings.straggleGrace()),
                                 "probe did not finish within " + slot.timeout.plus(settings.straggleGrace()).toMillis() + " ms (abandoned)"), samples);
                         fell |= f;
                         fellNotDataPath |= f && !(slot.check instanceof CheckSpec.DataPath);

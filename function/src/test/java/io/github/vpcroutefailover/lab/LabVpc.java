@@ -138,6 +138,7 @@ final class LabVpc implements AutoCloseable {
      * lab server through each subnet's table, {@link DataPathLab#via}), at the same interval, rise and fall.
      * {@code forgetAfter} is set by the caller: a healed NAT that no longer carries the route is never re-tested, so
      * its failure counts until then (10 min by default; a benchmark that heals in seconds sets its minimum).
+     * A null {@code timeout} or {@code dataPathTimeout} leaves that check's default.
      */
     FailoverConfig tcpAndDataPathConfig(DataPathLab paths, Duration interval, int rise, int fall, Duration timeout,
             Duration dataPathTimeout, Duration forgetAfter) {
@@ -145,14 +146,14 @@ final class LabVpc implements AutoCloseable {
                 version: 1
                 vpc: %s
                 checks:
-                  health: {type: tcp, port: %d, timeout: %dms, interval: %dms, rise: %d, fall: %d}
+                  health: {type: tcp, port: %d,%s interval: %dms, rise: %d, fall: %d}
                   egress-path:
                     type: data-path
                     routes: [default-egress]
                     paths:
                       - {zone: %s, endpoints: ["http://%s/"]}
                       - {zone: %s, endpoints: ["http://%s/"]}
-                    timeout: %dms
+                   %s
                     interval: %dms
                     rise: %d
                     fall: %d
@@ -166,8 +167,9 @@ final class LabVpc implements AutoCloseable {
                     routeTables: [{tags: {tier: private}}]
                     targets: [nat-a, nat-b]
                     policy: {zoneAffinity: true, failBack: never}
-                """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout.toMillis(), interval.toMillis(), rise, fall,
-                net.zone(0), paths.via("a"), net.zone(1), paths.via("b"), dataPathTimeout.toMillis(), interval.toMillis(),
+                """.formatted(net.vpcId(), VpcLab.HEALTH_PORT, timeout == null ? "" : " timeout: " + timeout.toMillis() + "ms,",
+                interval.toMillis(), rise, fall, net.zone(0), paths.via("a"), net.zone(1), paths.via("b"),
+                dataPathTimeout == null ? "" : " timeout: " + dataPathTimeout.toMillis() + "ms", interval.toMillis(),
                 rise, fall, forgetAfter.toMillis(), natA, natB), "lab-tcp-datapath.yaml");
     }
 

@@ -2,6 +2,7 @@ package io.github.vpcroutefailover.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.lab.Fault;
@@ -23,11 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Traffic outage in the real-packet lab: for each fault, many runs at a random phase of the checker's period, with
  * client requests every 50 ms from the private namespaces; outage = last success before the fault to the first
  * success after it (subnet a, whose route holds the victim NAT). Runs this project (real probe loop, controller,
- * DynamoDB Local and moto; tcp check of the NAT health port, interval 1 s, fall 2, rise 2, timeout 300 ms, plus the
- * route's data-path check from both private subnets at the same interval/rise/fall, timeout 500 ms, forgetAfter 2 s, with
- * post-flip verification; the probe's default settings otherwise) and the alterNAT reference side by side, and where each run's time went
- * ({@link OutageTrace}). Opt-in: {@code -Dvrf.bench=true}; {@code -Dvrf.bench.runs} (default 8),
- * {@code -Dvrf.bench.timeout} (ms, default 300), {@code -Dvrf.bench.dpTimeout} (ms, data-path check, default 500),
+ * DynamoDB Local and moto, with the production probe lease and fast path ({@link ProjectFailover}); tcp check of the NAT
+ * health port, interval 1 s, fall 2, rise 2, default timeout, plus the route's data-path check from both private subnets
+ * at the same interval/rise/fall, default timeout, forgetAfter 2 s, with post-flip verification; the probe's default
+ * settings otherwise) and the alterNAT reference side by side, and where each run's time went ({@link OutageTrace}).
+ * Opt-in: {@code -Dvrf.bench=true}; {@code -Dvrf.bench.runs} (default 8),
+ * {@code -Dvrf.bench.timeout} (ms, tcp check), {@code -Dvrf.bench.dpTimeout} (ms, data-path check): unset, the defaults,
  * {@code -Dvrf.bench.fall} (default 2),
  * {@code -Dvrf.bench.faults} (labels, comma-separated), {@code -Dvrf.bench.systems} (project,alternat),
  * {@code -Dvrf.bench.window} (seconds before a run counts as not recovered, default 20). Appends its table to
@@ -40,14 +42,11 @@ class OutageBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("vrf.bench.window", 20));
     private static final List<Fault> FAULTS = Arrays.stream(System.getProperty("vrf.bench.faults",
             "tcp,link-down,forwarding-off,drop-rule,health-only,stopped").split(",")).map(String::strip).map(Fault::byLabel).toList();
-    /** The project's tcp check timeout; default: the config's default (300 ms, two 150 ms handshakes). */
-    private static final Duration TIMEOUT = Duration.ofMillis(Integer.getInteger("vrf.bench.timeout", 300));
+    /** The project's tcp check timeout (ms); unset: the check's default (300 ms, two 150 ms handshakes). */
+    private static final Duration TIMEOUT = duration("vrf.bench.timeout");
     private static final int FALL = Integer.getInteger("vrf.bench.fall", 2);
-    /**
-     * The data-path check's timeout: 500 ms, as in {@code DataPathFailoverIT}. Its default (1 s) is refused at
-     * interval 1 s (a timeout must be shorter than the interval).
-     */
-    private static final Duration DATA_PATH_TIMEOUT = Duration.ofMillis(Integer.getInteger("vrf.bench.dpTimeout", 500));
+    /** The data-path check's timeout (ms); unset: its default, half the interval (500 ms at interval 1 s). */
+    private static final Duration DATA_PATH_TIMEOUT = duration("vrf.bench.dpTimeout");
     /**
      * The data-path check's {@code forgetAfter}: its minimum at interval 1 s, rise/fall 2. Runs alternate between the
      * two NATs a few seconds apart, and a healed NAT that no longer carries the route is never re-tested, so with the
@@ -55,6 +54,11 @@ class OutageBenchmark {
      */
     private static final Duration FORGET_AFTER = Duration.ofSeconds(2);
     private static final List<String> SYSTEMS = List.of(System.getProperty("vrf.bench.systems", "project,alternat").split(","));
+
+    private static Duration duration(String property) {
+        Integer ms = Integer.getInteger(property);
+        return ms == null ? null : Duration.ofMillis(ms);
+    }
 
     /** One fault's runs: outages in ms (recovered runs) and how many runs did not recover within the window. */
     record Row(String system, Fault fault, List<Double> millis, int unrecovered, int runs, List<OutageTrace.Breakdown> stages) {
@@ -93,7 +97,7 @@ class OutageBenchmark {
                                     f.name(), fault.label(), i, victim, o.outage().toMillis(), recovered && o.recovered() ? "" : " (NOT RECOVERED)",
                                     o.failed(), vpc.holder(vpc.rtbA),
                                     a.timeline(at - 500_000_000L, System.nanoTime(), Duration.ofMillis(100)));
-                            OutageTrace.Breakdown b = f.trace().breakdown(at, System.nanoTime(), victim, vpc.instanceOf.get(victim), "a",
+                            OutageTrace.Breakdown b = f.trace().breakdown(at, System.nanoTime(), victim, victimProbes(vpc, victim), "a",
                                     vpc.mirror, a, o);
                             System.out.println(line + "\n  " + b.describe());
                             if (i > 0) { // run 0 warms up the JIT on the failover path; not counted
@@ -118,6 +122,13 @@ class OutageBenchmark {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "bench-outage.md"), table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         assertThat(rows).allMatch(r -> r.millis().size() + r.unrecovered() == RUNS);
+    }
+
+    /** The victim's probe targets: its instance (tcp check) and subnet a's data path (its table's route is on the victim). */
+    private static java.util.Set<String> victimProbes(LabVpc vpc, String victim) {
+        String instance = vpc.instanceOf.get(victim);
+        String path = DataPaths.key("default-egress", vpc.rtbA);
+        return instance == null ? java.util.Set.of(path) : java.util.Set.of(instance, path);
     }
 
     /** Until 5 requests in a row started after the fault got through a NAT other than the victim, or the window ends. */

@@ -118,12 +118,14 @@ final class OutageTrace {
     }
 
     /**
-     * The stages of the run whose fault was applied at {@code faultNanos} to the NAT {@code victim} (EC2 instance
-     * {@code victimInstance}, null for systems without a probe), up to {@code untilNanos}.
+     * The stages of the run whose fault was applied at {@code faultNanos} to the NAT {@code victim}, up to
+     * {@code untilNanos}. {@code victimProbes}: the probe targets whose failure is the victim's: its EC2 instance (its
+     * tcp/http checks) and the data path of the subnet's table, whose route the victim holds (empty for systems
+     * without a probe).
      */
-    Breakdown breakdown(long faultNanos, long untilNanos, String victim, String victimInstance, String subnet, RouteMirror mirror,
+    Breakdown breakdown(long faultNanos, long untilNanos, String victim, java.util.Set<String> victimProbes, String subnet, RouteMirror mirror,
                         Traffic traffic, Traffic.Outage outage) {
-        double firstFailed = probes.stream().filter(p -> p.target().equals(victimInstance) && !p.passed())
+        double firstFailed = probes.stream().filter(p -> victimProbes.contains(p.target()) && !p.passed())
                 .mapToLong(ProbeMark::endNanos).filter(t -> t >= faultNanos && t <= untilNanos).min().stream()
                 .mapToDouble(t -> after(faultNanos, t)).findFirst().orElse(-1);
         Span reconcile = first(reconciles, faultNanos, untilNanos);
