@@ -4,9 +4,11 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
+import io.github.vpcroutefailover.domain.health.Health;
 import io.github.vpcroutefailover.domain.health.HealthEvaluator;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.health.TargetState;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.ports.FailoverTrigger;
 import io.github.vpcroutefailover.ports.ProbeMetrics;
 import io.github.vpcroutefailover.ports.Prober;
@@ -126,8 +128,12 @@ public final class ProbeLoop implements AutoCloseable {
                     throw new IllegalArgumentException("target " + target.key() + " is listed twice; merge its checks into one ProbeTarget");
                 }
                 TargetState state = stored.get(target.key());
+                Instant now = clock.instant();
                 for (CheckSpec check : target.checks()) {
                     CheckState seed = state == null ? null : state.checks().get(HealthEvaluator.stateKey(check.name(), probeAz));
+                    if (forgotten(check, seed, now)) {
+                        seed = null;
+                    }
                     Duration checkInterval = intervalOf(check);
                     long every = checkInterval == null ? 1 : Math.max(1, Math.round((double) checkInterval.toNanos() / interval.toNanos()));
                     slots.add(new ProbeSlot(target, check, every, seed == null ? CheckState.unknown() : seed));
@@ -290,6 +296,17 @@ public final class ProbeLoop implements AutoCloseable {
             return new ProbeRun(rounds, skipped, probes, states, round.pending(), round.failedCalls(), round.recoveredCalls(),
                     round.triggerErrors(), stop);
         }
+    }
+
+    /**
+     * Whether a seed is a data-path failure older than the check's {@code forgetAfter}: the planner no longer holds it
+     * against the hop (docs/planner.md, "Data path"), so the loop must not either. Seeded UNHEALTHY, a path would
+     * never cross {@code fall} again, and a hop failing now (a path's seed is the state its hop stored when it last
+     * failed, maybe minutes ago) would never be handed over: the lab's health-only runs that did not recover.
+     */
+    private static boolean forgotten(CheckSpec check, CheckState seed, Instant now) {
+        return check instanceof CheckSpec.DataPath dp && seed != null && seed.health() == Health.UNHEALTHY
+                && !DataPaths.fresh(seed.lastAt(), now, dp.forgetAfter());
     }
 
     private Duration intervalFor(List<ProbeTarget> targets) {

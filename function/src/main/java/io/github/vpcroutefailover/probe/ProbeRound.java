@@ -219,13 +219,15 @@ final class ProbeRound {
         CheckState before = slot.state;
         CheckState after = HealthEvaluator.step(before, slot.check, observation);
         slot.state = after;
-        slot.confirming = !result.passed() && after.health() != Health.UNHEALTHY;
+        boolean pathFailingAgain = refail(slot.check, before, after);
+        slot.confirming = !result.passed() && (after.health() != Health.UNHEALTHY
+                || (slot.check instanceof CheckSpec.DataPath && after.failures() < slot.check.fall()));
         if (!result.passed()) {
             slot.failedAt = at;
         }
         pending.add(observation);
         samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
-        if (before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) {
+        if ((before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) || pathFailingAgain) {
             LOG.warn("probe check crossed fall threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
                     kv("from", before.health()), kv("failures", after.failures()), kv("detail", detail));
             fallUndelivered = true;
@@ -237,6 +239,19 @@ final class ProbeRound {
             riseUndelivered = true;
         }
         return false;
+    }
+
+    /**
+     * A data path still UNHEALTHY that passed and then failed {@code fall} times in a row: a new failure, handed over
+     * like a fall crossing. A path's counters outlive the hop under it: after its failure moved the route, they stay
+     * UNHEALTHY until {@code rise} passes through the new hop, and a new hop failing before that (or the same hop
+     * failing again) would never cross {@code fall}, so nobody would hand it over (the lab's health-only runs that did
+     * not recover: the trigger and post-flip verification took ~2.3 s, one pass came in, then the next fault). Failures
+     * that never saw a pass (the destination itself down: nothing moved) are not handed over again and again.
+     */
+    private static boolean refail(CheckSpec check, CheckState before, CheckState after) {
+        return check instanceof CheckSpec.DataPath && before.health() == Health.UNHEALTHY && after.health() == Health.UNHEALTHY
+                && after.failures() == check.fall() && before.failures() == check.fall() - 1;
     }
 
     /** Hands every pending observation to the trigger; on failure keeps them for the next attempt. */

@@ -166,7 +166,7 @@ public final class DataPaths {
     }
 
     /** Whether {@code at} is within {@code forgetAfter} of {@code now} (a data-path verdict that still counts). */
-    static boolean fresh(Instant lastAt, Instant now, Duration forgetAfter) {
+    public static boolean fresh(Instant lastAt, Instant now, Duration forgetAfter) {
         return lastAt != null && forgetAfter != null && !lastAt.plus(forgetAfter).isBefore(now);
     }
 }
