@@ -47,6 +47,8 @@ final class ProbeRound {
     private final CompletionService<ProbeResult> completions;
     private final Map<Future<ProbeResult>, Flight> flights = new IdentityHashMap<>();
     private boolean fallUndelivered;
+    /** A check other than a data path crossed fall and is not handed over yet: nothing waits for data paths in flight. */
+    private boolean fellNotDataPath;
     private boolean riseUndelivered;
     private int failedCalls;
     private int recoveredCalls;
@@ -126,7 +128,6 @@ final class ProbeRound {
             fell = false;
         }
         long stopWaiting = maxWait == null ? Long.MAX_VALUE : started + Math.max(0, maxWait.toNanos());
-        boolean fellNotDataPath = false;
         while (!flights.isEmpty()) {
             long giveUp = flights.values().stream().mapToLong(Flight::giveUpAt).min().orElse(started);
             Future<ProbeResult> done;
@@ -184,8 +185,13 @@ final class ProbeRound {
                 fellNotDataPath = false;
             }
         }
+        // Data paths still in flight (a confirmation the next round collects) share the timeout of the one that fell:
+        // hand the fall over with them, as above.
+        boolean waitForPaths = !fellNotDataPath && flights.values().stream().anyMatch(x -> x.slot().check instanceof CheckSpec.DataPath);
         if (fell || fallUndelivered) {
-            deliver(true);
+            if (!waitForPaths) {
+                deliver(true);
+            }
         } else if (riseUndelivered) {
             deliver(false);
         }
@@ -219,7 +225,7 @@ final class ProbeRound {
         CheckState before = slot.state;
         CheckState after = HealthEvaluator.step(before, slot.check, observation);
         slot.state = after;
-        boolean pathFailingAgain = refail(slot.check, before, after);
+        boolean pathFailingAgain = refail(slot.check, before, after) || unsettled(slot, before, after, at);
         slot.confirming = !result.passed() && (after.health() != Health.UNHEALTHY
                 || (slot.check instanceof CheckSpec.DataPath && after.failures() < slot.check.fall()));
         if (!result.passed()) {
@@ -228,6 +234,9 @@ final class ProbeRound {
         pending.add(observation);
         samples.add(new ProbeSample(slot.target.key(), slot.check.name(), slot.target.address(), at, result));
         if ((before.health() != Health.UNHEALTHY && after.health() == Health.UNHEALTHY) || pathFailingAgain) {
+            if (!unsettled(slot, before, after, at)) {
+                slot.fellAt = at;
+            }
             LOG.warn("probe check crossed fall threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
                     kv("from", before.health()), kv("failures", after.failures()), kv("detail", detail));
             fallUndelivered = true;
@@ -254,6 +263,25 @@ final class ProbeRound {
                 && after.failures() == check.fall() && before.failures() == check.fall() - 1;
     }
 
+    /**
+     * A data path still failing, at every further {@code fall}-th failure while the streak is within {@code settle +
+     * fall x interval} of its hand-over: handed over again. The planner does not count a path's results made within
+     * {@code settle} after its route changed (the VPC router may still have used the old hop), so the failures handed
+     * over at the crossing may not be enough to fail the new hop (a drill's move to a broken standby, or a route moved
+     * just before the fault: the lab's DrillIT then waited in vain), and the loop, already UNHEALTHY, would never hand
+     * over more. Bounded: about {@code settle / (fall x interval) + 1} extra hand-overs per failure (when the destination
+     * itself is down, as many reconciles that keep the routes).
+     */
+    private static boolean unsettled(ProbeSlot slot, CheckState before, CheckState after, Instant at) {
+        if (!(slot.check instanceof CheckSpec.DataPath dp) || slot.fellAt == null || before.health() != Health.UNHEALTHY
+                || after.health() != Health.UNHEALTHY || after.failures() <= dp.fall() || after.failures() % dp.fall() != 0) {
+            return false;
+        }
+        Duration settle = dp.settle() == null ? Duration.ZERO : dp.settle();
+        Duration interval = dp.interval() == null ? ProbeSettings.DEFAULT_INTERVAL : dp.interval();
+        return !at.isAfter(slot.fellAt.plus(settle).plus(interval.multipliedBy(dp.fall())));
+    }
+
     /** Hands every pending observation to the trigger; on failure keeps them for the next attempt. */
     private void deliver(boolean failed) {
         List<Observation> batch = List.copyOf(pending);
@@ -267,6 +295,7 @@ final class ProbeRound {
             }
             pending.subList(0, batch.size()).clear();
             fallUndelivered = false;
+            fellNotDataPath = false;
             riseUndelivered = false;
         } catch (RuntimeException e) {
             triggerErrors++;

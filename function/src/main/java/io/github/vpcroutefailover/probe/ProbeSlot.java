@@ -18,6 +18,8 @@ final class ProbeSlot {
     boolean confirming;
     /** When the round of its last failed probe started: the confirmation spacing counts from there. */
     java.time.Instant failedAt;
+    /** When its last failure streak was handed over (a data path hands a streak over again while it may be unsettled). */
+    java.time.Instant fellAt;
     /** A probe of it is running (a confirmation reaching past the regular round): not probed again until it is in. */
     boolean inFlight;
 

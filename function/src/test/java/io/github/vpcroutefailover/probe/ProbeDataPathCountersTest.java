@@ -54,7 +54,7 @@ class ProbeDataPathCountersTest {
     @Test
     void aPathSeededWithAFailureOlderThanForgetAfterIsHandedOverWhenItFailsNow() {
         AtomicInteger probes = new AtomicInteger();
-        assertThat(failedHandOvers(Duration.ofMinutes(11), probes)).as("the stale failure is forgotten: fall is crossed again").isEqualTo(1);
+        assertThat(failedHandOvers(Duration.ofMinutes(11), probes)).as("the stale failure is forgotten: fall is crossed again").isPositive();
         assertThat(probes).as("fall 2: the first probe and its confirmation").hasValueGreaterThanOrEqualTo(2);
     }
 
@@ -68,6 +68,10 @@ class ProbeDataPathCountersTest {
 
     /** Runs 5 s of rounds of an unseeded data path whose probes answer as {@code script} says (then fail); returns the failed hand-overs. */
     private static List<RecordingTrigger.Call> run(List<Boolean> script, AtomicInteger probes) {
+        return run(script, probes, Duration.ofSeconds(5));
+    }
+
+    private static List<RecordingTrigger.Call> run(List<Boolean> script, AtomicInteger probes, Duration length) {
         FakeClock clock = FakeClock.fixed();
         Instant start = clock.instant();
         RecordingTrigger trigger = new RecordingTrigger(() -> (int) Duration.between(start, clock.instant()).toMillis());
@@ -76,7 +80,7 @@ class ProbeDataPathCountersTest {
                     return n < script.size() && script.get(n) ? ProbeResult.pass(Duration.ZERO, "HTTP 200 (simulated)")
                             : ProbeResult.fail(Duration.ZERO, "no answer (simulated)");
                 }).settings(ProbeSettings.defaults()).clock(clock).sleeper(new FakeSleeper(clock)).trigger(trigger).probeAz(AZ).build()) {
-            loop.run(List.of(new ProbeTarget(PATH, "via rtb-0aaaaaaaaaaaaaaaa", List.of(check()))), Map.of(), start.plusSeconds(5));
+            loop.run(List.of(new ProbeTarget(PATH, "via rtb-0aaaaaaaaaaaaaaaa", List.of(check()))), Map.of(), start.plus(length));
         }
         return trigger.calls.stream().filter(c -> c.kind() == RecordingTrigger.Kind.FAILED).toList();
     }
@@ -87,17 +91,20 @@ class ProbeDataPathCountersTest {
         // counters stayed UNHEALTHY from the old hop, so the new failures never crossed fall and were never handed over.
         AtomicInteger probes = new AtomicInteger();
         List<RecordingTrigger.Call> failed = run(List.of(false, false, true), probes);
-        assertThat(failed).as("the first failure and the new hop's failure").hasSize(2);
+        assertThat(failed).as("the first failure and the new hop's failure").hasSizeGreaterThanOrEqualTo(2);
         assertThat(failed.get(1).round()).as("handed over at the new failure's fast confirmation, 100 ms after the regular round at 2 s")
                 .isEqualTo(2100);
     }
 
     @Test
-    void aPathThatNeverPassesIsHandedOverOnce() {
-        // The destination itself down: the planner keeps the routes (correlated failure); the path keeps failing and
-        // must not trigger a reconcile every round.
+    void aPathThatKeepsFailingIsHandedOverAgainOnlyWhileItsFailuresMayFallInSettle() {
+        // The planner drops a path's results made within settle (2 s) after its route changed, so the failures handed
+        // over at the crossing (0.1 s) may not count; the streak is handed over again at every fall-th failure up to
+        // settle + fall x interval after it (2 s, 4 s), then no more: when the destination itself is down (the routes
+        // stay) the path must not trigger a reconcile every round.
         AtomicInteger probes = new AtomicInteger();
-        assertThat(run(List.of(), probes)).hasSize(1);
-        assertThat(probes).as("still probed every round").hasValueGreaterThanOrEqualTo(5);
+        List<RecordingTrigger.Call> failed = run(List.of(), probes, Duration.ofSeconds(10));
+        assertThat(failed).extracting(RecordingTrigger.Call::round).containsExactly(100, 2000, 4000);
+        assertThat(probes).as("still probed every round").hasValueGreaterThanOrEqualTo(10);
     }
 }
