@@ -63,6 +63,7 @@ public final class ProbeLoop implements AutoCloseable {
     private final FailoverTrigger trigger;
     private final ProbeMetrics metrics;
     private final String probeAz;
+    private final ReportWatch watch;
     private final ExecutorService pool;
 
     private ProbeLoop(Builder b) {
@@ -73,6 +74,7 @@ public final class ProbeLoop implements AutoCloseable {
         this.trigger = Objects.requireNonNull(b.trigger, "trigger");
         this.metrics = Objects.requireNonNull(b.metrics, "metrics");
         this.probeAz = b.probeAz;
+        this.watch = Objects.requireNonNull(b.watch, "watch");
         this.pool = Executors.newFixedThreadPool(settings.maxConcurrency(), daemonThreads());
     }
 
@@ -114,6 +116,9 @@ public final class ProbeLoop implements AutoCloseable {
         private int rounds;
         private int confirmRounds;
         private int skipped;
+        private int reported;
+        /** Targets whose hop changed: their first result after the instant is handed over at once. */
+        private final Map<String, Instant> reportAfter = new LinkedHashMap<>();
 
         Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline, Tenure tenure) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
@@ -190,6 +195,10 @@ public final class ProbeLoop implements AutoCloseable {
                         break;
                     }
                     rounds++;
+                    if (!reportNewHops()) {
+                        stop = ProbeRun.Stop.INTERRUPTED;
+                        break;
+                    }
                 }
                 long next = slotIndex + 1;
                 long reached = Duration.between(start, clock.instant()).toNanos() / interval.toNanos();
@@ -200,7 +209,7 @@ public final class ProbeLoop implements AutoCloseable {
                 }
                 slotIndex = next;
             }
-            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("stop", stop),
+            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("newHopReports", reported), kv("stop", stop),
                     kv("undelivered", round.pending().size()), kv("probeAz", probeAz));
             return result(stop);
         }
@@ -245,6 +254,28 @@ public final class ProbeLoop implements AutoCloseable {
             }
         }
 
+
+        /** Restarts the counters of targets whose hop changed (they were the old hop's) and reports their next result. */
+        private boolean reportNewHops() {
+            Map<String, Instant> changed = watch.due(clock.instant());
+            changed.forEach((key, after) -> {
+                for (ProbeSlot s : slots) {
+                    if (s.target.key().equals(key)) {
+                        s.state = CheckState.unknown();
+                        s.confirming = false;
+                        s.failedAt = null;
+                    }
+                }
+                reportAfter.put(key, after);
+            });
+            List<String> through = reportAfter.entrySet().stream().filter(e -> slots.stream().anyMatch(s -> s.target.key().equals(e.getKey())
+                    && s.state.lastAt() != null && s.state.lastAt().isAfter(e.getValue()))).map(Map.Entry::getKey).toList();
+            if (!through.isEmpty() && round.flush()) { // a failed hand-over is tried again after the next round
+                through.forEach(reportAfter::remove);
+                reported++;
+            }
+            return !Thread.currentThread().isInterrupted();
+        }
 
         /** When a confirming check may be re-probed: the spacing after its failed probe's start, or now. */
         private static Instant confirmAt(ProbeSlot s, Duration spacing, Instant now) {
@@ -323,6 +354,7 @@ public final class ProbeLoop implements AutoCloseable {
         private FailoverTrigger trigger = FailoverTrigger.NONE;
         private ProbeMetrics metrics = ProbeMetrics.NONE;
         private String probeAz;
+        private ReportWatch watch = ReportWatch.NONE;
 
         private Builder() {
         }
@@ -360,6 +392,11 @@ public final class ProbeLoop implements AutoCloseable {
         /** The AZ the probe runs in: a metric dimension and part of each observation's detail. */
         public Builder probeAz(String value) {
             this.probeAz = value;
+            return this;
+        }
+
+        public Builder reportWatch(ReportWatch value) {
+            this.watch = value;
             return this;
         }
 
