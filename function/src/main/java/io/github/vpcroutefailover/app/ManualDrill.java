@@ -147,7 +147,8 @@ final class ManualDrill {
             if (!controller.now().plus(POLL).isBefore(deadline) || !pause()) {
                 inconclusive = true;
                 verdict = new Drills.Verdict(Drills.Outcome.FAIL, "inconclusive: no data-path result through the standby was stored within "
-                        + window + " (the probe hands steady results over at the end of each invocation; is it running in the table's subnet?)");
+                        + window + " (the probe reports its first result through a new hop a few seconds after the move; is it running in the table's"
+                        + " subnet, and may it read the ownership table?)");
             }
         }
         boolean passed = verdict.outcome() == Drills.Outcome.PASS;
