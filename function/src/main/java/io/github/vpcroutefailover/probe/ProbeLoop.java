@@ -115,8 +115,7 @@ public final class ProbeLoop implements AutoCloseable {
         private final ProbeRound round;
         private int rounds;
         private int confirmRounds;
-        private int skipped;
-        private int reported;
+        private int skipped, reported;
         /** Targets whose hop changed: their first result after the instant is handed over at once. */
         private final Map<String, Instant> reportAfter = new LinkedHashMap<>();
 
@@ -195,10 +194,7 @@ public final class ProbeLoop implements AutoCloseable {
                         break;
                     }
                     rounds++;
-                    if (!reportNewHops()) {
-                        stop = ProbeRun.Stop.INTERRUPTED;
-                        break;
-                    }
+                    reportNewHops();
                 }
                 long next = slotIndex + 1;
                 long reached = Duration.between(start, clock.instant()).toNanos() / interval.toNanos();
@@ -256,16 +252,13 @@ public final class ProbeLoop implements AutoCloseable {
 
 
         /** Restarts the counters of targets whose hop changed (they were the old hop's) and reports their next result. */
-        private boolean reportNewHops() {
-            Map<String, Instant> changed = watch.due(clock.instant());
-            changed.forEach((key, after) -> {
-                for (ProbeSlot s : slots) {
-                    if (s.target.key().equals(key)) {
-                        s.state = CheckState.unknown();
-                        s.confirming = false;
-                        s.failedAt = null;
-                    }
-                }
+        private void reportNewHops() {
+            watch.due(clock.instant()).forEach((key, after) -> {
+                slots.stream().filter(s -> s.target.key().equals(key)).forEach(s -> {
+                    s.state = CheckState.unknown();
+                    s.confirming = false;
+                    s.failedAt = null;
+                });
                 reportAfter.put(key, after);
             });
             List<String> through = reportAfter.entrySet().stream().filter(e -> slots.stream().anyMatch(s -> s.target.key().equals(e.getKey())
@@ -274,7 +267,6 @@ public final class ProbeLoop implements AutoCloseable {
                 through.forEach(reportAfter::remove);
                 reported++;
             }
-            return !Thread.currentThread().isInterrupted();
         }
 
         /** When a confirming check may be re-probed: the spacing after its failed probe's start, or now. */
