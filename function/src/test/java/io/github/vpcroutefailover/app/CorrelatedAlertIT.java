@@ -54,11 +54,15 @@ class CorrelatedAlertIT {
         return CorrelatedAlerts.update(store, plan(correlated), store.list().records(), caller, now, Duration.ofSeconds(5));
     }
 
-    @Test
-    void oneEventOnEnteringAndOneOnLeavingWhateverTheNumberOfReconciles(LocalAws aws) {
+    static DynamoDbOwnershipStore store(LocalAws aws) {
         String table = aws.uniqueName("ownership");
         OwnershipTable.create(aws.dynamoDb(), table);
-        DynamoDbOwnershipStore store = new DynamoDbOwnershipStore(aws.dynamoDb(), table);
+        return new DynamoDbOwnershipStore(aws.dynamoDb(), table);
+    }
+
+    @Test
+    void oneEventOnEnteringAndOneOnLeavingWhateverTheNumberOfReconciles(LocalAws aws) {
+        DynamoDbOwnershipStore store = store(aws);
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         aws.calls().reset();
 
@@ -100,9 +104,7 @@ class CorrelatedAlertIT {
 
     @Test
     void aFailedPublishIsResentFromTheOutboxWithTheSameKeyAndThenRemoved(LocalAws aws) {
-        String table = aws.uniqueName("ownership");
-        OwnershipTable.create(aws.dynamoDb(), table);
-        DynamoDbOwnershipStore store = new DynamoDbOwnershipStore(aws.dynamoDb(), table);
+        DynamoDbOwnershipStore store = store(aws);
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         List<String> sent = new ArrayList<>();
         boolean[] fail = {true};

@@ -32,23 +32,16 @@ import org.junit.jupiter.api.Test;
  */
 class HopChangeReportTest {
     /** rise 5: a report within a round or two of the change is the watch's, not a rise crossing's. */
-    static final FailoverConfig CONFIG = io.github.vpcroutefailover.config.ConfigLoader.parse("""
-            version: 1
-            vpc: %s
-            checks:
-              tcp: {type: tcp, port: 22}
-              egress-path: {type: data-path, routes: [egress], endpoints: ["tcp://198.19.1.200:80"], timeout: 500ms, interval: 1s, rise: 5, fall: 3}
-            targets:
-              nat-a: {instance: i-0aaaaaaaaaaaaaaaa, checks: [tcp]}
-              nat-b: {instance: i-0bbbbbbbbbbbbbbbb, checks: [tcp]}
-            routes:
-              - name: egress
-                destination: 0.0.0.0/0
-                routeTables: [{id: %s}]
-                targets: [nat-a, nat-b]
-            """.formatted(PostFlipVerifierTest.VPC, PostFlipVerifierTest.RTB), "t");
+    static final FailoverConfig CONFIG = io.github.vpcroutefailover.config.ConfigLoader.parse(
+            PostFlipVerifierTest.YAML.replace("rise: 2, fall: 3", "rise: 5, fall: 3"), "t");
     static final RouteKey KEY = new RouteKey(PostFlipVerifierTest.RTB, Destination.parse("0.0.0.0/0"));
     static final RouteTarget A = RouteTarget.eni("eni-0aaaaaaaaaaaaaaaa", "i-0aaaaaaaaaaaaaaaa");
+    static {
+        // Guards the replace above: the report must come from the watch, not from a rise crossing at the second pass.
+        if (!PostFlipVerifierTest.YAML.contains("rise: 2, fall: 3")) {
+            throw new IllegalStateException("PostFlipVerifierTest.YAML changed: set rise 5 here another way");
+        }
+    }
     static final String PATH = DataPaths.key("egress", PostFlipVerifierTest.RTB);
     /** The check's default settle: results this soon after the move are not attributed. */
     static final Duration SETTLE = CONFIG.checks().values().stream().filter(c -> c instanceof io.github.vpcroutefailover.domain.config.CheckSpec.DataPath)
