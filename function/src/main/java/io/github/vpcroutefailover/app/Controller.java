@@ -184,6 +184,12 @@ public final class Controller {
                                              Reconciler.World known) {
                 return recorded(() -> probeReconciler().reconcile(config, options, observations, known));
             }
+
+            @Override
+            public Map<io.github.vpcroutefailover.domain.model.RouteKey, io.github.vpcroutefailover.domain.model.Ownership> records(
+                    java.util.Collection<io.github.vpcroutefailover.domain.model.RouteKey> keys) {
+                return ownership.load(keys);
+            }
         };
     }
 

@@ -122,32 +122,49 @@ final class ManualDrill {
                 unpinAll(pinned, caller);
                 throw new InvalidRequestException("route", t.status().key().routeTableId()
                         + " changed while the drill started (another drill, pin or move won); nothing was moved");
+            } catch (RuntimeException e) {
+                attempt(() -> {
+                    unpinAll(pinned, caller);
+                    return true;
+                }, "unpin after a failed start", new ArrayList<>());
+                throw e;
             }
         }
-        ReconcileResult moved = controller.run(config, ReconcileOptions.apply(caller + "#drill"), List.of());
+        // From here on the route may be on the standby: whatever fails (EC2 or DynamoDB after the SDK's retries), the
+        // drill still moves it back, unpins and says in its report what happened (never a pin left to the standby).
+        List<String> errors = new ArrayList<>();
+        ReconcileResult moved = attempt(() -> controller.run(config, ReconcileOptions.apply(caller + "#drill"), List.of()), "move to standby", errors);
         // Results count from the pin on: the probe's own reconciles may apply the pin (and, on a failing data path,
         // leave the standby again) before this one returns, and attribution already keeps old-hop results out.
         Instant movedAt = start;
         Instant deadline = start.plus(window);
-        Drills.Verdict verdict = judge(checks, tables, controller.targetStates().load(
-                tables.stream().map(t -> t.standby().key()).distinct().toList()), movedAt);
-        Map<RouteKey, RouteStatus> seen = view(config, caller);
-        boolean onStandby = tables.stream().allMatch(t -> holds(seen, t, t.standby()));
-        if (!onStandby && verdict.outcome() == Drills.Outcome.PENDING) {
+        List<String> standbys = tables.stream().map(t -> t.standby().key()).distinct().toList();
+        Drills.Verdict verdict = new Drills.Verdict(Drills.Outcome.PENDING, "");
+        Map<String, TargetState> first = attempt(() -> controller.targetStates().load(standbys), "read the standby's data-path state", errors);
+        if (first != null) {
+            verdict = judge(checks, tables, first, movedAt);
+        }
+        Map<RouteKey, RouteStatus> seen = attempt(() -> view(config, caller), "read where the route is", errors);
+        boolean onStandby = seen != null && tables.stream().allMatch(t -> holds(seen, t, t.standby()));
+        if (moved == null || seen != null && !onStandby && verdict.outcome() == Drills.Outcome.PENDING) {
             verdict = new Drills.Verdict(Drills.Outcome.FAIL, "the route did not move to the standby: "
-                    + moved.notes().stream().map(n -> n.message()).toList());
+                    + (moved == null ? errors : moved.notes().stream().map(n -> n.message()).toList()));
         }
         boolean inconclusive = false;
         while (verdict.outcome() == Drills.Outcome.PENDING) {
-            Map<String, TargetState> states = controller.targetStates().load(tables.stream().map(t -> t.standby().key()).distinct().toList());
-            verdict = judge(checks, tables, states, movedAt);
-            if (verdict.outcome() != Drills.Outcome.PENDING) {
-                break;
+            // A read that fails (throttled past the SDK's retries) is a poll without a result, not the drill's end.
+            Map<String, TargetState> states = attempt(() -> controller.targetStates().load(standbys), "read the standby's data-path state", errors);
+            if (states != null) {
+                verdict = judge(checks, tables, states, movedAt);
+                if (verdict.outcome() != Drills.Outcome.PENDING) {
+                    break;
+                }
             }
             if (!controller.now().plus(POLL).isBefore(deadline) || !pause()) {
                 inconclusive = true;
                 verdict = new Drills.Verdict(Drills.Outcome.FAIL, "inconclusive: no data-path result through the standby was stored within "
-                        + window + " (the probe hands steady results over at the end of each invocation; is it running in the table's subnet?)");
+                        + window + " (the probe reports its first result through a new hop a few seconds after the move; is it running in the table's"
+                        + " subnet, and may it read the ownership table?)");
             }
         }
         boolean passed = verdict.outcome() == Drills.Outcome.PASS;
@@ -155,27 +172,49 @@ final class ManualDrill {
         // Back: a short pin to the original hop with the verdict as its reason, so the history entry and the Route
         // Failover event of the move back carry the report; then the pin goes, and the route's own policy rules again.
         for (Table t : tables) {
-            setPin(t.status().key(), t.status().routeName(), t.original() == null ? null
-                    : new Ownership.Pin(t.original().key(), pinUntil, false, caller, result + "; back to " + t.original().targetName()), caller);
+            attempt(() -> {
+                setPin(t.status().key(), t.status().routeName(), t.original() == null ? null
+                        : new Ownership.Pin(t.original().key(), pinUntil, false, caller, result + "; back to " + t.original().targetName()), caller);
+                return true;
+            }, "pin " + t.status().key().routeTableId() + " back to the original hop", errors);
         }
-        ReconcileResult back = controller.run(config, ReconcileOptions.apply(caller + "#drill-back"), List.of());
-        unpinAll(tables, caller);
-        Map<RouteKey, RouteStatus> end = view(config, caller);
+        ReconcileResult back = attempt(() -> controller.run(config, ReconcileOptions.apply(caller + "#drill-back"), List.of()), "move back", errors);
+        Boolean unpinned = attempt(() -> {
+            unpinAll(tables, caller);
+            return true;
+        }, "unpin (the drill's pins expire at " + pinUntil + ")", errors);
+        Map<RouteKey, RouteStatus> end = attempt(() -> view(config, caller), "read where the route ended", errors);
         List<Map<String, Object>> after = new ArrayList<>();
         for (Table t : tables) {
-            after.add(Map.of("routeTableId", t.status().key().routeTableId(), "on", holderName(end, t),
+            after.add(Map.of("routeTableId", t.status().key().routeTableId(), "on", end == null ? "unknown" : holderName(end, t),
                     "original", t.original() == null ? "none" : t.original().targetName()));
         }
         out.put("passed", passed);
         out.put("outcome", passed ? "passed" : inconclusive ? "inconclusive" : "failed");
         out.put("result", result);
-        out.put("toStandby", ManualViews.summary(moved));
-        out.put("back", ManualViews.summary(back));
+        out.put("toStandby", moved == null ? Map.of("error", "see errors") : ManualViews.summary(moved));
+        out.put("back", back == null ? Map.of("error", "see errors") : ManualViews.summary(back));
         out.put("after", after);
-        LOG.atLevel(passed ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN)
+        out.put("unpinned", unpinned != null);
+        if (!errors.isEmpty()) {
+            out.put("errors", List.copyOf(errors));
+        }
+        LOG.atLevel(passed && errors.isEmpty() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN)
                 .addKeyValue("event", passed ? "drill-passed" : "drill-failed").addKeyValue("route", tables.get(0).status().routeName())
-                .addKeyValue("drill", id).log(result);
+                .addKeyValue("drill", id).addKeyValue("errors", errors.size()).log(result);
         return out;
+    }
+
+    /** Runs one step of a started drill; on failure records why (bounded) and returns null so the drill goes on. */
+    private static <T> T attempt(java.util.function.Supplier<T> step, String what, List<String> errors) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            errors.add(what + " failed: " + e.getClass().getSimpleName() + ": " + (why.length() > 300 ? why.substring(0, 300) + "..." : why));
+            LOG.atWarn().addKeyValue("event", "drill-step-failed").addKeyValue("step", what).setCause(e).log(what + " failed: " + e);
+            return null;
+        }
     }
 
     private Drills.Verdict judge(List<CheckSpec.DataPath> checks, List<Table> tables, Map<String, TargetState> states, Instant movedAt) {

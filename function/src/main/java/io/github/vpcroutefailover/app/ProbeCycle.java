@@ -70,6 +70,11 @@ public final class ProbeCycle implements AutoCloseable {
     private final UnaryOperator<ProbeTarget> addressing;
     private volatile Set<String> dataPathZones = Set.of();
     private volatile PostFlipVerifier verifier;
+    /** How often an invocation may read its data paths' ownership records for a new hop; null: never. */
+    private volatile java.time.Duration hopWatchEvery;
+    /** This invocation's watch; the loop (built once) asks it through {@link #reportWatch}. */
+    private final AtomicReference<io.github.vpcroutefailover.probe.ReportWatch> reportWatch =
+            new AtomicReference<>(io.github.vpcroutefailover.probe.ReportWatch.NONE);
     /** Where this invocation's trigger calls go; the loop (and its pool) outlives invocations. */
     private final AtomicReference<Consumer<List<Observation>>> sink = new AtomicReference<>(observations -> {
         throw new IllegalStateException("probe trigger fired outside an invocation");
@@ -103,7 +108,8 @@ public final class ProbeCycle implements AutoCloseable {
     public ProbeCycle(Backend backend, ProbeLoop.Builder loopBuilder, UnaryOperator<ProbeTarget> addressing) {
         this.reconciler = Objects.requireNonNull(backend, "backend");
         this.addressing = Objects.requireNonNull(addressing, "addressing");
-        this.loop = loopBuilder.trigger(FailoverTrigger.reconcileWith(observations -> sink.get().accept(observations))).build();
+        this.loop = loopBuilder.trigger(FailoverTrigger.reconcileWith(observations -> sink.get().accept(observations)))
+                .reportWatch(now -> reportWatch.get().due(now)).build();
     }
 
     /**
@@ -119,6 +125,15 @@ public final class ProbeCycle implements AutoCloseable {
         default ReconcileResult reconcile(FailoverConfig config, ReconcileOptions options, List<Observation> observations,
                                           Reconciler.World known) {
             return reconcile(config, options, observations);
+        }
+
+        /**
+         * A strongly consistent read of these routes' ownership records (for {@link #watchHops}); a backend without
+         * an ownership store cannot watch.
+         */
+        default Map<io.github.vpcroutefailover.domain.model.RouteKey, io.github.vpcroutefailover.domain.model.Ownership> records(
+                java.util.Collection<io.github.vpcroutefailover.domain.model.RouteKey> keys) {
+            throw new UnsupportedOperationException("this probe backend reads no ownership records; do not call watchHops with it");
         }
 
         static Backend of(Reconciler reconciler) {
@@ -178,7 +193,10 @@ public final class ProbeCycle implements AutoCloseable {
         world.enis().forEach(e -> enis.putIfAbsent(e.eniId(), e));
         List<ProbeTarget> targets = new ArrayList<>(ProbeTargets.resolve(candidates, config.checks(), enis.values()).stream().map(addressing).toList());
         Map<String, TargetState> seeds = new LinkedHashMap<>(world.targetStates());
-        addDataPaths(config, world, targets, seeds);
+        List<DataPaths.Path> paths = addDataPaths(config, world, targets, seeds);
+        java.time.Duration watchEvery = hopWatchEvery;
+        reportWatch.set(watchEvery == null || paths.isEmpty() ? io.github.vpcroutefailover.probe.ReportWatch.NONE
+                : new HopChangeWatch(paths, world.ownership(), reconciler::records, watchEvery));
 
         List<ReconcileResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
@@ -233,6 +251,7 @@ public final class ProbeCycle implements AutoCloseable {
                     .addKeyValue("lease", report == null ? null : report.acquired() + "@" + report.generation()).log("probe invocation done");
             return new Result(run, targets, results, report);
         } finally {
+            reportWatch.set(io.github.vpcroutefailover.probe.ReportWatch.NONE);
             sink.set(observations -> {
                 throw new IllegalStateException("probe trigger fired outside an invocation");
             });
@@ -321,6 +340,15 @@ public final class ProbeCycle implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes each invocation read its tested data paths' ownership records at most once per {@code every}, and report
+     * a path's first result through a new hop at once (see {@link HopChangeWatch}); off by default.
+     */
+    public ProbeCycle watchHops(java.time.Duration every) {
+        this.hopWatchEvery = Objects.requireNonNull(every, "every");
+        return this;
+    }
+
     /** Verifies the data path through a new hop right after a probe-triggered reconcile moved a route (null: off). */
     public ProbeCycle postFlipVerifier(PostFlipVerifier v) {
         this.verifier = v;
@@ -332,9 +360,10 @@ public final class ProbeCycle implements AutoCloseable {
      * (a path's results are that hop's; the reconcile attributes them when they arrive). Path targets skip
      * {@code addressing}: their address is a label, their requests go to the check's endpoints.
      */
-    private void addDataPaths(FailoverConfig config, Reconciler.World world, List<ProbeTarget> targets, Map<String, TargetState> seeds) {
+    private List<DataPaths.Path> addDataPaths(FailoverConfig config, Reconciler.World world, List<ProbeTarget> targets,
+                                              Map<String, TargetState> seeds) {
         if (dataPathZones.isEmpty()) {
-            return;
+            return List.of();
         }
         List<DataPaths.Path> paths = DataPaths.paths(config, world.tables(), dataPathZones);
         for (DataPaths.Path p : paths) {
@@ -344,6 +373,7 @@ public final class ProbeCycle implements AutoCloseable {
             }
         }
         targets.addAll(ProbeTargets.dataPaths(paths));
+        return paths;
     }
 
     @Override

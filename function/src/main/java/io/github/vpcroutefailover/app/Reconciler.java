@@ -168,11 +168,14 @@ public final class Reconciler {
                     .addKeyValue("event", "plan-note").addKeyValue("route", n.routeName())
                     .addKeyValue("key", n.key() == null ? null : n.key().id()).log(n.message());
         }
+        if (!options.dryRun()) {
+            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners, options.caller(), now, options.claimLease()));
+        }
         if (plan.converged() && repairs.isEmpty()) {
             LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", true).addKeyValue("caller", options.caller())
                     .addKeyValue("routes", plan.routes().size()).addKeyValue("statesSaved", saved.get()).log("converged; nothing to change");
             return new ReconcileResult(now, options.caller(), options.dryRun(), plan, List.of(), notes, 0, saved.get(), true,
-                    List.of(), overdue);
+                    new ArrayList<>(announcements), overdue);
         }
 
         // Group by table: one table's actions run in order, different tables' in parallel.

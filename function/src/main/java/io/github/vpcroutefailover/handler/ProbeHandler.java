@@ -155,6 +155,11 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
         static final java.time.Duration VERIFY_SPACING = java.time.Duration.ofMillis(100);
         /** A flip, and at most two more when the new hops fail verification (three candidates tried per trigger). */
         static final int VERIFY_MAX_MOVES = 3;
+        /**
+         * At most one read of the tested paths' ownership records per this: a drill or a controller's move is
+         * reported through the new hop within about this plus the check's settle and interval (docs/probe.md).
+         */
+        static final java.time.Duration HOP_WATCH_EVERY = java.time.Duration.ofSeconds(2);
 
         record Parts(java.util.function.Supplier<FailoverConfig> config, ProbeCycle cycle, CheckProber prober, ProbeSettings settings,
                      Clock clock, String probeAz) {
@@ -178,7 +183,7 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
             ProbeCycle cycle = new ProbeCycle(components.controller().probeBackend(), loop, UnaryOperator.identity())
                     .lease(new DynamoDbProbeLeaseStore(components.clients().dynamoDb(), components.settings().tableName()), probeAz,
                             LeaseSettings.defaults(), clock, Sleeper.SYSTEM)
-                    .dataPathZones(java.util.Set.of(probeAz))
+                    .dataPathZones(java.util.Set.of(probeAz)).watchHops(HOP_WATCH_EVERY)
                     .postFlipVerifier(new io.github.vpcroutefailover.app.PostFlipVerifier(prober, clock, Sleeper.SYSTEM, probeAz,
                             VERIFY_SPACING, VERIFY_MAX_MOVES));
             return new Parts(components.controller()::effectiveConfig, cycle, prober, settings, clock, probeAz);

@@ -55,6 +55,19 @@ public interface OwnershipStore {
         entries.forEach(this::markAnnounced);
     }
 
+    /**
+     * Opens ({@code since} not null) or closes the route's correlated data-path failure alert and puts its event in
+     * the outbox, in one conditional write on the record (docs/events.md "alert"): opening only while none is open,
+     * closing only the one opened at {@code expectedSince}. The fence is not moved (a record created by an alert
+     * starts at version 1, as one created by a pin). Stores without an outbox return false: no alert events.
+     *
+     * @param event its outbox entry: {@link Unannounced#version()} is the entry's slot, negative for alerts
+     * @return false when the record was not in the expected state (another reconcile did it: its event is queued)
+     */
+    default boolean alert(RouteKey key, String routeName, Instant since, Instant expectedSince, Unannounced event) {
+        return false;
+    }
+
     /** Strongly consistent read of the given routes. Unknown keys are absent. */
     Map<RouteKey, Ownership> load(Collection<RouteKey> keys);
 

@@ -33,14 +33,31 @@ public interface RouteChangeNotifier {
      */
     record RouteChange(String routeTableId, String destination, String routeName, RouteTarget from, String fromTarget,
                        RouteTarget to, String toTarget, String reason, long version, boolean forced, boolean dryRun,
-                       String invocationId, Instant at) {
+                       String invocationId, Instant at, String alert) {
+
+        /** {@code detail.alert} of the event when a route enters correlated data-path failure (nothing moved). */
+        public static final String CORRELATED_FAILURE = "data-path-correlated-failure";
+        /** {@code detail.alert} of the event when it leaves that state. */
+        public static final String CORRELATED_CLEARED = "data-path-correlated-cleared";
+
+        /** A route change (no alert). */
+        public RouteChange(String routeTableId, String destination, String routeName, RouteTarget from, String fromTarget,
+                           RouteTarget to, String toTarget, String reason, long version, boolean forced, boolean dryRun,
+                           String invocationId, Instant at) {
+            this(routeTableId, destination, routeName, from, fromTarget, to, toTarget, reason, version, forced, dryRun, invocationId, at, null);
+        }
 
         /**
          * The event's idempotency key, {@code <routeTableId>|<destination>|<version>}: one per change that reached EC2.
+         * An alert's key is {@code <routeTableId>|<destination>|<alert>|<at epoch ms>}, one per episode and side.
          * Delivery is at least once (a re-send after a lost PutEvents response repeats it), so consumers that must
          * not act twice dedupe on it.
          */
         public String idempotencyKey() {
+            if (alert != null) {
+                // An alert changes no route (its version may repeat across episodes): keyed by what and when instead.
+                return routeTableId + "|" + destination + "|" + alert + "|" + at.toEpochMilli();
+            }
             return routeTableId + "|" + destination + "|" + version;
         }
     }

@@ -1,3 +1,4 @@
+// Just over 400 lines: one invocation's schedule (regular rounds, confirmations carried across rounds, new-hop reports, lease) shares the slots' state; a round and a slot live in ProbeRound and ProbeSlot.
 package io.github.vpcroutefailover.probe;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -65,6 +66,7 @@ public final class ProbeLoop implements AutoCloseable {
     private final FailoverTrigger trigger;
     private final ProbeMetrics metrics;
     private final String probeAz;
+    private final ReportWatch watch;
     private final ExecutorService pool;
 
     private ProbeLoop(Builder b) {
@@ -75,6 +77,7 @@ public final class ProbeLoop implements AutoCloseable {
         this.trigger = Objects.requireNonNull(b.trigger, "trigger");
         this.metrics = Objects.requireNonNull(b.metrics, "metrics");
         this.probeAz = b.probeAz;
+        this.watch = Objects.requireNonNull(b.watch, "watch");
         this.pool = Executors.newFixedThreadPool(settings.maxConcurrency(), daemonThreads());
     }
 
@@ -115,7 +118,9 @@ public final class ProbeLoop implements AutoCloseable {
         private final ProbeRound round;
         private int rounds;
         private int confirmRounds;
-        private int skipped;
+        private int skipped, reported;
+        /** Targets whose hop changed: their first result after the instant is handed over at once. */
+        private final Map<String, Instant> reportAfter = new LinkedHashMap<>();
 
         Run(List<ProbeTarget> targets, Map<String, TargetState> stored, Instant deadline, Tenure tenure) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
@@ -197,6 +202,7 @@ public final class ProbeLoop implements AutoCloseable {
                         break;
                     }
                     rounds += due.isEmpty() ? 0 : 1;
+                    reportNewHops();
                 }
                 long next = slotIndex + 1;
                 long reached = Duration.between(start, clock.instant()).toNanos() / interval.toNanos();
@@ -211,7 +217,7 @@ public final class ProbeLoop implements AutoCloseable {
                 // A confirmation still running when the loop stopped: its verdict counts (it ends before the deadline).
                 stop = ProbeRun.Stop.INTERRUPTED;
             }
-            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("stop", stop),
+            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("newHopReports", reported), kv("stop", stop),
                     kv("undelivered", round.pending().size()), kv("probeAz", probeAz));
             return result(stop);
         }
@@ -262,6 +268,24 @@ public final class ProbeLoop implements AutoCloseable {
             }
         }
 
+
+        /** Restarts the counters of targets whose hop changed (they were the old hop's) and reports their next result. */
+        private void reportNewHops() {
+            watch.due(clock.instant()).forEach((key, after) -> {
+                slots.stream().filter(s -> s.target.key().equals(key)).forEach(s -> {
+                    s.state = CheckState.unknown();
+                    s.confirming = false;
+                    s.failedAt = null;
+                });
+                reportAfter.put(key, after);
+            });
+            List<String> through = reportAfter.entrySet().stream().filter(e -> slots.stream().anyMatch(s -> s.target.key().equals(e.getKey())
+                    && s.state.lastAt() != null && s.state.lastAt().isAfter(e.getValue()))).map(Map.Entry::getKey).toList();
+            if (!through.isEmpty() && round.flush()) { // a failed hand-over is tried again after the next round
+                through.forEach(reportAfter::remove);
+                reported++;
+            }
+        }
 
         /** When a confirming check may be re-probed: the spacing after its failed probe's start, or now. */
         private static Instant confirmAt(ProbeSlot s, Duration spacing, Instant now) {
@@ -352,6 +376,7 @@ public final class ProbeLoop implements AutoCloseable {
         private FailoverTrigger trigger = FailoverTrigger.NONE;
         private ProbeMetrics metrics = ProbeMetrics.NONE;
         private String probeAz;
+        private ReportWatch watch = ReportWatch.NONE;
 
         private Builder() {
         }
@@ -389,6 +414,11 @@ public final class ProbeLoop implements AutoCloseable {
         /** The AZ the probe runs in: a metric dimension and part of each observation's detail. */
         public Builder probeAz(String value) {
             this.probeAz = value;
+            return this;
+        }
+
+        public Builder reportWatch(ReportWatch value) {
+            this.watch = value;
             return this;
         }
 

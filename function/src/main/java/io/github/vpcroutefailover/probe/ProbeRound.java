@@ -282,6 +282,19 @@ final class ProbeRound {
         return !at.isAfter(slot.fellAt.plus(settle).plus(interval.multipliedBy(dp.fall())));
     }
 
+    /**
+     * Hands the pending observations over now, outside a rise/fall crossing (the loop's {@link ReportWatch} saw a
+     * target's hop change); true when nothing was pending or the trigger took them.
+     */
+    boolean flush() {
+        if (pending.isEmpty()) {
+            return true;
+        }
+        int errors = triggerErrors;
+        deliver(fallUndelivered);
+        return triggerErrors == errors;
+    }
+
     /** Hands every pending observation to the trigger; on failure keeps them for the next attempt. */
     private void deliver(boolean failed) {
         List<Observation> batch = List.copyOf(pending);

@@ -38,7 +38,8 @@ class PostFlipVerifierTest {
     static final String RTB = "rtb-0aaaaaaaaaaaaaaaa";
     static final String ZONE = "us-east-1a";
     static final RouteTarget B = RouteTarget.eni("eni-0bbbbbbbbbbbbbbbb", "i-0bbbbbbbbbbbbbbbb");
-    static final FailoverConfig CONFIG = ConfigLoader.parse("""
+    /** The config's text, for tests that vary one setting of it. */
+    static final String YAML = """
             version: 1
             vpc: %s
             checks:
@@ -52,7 +53,8 @@ class PostFlipVerifierTest {
                 destination: 0.0.0.0/0
                 routeTables: [{id: %s}]
                 targets: [nat-a, nat-b]
-            """.formatted(VPC, RTB), "t");
+            """.formatted(VPC, RTB);
+    static final FailoverConfig CONFIG = ConfigLoader.parse(YAML, "t");
 
     final List<String> probed = new ArrayList<>();
     final List<Duration> slept = new ArrayList<>();

@@ -110,12 +110,85 @@ class HostileInputFuzzIT {
 
     @Property(tries = 3000, seed = "1127", shrinking = ShrinkingMode.OFF)
     void refusedInputsAreCleanAndChangeNothing(@ForAll("hostile") Mutant m) {
+        check(m);
+    }
+
+    /**
+     * The drill action on its own (issue #14): route keys, the dry-run flag and window durations drawn from valid,
+     * boundary and hostile values, written as raw JSON (duplicate keys, fields the action does not take, trailing
+     * data), a third of them mutated further. A drill that is not a dry run would move a route; none may be made by
+     * a refused input. The world has no data-path check, so a drill that parses is refused by the drill rules
+     * (naming the route), never run.
+     */
+    @Property(tries = 600, seed = "1128", shrinking = ShrinkingMode.OFF)
+    void drillPayloadsAreCleanAndChangeNothing(@ForAll("drills") Mutant m) {
+        check(m);
+    }
+
+    static final List<String> DRILL_ROUTES = List.of("\"default-egress\"", "\"dns-anycast-extra\"", "\"\"", "\"DEFAULT-EGRESS\"",
+            "\"default-egress\\u0000\"", "\"default-egress\\u202e\"", "\"" + "r".repeat(5000) + "\"", "\"../../etc/passwd\"", "null", "42",
+            "[\"default-egress\"]", "{\"name\":\"default-egress\"}", "\"default-egress \"", "\"rtb-0aaaaaaaaaaaaaaaa|0.0.0.0/0\"");
+    static final List<String> DRILL_WINDOWS = List.of("\"20s\"", "\"0s\"", "\"-5s\"", "\"40s\"", "\"41s\"", "\"1h\"", "\"1ms\"",
+            "\"9999999999999999999s\"", "\"106751991167301d\"", "\"P1D\"", "\"PT20S\"", "\"20\"", "20", "20.5", "-1", "\"\"", "\"1e9s\"",
+            "\"20s\\n\"", "\"2\\u0000s\"", "null", "true", "[\"20s\"]");
+    static final List<String> DRILL_DRY_RUNS = List.of("true", "false", "\"true\"", "\"false\"", "1", "0", "null", "\"yes\"", "[]");
+    static final List<String> DRILL_BY = List.of("\"alice\"", "\"\"", "\"" + "b".repeat(200) + "\"", "\"bob\\u0007\"", "7");
+    static final List<String> DRILL_EXTRAS = List.of("", ",\"routeTableIds\":[\"rtb-0aaaaaaaaaaaaaaaa\"]", ",\"force\":true",
+            ",\"dryRun\":false", ",\"window\":\"1s\"", ",\"to\":\"nat-b\"", ",\"action\":\"failover\"");
+
+    @Provide
+    Arbitrary<Mutant> drills() {
+        return Arbitraries.randoms().map(r -> {
+            StringBuilder b = new StringBuilder("{\"action\":\"drill\"");
+            List<String> steps = new ArrayList<>();
+            if (r.nextInt(8) != 0) {
+                b.append(",\"route\":").append(pick(DRILL_ROUTES, r, steps, "route"));
+            }
+            if (r.nextInt(4) != 0) {
+                b.append(",\"window\":").append(pick(DRILL_WINDOWS, r, steps, "window"));
+            }
+            if (r.nextInt(4) != 0) {
+                b.append(",\"dryRun\":").append(pick(DRILL_DRY_RUNS, r, steps, "dryRun"));
+            }
+            if (r.nextBoolean()) {
+                b.append(",\"requestedBy\":").append(pick(DRILL_BY, r, steps, "requestedBy"));
+            }
+            // Extras: a field drill does not take, or a duplicate key (the later "dryRun":false after a dry run).
+            b.append(pick(DRILL_EXTRAS, r, steps, "extra")).append('}');
+            if (r.nextInt(10) == 0) {
+                b.append(r.nextBoolean() ? "{}" : " x");
+                steps.add("trailing");
+            }
+            byte[] payload = b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (r.nextInt(3) == 0) {
+                try {
+                    Mutant deeper = JsonMutator.mutate("manual:drill", StrictJson.readObject(payload), r);
+                    steps.addAll(deeper.steps());
+                    return new Mutant("manual:drill", deeper.payload(), steps);
+                } catch (RuntimeException e) {
+                    steps.add("unparsable: sent as written");
+                }
+            }
+            return new Mutant("manual:drill", payload, steps);
+        });
+    }
+
+    private static String pick(List<String> values, java.util.Random r, List<String> steps, String field) {
+        String v = values.get(r.nextInt(values.size()));
+        steps.add(field + "=" + (v.length() > 40 ? v.substring(0, 40) + "..." : v));
+        return v;
+    }
+
+    private static void check(Mutant m) {
         aws.calls().reset();
         String outcome;
         try {
             JsonNode out = world.handler.handle(m.payload(), null);
             if (out.path("ok").asBoolean(false)) {
                 outcome = "accepted";
+                if (m.seed().equals("manual:drill")) {
+                    assertThat(aws.calls().mutations()).as("no drill can run in this world: only a dry run is accepted: %s -> %s", m, out).isEmpty();
+                }
             } else {
                 JsonNode error = out.path("error");
                 assertThat(out.path("ok").isBoolean()).as("ok is a boolean: %s", m).isTrue();
@@ -124,6 +197,9 @@ class HostileInputFuzzIT {
                 assertThat(error.path("correlationId").isMissingNode()).as("no internal error: %s -> %s", m, out).isTrue();
                 assertThat(aws.calls().mutations()).as("a refused input makes no mutating call: %s -> %s", m, out).isEmpty();
                 outcome = "refused";
+                if (m.seed().equals("manual:drill")) {
+                    Statistics.label("drill refused on").collect(error.path("field").asText());
+                }
             }
         } catch (BadRequestException e) {
             assertThat(e.field()).as("%s", m).isNotBlank();

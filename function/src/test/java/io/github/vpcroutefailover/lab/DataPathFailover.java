@@ -39,6 +39,8 @@ final class DataPathFailover implements AutoCloseable {
     private final ProbeCycle cycle;
     private final AtomicInteger invocations = new AtomicInteger();
     private final AtomicInteger failedInvocations = new AtomicInteger();
+    /** Reads of ownership records by the probe's hop watch (as production: at most one per 2 s). */
+    final AtomicInteger recordReads = new AtomicInteger();
     private volatile Thread runner;
     /** One probe invocation's length: the stack runs one a minute; its final reconcile hands over steady results. */
     private volatile Duration invocation = Duration.ofSeconds(60);
@@ -93,15 +95,22 @@ final class DataPathFailover implements AutoCloseable {
                 results.add(r);
                 return r;
             }
+
+            @Override
+            public java.util.Map<io.github.vpcroutefailover.domain.model.RouteKey, io.github.vpcroutefailover.domain.model.Ownership> records(
+                    java.util.Collection<io.github.vpcroutefailover.domain.model.RouteKey> keys) {
+                recordReads.incrementAndGet();
+                return vpc.owners.load(keys);
+            }
         };
         ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())
                 .metrics(ProbeMetrics.NONE).probeAz(vpc.net.zone(0));
         this.cycle = new ProbeCycle(recording, loop, t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()))
-                .dataPathZones(Set.of(vpc.net.zone(0), vpc.net.zone(1)))
+                .dataPathZones(Set.of(vpc.net.zone(0), vpc.net.zone(1))).watchHops(Duration.ofSeconds(2))
                 .postFlipVerifier(new PostFlipVerifier(prober, Clock.systemUTC(), Sleeper.SYSTEM, vpc.net.zone(0), Duration.ofMillis(100), 3));
     }
 
-    /** Shorter probe invocations (a drill's verdict needs a probe result handed over after the move). */
+    /** Other probe invocation lengths (production's is a minute, the default). */
     DataPathFailover invocations(Duration length) {
         this.invocation = length;
         return this;
@@ -118,6 +127,11 @@ final class DataPathFailover implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Probe invocations started so far (each runs {@link #invocations(Duration)} long, a minute by default). */
+    int invocationsStarted() {
+        return invocations.get();
     }
 
     int failedInvocations() {

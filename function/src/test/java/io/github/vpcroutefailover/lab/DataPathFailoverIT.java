@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.app.ReconcileResult;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.lab.Fault;
@@ -76,9 +77,23 @@ class DataPathFailoverIT {
             assertThat(project.results.subList(before, project.results.size())).flatExtracting(ReconcileResult::notes)
                     .anySatisfy(n -> assertThat(n.message()).startsWith("data path failing through every candidate"));
 
+            // One Route Failover alert per table for the whole outage, however many reconciles saw it (docs/events.md "alert").
+            java.util.function.Function<String, List<String>> alerts = kind -> project.results.stream()
+                    .flatMap(r -> r.announcements().stream()).filter(u -> kind.equals(u.change().alert()))
+                    .map(u -> u.change().routeTableId()).toList();
+            assertThat(project.results.size() - before).as("several reconciles saw the outage").isGreaterThan(1);
+            assertThat(alerts.apply(RouteChangeNotifier.RouteChange.CORRELATED_FAILURE)).containsExactlyInAnyOrder(vpc.rtbA, vpc.rtbB);
+
             project.paths.destinationDown(false);
             assertThat(a.awaitSteady(System.nanoTime(), "nat-a", 10, WAIT)).as("traffic resumes on the same NAT").isTrue();
             assertThat(aws.calls().calls("Ec2.ReplaceRoute")).isZero();
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (alerts.apply(RouteChangeNotifier.RouteChange.CORRELATED_CLEARED).size() < 2 && System.nanoTime() < end) {
+                Thread.sleep(200); // the rise of the paths is reported by the probe's next reconciles
+            }
+            assertThat(alerts.apply(RouteChangeNotifier.RouteChange.CORRELATED_CLEARED)).as("and one when it is over")
+                    .containsExactlyInAnyOrder(vpc.rtbA, vpc.rtbB);
+            assertThat(alerts.apply(RouteChangeNotifier.RouteChange.CORRELATED_FAILURE)).hasSize(2);
         }
     }
 

@@ -53,13 +53,17 @@ class DrillIT {
     }
 
     /**
-     * The probe hands steady passes to the store at the end of each invocation (a minute in the stack): here
-     * invocations last 4 s, so one ends inside the drill's window, as it must for a pass (docs/handlers.md "drill").
+     * Probe invocations longer than the whole test (production's last a minute, longer than the drill may take): no
+     * invocation ends, so nothing is handed over at an invocation's end, and the pass must come from the probe
+     * noticing the new hop under its data path (docs/probe.md "Reporting a new hop"). Before that, this drill ended
+     * inconclusive.
      */
+    private static final Duration LONG_INVOCATION = Duration.ofMinutes(10);
+
     @Test
     void aDrillPassesOnAHealthyPairAndLeavesTheRouteWhereItWas(LocalAws aws) throws Exception {
         try (LabVpc vpc = new LabVpc(aws);
-             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b]", "{id: " + vpc.rtbA + "}").invocations(Duration.ofSeconds(4))) {
+             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b]", "{id: " + vpc.rtbA + "}").invocations(LONG_INVOCATION)) {
             Traffic a = vpc.traffic.get("a");
             project.start();
             assertThat(a.awaitSteady(System.nanoTime(), "nat-a", 10, WAIT)).isTrue();
@@ -91,13 +95,15 @@ class DrillIT {
             assertThat(events).extracting(RouteChangeNotifier.RouteChange::reason).as("the Route Failover event of the move back is the report")
                     .anyMatch(r -> r.contains("passed") && r.contains("back to nat-a"));
             assertThat(project.failedInvocations()).isZero();
+            assertThat(project.invocationsStarted()).as("all of it inside one probe invocation").isEqualTo(1);
+            assertThat(project.recordReads.get()).as("the probe's hop watch read the ownership records").isPositive();
         }
     }
 
     @Test
     void aDrillFailsOnAStandbyThatForwardsNothingAndTrafficStaysOnTheOriginalHop(LocalAws aws) throws Exception {
         try (LabVpc vpc = new LabVpc(aws);
-             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b]", "{id: " + vpc.rtbA + "}")) {
+             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b]", "{id: " + vpc.rtbA + "}").invocations(LONG_INVOCATION)) {
             Traffic a = vpc.traffic.get("a");
             vpc.fault("nat-b", Fault.FORWARDING_OFF); // its health port still answers: only the data path can tell
             project.start();
@@ -120,6 +126,57 @@ class DrillIT {
             assertThatThrownBy(() -> manual.drill("default-egress", WINDOW, true, "ops"))
                     .isInstanceOfSatisfying(ManualActions.InvalidRequestException.class, e -> assertThat(e.getMessage())
                             .contains("no drill while a candidate").contains("nat-b").contains("data path failed"));
+            assertThat(project.invocationsStarted()).as("all of it inside one probe invocation").isEqualTo(1);
         }
+    }
+
+    /**
+     * Post-flip verification of a move the probe did not make (an operator's failover through the controller): the
+     * probe notices the new hop under its path, counts its failures from zero, and the route leaves the broken
+     * standby within the same long invocation; on a healthy standby the first pass is stored on it.
+     */
+    @Test
+    void aMoveMadeByTheControllerIsVerifiedThroughTheNewHopWithinOneLongInvocation(LocalAws aws) throws Exception {
+        try (LabVpc vpc = new LabVpc(aws);
+             DataPathFailover project = new DataPathFailover(vpc, "[nat-a, nat-b]", "{id: " + vpc.rtbA + "}").invocations(LONG_INVOCATION)) {
+            Traffic a = vpc.traffic.get("a");
+            project.start();
+            assertThat(a.awaitSteady(System.nanoTime(), "nat-a", 10, WAIT)).isTrue();
+            Thread.sleep(3000);
+            ManualActions manual = manual(vpc, project);
+            aws.calls().reset();
+            String pathCheck = "egress-path@" + vpc.net.zone(0);
+            java.time.Instant moved = java.time.Instant.now();
+
+            Map<String, Object> out = manual.failover("default-egress", List.of(), null, "nat-b", false, "test: to a healthy standby", false, "ops");
+            assertThat(out).as(out.toString()).isNotNull();
+            assertThat(vpc.holder(vpc.rtbA)).isEqualTo("nat-b");
+            assertThat(awaitCheck(vpc, vpc.natB, pathCheck, moved, s -> s.passes() > 0 && s.failures() == 0))
+                    .as("a pass through nat-b is stored while the invocation runs on").isTrue();
+
+            vpc.fault("nat-a", Fault.FORWARDING_OFF);
+            java.time.Instant back = java.time.Instant.now();
+            manual.failover("default-egress", List.of(), null, "nat-a", false, "test: back to a hop whose data path broke unseen", false, "ops");
+            assertThat(awaitCheck(vpc, vpc.natA, pathCheck, back, s -> s.health() == io.github.vpcroutefailover.domain.health.Health.UNHEALTHY))
+                    .as("nat-a's data path is failed through the new hop").isTrue();
+            assertThat(a.awaitSteady(System.nanoTime(), "nat-b", 10, WAIT)).as("and traffic leaves it for nat-b").isTrue();
+            assertThat(aws.calls().calls("Ec2.ReplaceRoute")).as("to nat-b, to nat-a, back to nat-b: no more").isEqualTo(3);
+            assertThat(project.invocationsStarted()).isEqualTo(1);
+        }
+    }
+
+    /** Polls the stored state of one check of a hop (bounded) until it was observed after {@code since} and matches. */
+    private static boolean awaitCheck(LabVpc vpc, String hop, String check, java.time.Instant since,
+                                      java.util.function.Predicate<io.github.vpcroutefailover.domain.health.CheckState> ok) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            io.github.vpcroutefailover.domain.health.TargetState s = vpc.states.load(List.of(hop)).get(hop);
+            io.github.vpcroutefailover.domain.health.CheckState c = s == null ? null : s.checks().get(check);
+            if (c != null && c.lastAt() != null && c.lastAt().isAfter(since) && ok.test(c)) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 }

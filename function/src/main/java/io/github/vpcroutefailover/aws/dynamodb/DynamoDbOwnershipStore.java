@@ -44,6 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** {@link OwnershipStore} in the single table (docs/ownership-table.md); claim and settle are {@link OwnershipClaimWrites}. */
 public final class DynamoDbOwnershipStore implements OwnershipStore {
+    /** When the route's correlated data-path failure alert was opened; absent while none is (docs/events.md). */
+    static final String CORRELATED_SINCE = "dpCorrelatedSince";
+
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbOwnershipStore.class);
     public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(90);
     private static final int BATCH_GET_MAX = 100;
@@ -171,6 +174,34 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         writes.settle(st, false);
     }
 
+
+    @Override
+    public boolean alert(RouteKey key, String routeName, Instant since, Instant expectedSince, Unannounced event) {
+        Map<String, String> names = new HashMap<>(Map.of("#o", Outbox.attribute(event.version()), "#c", CORRELATED_SINCE));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":e", Outbox.value(event)));
+        String expression;
+        String condition;
+        if (since != null) {
+            names.put("#v", "version");
+            values.putAll(Map.of(":since", t(since), ":one", n(1), ":rn", s(routeName), ":rtb", s(key.routeTableId()),
+                    ":dest", s(key.destination().value()), ":type", s(TYPE_ROUTE), ":pk", s(pk(key))));
+            // Creates the record when the route was never claimed (the listing index must find its outbox entry).
+            expression = "SET #c = :since, #o = :e, #v = if_not_exists(#v, :one), routeName = if_not_exists(routeName, :rn), "
+                    + "routeTableId = :rtb, destination = :dest, " + GSI1_PK + " = :type, " + GSI1_SK + " = :pk";
+            condition = "attribute_not_exists(#c)";
+        } else {
+            values.put(":expected", t(expectedSince));
+            expression = "SET #o = :e REMOVE #c";
+            condition = "#c = :expected";
+        }
+        try {
+            ddb.updateItem(r -> r.tableName(table).key(stateKey(scope, key)).updateExpression(expression).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
 
     @Override
     public Ownership setPin(RouteKey key, String routeName, long expectedVersion, Ownership.Pin pin, String by, Instant at) {
@@ -309,6 +340,6 @@ public final class DynamoDbOwnershipStore implements OwnershipStore {
         }
         return new Ownership(key, str(item, "routeName"), Items.target(item, "target"), num(item, "version", 0),
                 status == null ? Ownership.ClaimStatus.NONE : Ownership.ClaimStatus.valueOf(status), instant(item, "updatedAt"),
-                str(item, "updatedBy"), str(item, "reason"), pin, claim);
+                str(item, "updatedBy"), str(item, "reason"), pin, claim, instant(item, CORRELATED_SINCE));
     }
 }

@@ -60,6 +60,11 @@ final class Outbox {
             m.put("invocationId", s(c.invocationId()));
         }
         m.put("at", t(c.at()));
+        if (c.alert() != null) {
+            // An alert's slot is not a record version: the event carries the record's version at the time.
+            m.put("alert", s(c.alert()));
+            m.put("recordVersion", n(c.version()));
+        }
         return AttributeValue.fromM(m);
     }
 
@@ -77,9 +82,10 @@ final class Outbox {
                 continue;
             }
             Map<String, AttributeValue> m = e.getValue().m();
+            String alert = str(m, "alert");
             RouteChange c = new RouteChange(key.routeTableId(), key.destination().toString(), str(m, "routeName"),
-                    Items.target(m, "from"), str(m, "fromTarget"), Items.target(m, "to"), str(m, "toTarget"), str(m, "reason"), version,
-                    bool(m, "forced"), false, str(m, "invocationId"), instant(m, "at"));
+                    Items.target(m, "from"), str(m, "fromTarget"), Items.target(m, "to"), str(m, "toTarget"), str(m, "reason"),
+                    alert == null ? version : num(m, "recordVersion", 0), bool(m, "forced"), false, str(m, "invocationId"), instant(m, "at"), alert);
             out.add(new Unannounced(key, version, c, Instant.ofEpochMilli(num(m, "due", 0))));
         }
         out.sort((a, b) -> Long.compare(a.version(), b.version()));

@@ -91,6 +91,9 @@ public final class EventBridgeRouteChangeNotifier implements RouteChangeNotifier
         d.put("invocationId", c.invocationId());
         d.put("at", c.at().truncatedTo(ChronoUnit.MILLIS).toString());
         d.put("idempotencyKey", c.idempotencyKey());
+        if (c.alert() != null) {
+            d.put("alert", c.alert());
+        }
         return d;
     }
 

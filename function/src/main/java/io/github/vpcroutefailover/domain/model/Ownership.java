@@ -14,9 +14,17 @@ import java.time.Instant;
  *                  it), SUPERSEDED (a repairer released it after its writer's deadline)
  * @param pin       an operator pin, or null
  * @param claim     the last claim made on this record, or null when none was
+ * @param correlatedSince when the route's correlated data-path failure alert was opened (its event sent), null when
+ *                  none is open (docs/events.md "alert"); written apart from the fence, so it never moves the version
  */
 public record Ownership(RouteKey key, String routeName, RouteTarget target, long version, ClaimStatus status,
-                        Instant updatedAt, String updatedBy, String reason, Pin pin, Claim claim) {
+                        Instant updatedAt, String updatedBy, String reason, Pin pin, Claim claim, Instant correlatedSince) {
+
+    /** A record with no correlated data-path failure alert open. */
+    public Ownership(RouteKey key, String routeName, RouteTarget target, long version, ClaimStatus status,
+                     Instant updatedAt, String updatedBy, String reason, Pin pin, Claim claim) {
+        this(key, routeName, target, version, status, updatedAt, updatedBy, reason, pin, claim, null);
+    }
 
     /** A record without claim details (tests, records written before claims carried them). */
     public Ownership(RouteKey key, String routeName, RouteTarget target, long version, ClaimStatus status,

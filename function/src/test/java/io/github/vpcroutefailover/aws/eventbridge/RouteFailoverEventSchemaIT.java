@@ -95,7 +95,13 @@ class RouteFailoverEventSchemaIT {
                         "inv-1", at),
                 // a hop taken over from outside (no config target), dry run, prefix list destination, short ids
                 new RouteChange("rtb-0123abcd", "pl-0123456789abcdef0", "to-partner", natGw, null, natA, "nat-a", "taken over",
-                        12, false, true, "inv-2", at));
+                        12, false, true, "inv-2", at),
+                // the correlated data-path failure alerts: nothing moved, from and to are the hop the route stays on
+                new RouteChange("rtb-0aaaaaaaaaaaaaaaa", "0.0.0.0/0", "default-egress", natA, "nat-a", natA, "nat-a",
+                        "data path failing through every candidate of route 'default-egress'", 7, false, false, "inv-3", at,
+                        RouteChange.CORRELATED_FAILURE),
+                new RouteChange("rtb-0aaaaaaaaaaaaaaaa", "0.0.0.0/0", "default-egress", natA, "nat-a", natA, "nat-a",
+                        "no longer failing", 7, false, false, "inv-4", at, RouteChange.CORRELATED_CLEARED));
     }
 
     @Test
@@ -105,7 +111,7 @@ class RouteFailoverEventSchemaIT {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(aws.calls()).addExecutionInterceptor(capture)).build();
         new EventBridgeRouteChangeNotifier(events, null).routesChanged(everyShape());
 
-        assertThat(capture.sent).hasSize(4);
+        assertThat(capture.sent).hasSize(6);
         JsonSchema schema = schema();
         for (PutEventsRequestEntry e : capture.sent) {
             Set<ValidationMessage> errors = schema.validate(delivered(e));
@@ -136,6 +142,7 @@ class RouteFailoverEventSchemaIT {
         List<java.util.function.Consumer<ObjectNode>> breakages = List.of(
                 ev -> ((ObjectNode) ev.get("detail")).remove("version"),
                 ev -> ((ObjectNode) ev.get("detail")).put("unexpected", 1),
+                ev -> ((ObjectNode) ev.get("detail")).put("alert", "something-else"),
                 ev -> ((ObjectNode) ev.get("detail")).put("version", "7"),
                 ev -> ((ObjectNode) ev.get("detail")).put("at", "yesterday"),
                 ev -> ((ObjectNode) ev.get("detail")).put("routeTableId", "rtb-XYZ"),

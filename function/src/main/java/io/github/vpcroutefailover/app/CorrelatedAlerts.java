@@ -1,0 +1,77 @@
+package io.github.vpcroutefailover.app;
+
+import io.github.vpcroutefailover.domain.model.Candidate;
+import io.github.vpcroutefailover.domain.model.Ownership;
+import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.plan.DataPaths;
+import io.github.vpcroutefailover.domain.plan.Plan;
+import io.github.vpcroutefailover.domain.plan.PlanNote;
+import io.github.vpcroutefailover.domain.plan.RouteStatus;
+import io.github.vpcroutefailover.ports.OwnershipStore;
+import io.github.vpcroutefailover.ports.OwnershipStore.Unannounced;
+import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Route Failover event of a correlated data-path failure (issue #14, docs/events.md "alert"): every candidate of
+ * a route fails its data path at once, so nothing moves, and operators must still hear of it. One event when a
+ * table's route enters the state and one when it leaves it, not one per reconcile: the state is kept on the route's
+ * ownership record ({@link Ownership#correlatedSince()}), and the event goes into the record's outbox in the same
+ * conditional write that opens or closes it, so of several concurrent reconciles one announces, and a failed
+ * publish is re-sent by a later reconcile with the same idempotency key, like a route change's.
+ *
+ * <p>Cost: nothing while nothing changes (the state comes with the listing every reconcile already reads); one
+ * UpdateItem per table on entering and on leaving. A failed write is logged and tried again by the next reconcile
+ * (the state it reads is unchanged).
+ */
+final class CorrelatedAlerts {
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelatedAlerts.class);
+
+    private CorrelatedAlerts() {
+    }
+
+    /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */
+    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, String caller, Instant now,
+                                    Duration claimBudget) {
+        List<Unannounced> out = new ArrayList<>();
+        for (RouteStatus s : plan.routes()) {
+            Optional<PlanNote> note = plan.notes().stream().filter(n -> s.routeName().equals(n.routeName())
+                    && n.message().startsWith(DataPaths.CORRELATED_NOTE)).findFirst();
+            Ownership o = owners.get(s.key());
+            Instant since = o == null ? null : o.correlatedSince();
+            if (note.isPresent() == (since != null)) {
+                continue;
+            }
+            boolean opening = note.isPresent();
+            String alert = opening ? RouteChange.CORRELATED_FAILURE : RouteChange.CORRELATED_CLEARED;
+            String name = s.candidates().stream().map(RouteStatus.CandidateHealth::candidate).filter(c -> c.target().sameHopAs(s.current()))
+                    .map(Candidate::targetName).filter(Objects::nonNull).findFirst().orElse(null);
+            String reason = opening ? note.get().message()
+                    : "data path of route '" + s.routeName() + "' no longer failing through every candidate (alert opened " + since + ")";
+            long version = o == null ? 1 : o.version();
+            RouteChange change = new RouteChange(s.key().routeTableId(), s.key().destination().toString(), s.routeName(), s.current(), name,
+                    s.current(), name, reason, version, false, false, caller, now, alert);
+            // The slot: negative, so it never meets a route change's version; the instant makes it one per episode side.
+            Unannounced entry = new Unannounced(s.key(), -now.toEpochMilli(), change, now.plus(claimBudget));
+            try {
+                if (store.alert(s.key(), s.routeName(), opening ? now : null, since, entry)) {
+                    out.add(entry);
+                    LOG.atWarn().addKeyValue("event", alert).addKeyValue("route", s.routeName()).addKeyValue("key", s.key().id())
+                            .log(reason);
+                }
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("event", "alert-write-failed").addKeyValue("key", s.key().id())
+                        .log("could not record the " + alert + " alert (the next reconcile tries again): " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}
