@@ -1,6 +1,5 @@
 package io.github.vpcroutefailover.lab;
 
-import io.github.vpcroutefailover.app.PostFlipVerifier;
 import io.github.vpcroutefailover.app.ProbeCycle;
 import io.github.vpcroutefailover.app.ReconcileOptions;
 import io.github.vpcroutefailover.app.ReconcileResult;
@@ -8,25 +7,18 @@ import io.github.vpcroutefailover.app.Reconciler;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.health.Observation;
-import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.ports.ProbeMetrics;
-import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
-import io.github.vpcroutefailover.probe.ProbeTarget;
-import io.github.vpcroutefailover.probe.Sleeper;
 import io.github.vpcroutefailover.testsupport.lab.DataPathLab;
 import io.github.vpcroutefailover.testsupport.lab.VpcLab;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * This project with a data-path check in the lab: the real probe loop and {@link CheckProber} in a {@link ProbeCycle}
- * that sits in both private subnets (as the two AZs' probe functions do), requesting a per-subnet server address
+ * This project with a data-path check in the lab: the real probe loop and prober in a {@link ProbeCycle}
+ * ({@link LabProbe}) that sits in both private subnets (as the two AZs' probe functions do), requesting a per-subnet server address
  * that {@link DataPathLab} routes through that subnet, reconciling through the real reconciler against moto and
  * DynamoDB Local. Every reconcile result is kept for the assertions (notes, outcomes).
  */
@@ -35,11 +27,7 @@ final class DataPathFailover implements AutoCloseable {
     final DataPathLab paths;
     final List<ReconcileResult> results = new CopyOnWriteArrayList<>();
     private final ProbeSettings settings = ProbeSettings.defaults().withInterval(Duration.ofSeconds(1));
-    private final CheckProber prober = new CheckProber();
-    private final ProbeCycle cycle;
-    private final AtomicInteger invocations = new AtomicInteger();
-    private final AtomicInteger failedInvocations = new AtomicInteger();
-    private volatile Thread runner;
+    private final LabProbe probe;
     /** One probe invocation's length: the stack runs one a minute; its final reconcile hands over steady results. */
     private volatile Duration invocation = Duration.ofSeconds(60);
 
@@ -79,7 +67,6 @@ final class DataPathFailover implements AutoCloseable {
                     policy: {zoneAffinity: true, failBack: never}
                 """.formatted(vpc.net.vpcId(), VpcLab.HEALTH_PORT, vpc.net.zone(0), viaA, vpc.net.zone(1), viaB,
                 vpc.natA, vpc.natB, vpc.natGw, tables, targets), "lab-datapath.yaml");
-        prober.warmUp();
         Reconciler reconciler = vpc.reconciler(Clock.systemUTC());
         ProbeCycle.Backend recording = new ProbeCycle.Backend() {
             @Override
@@ -94,11 +81,7 @@ final class DataPathFailover implements AutoCloseable {
                 return r;
             }
         };
-        ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())
-                .metrics(ProbeMetrics.NONE).probeAz(vpc.net.zone(0));
-        this.cycle = new ProbeCycle(recording, loop, t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()))
-                .dataPathZones(Set.of(vpc.net.zone(0), vpc.net.zone(1)))
-                .postFlipVerifier(new PostFlipVerifier(prober, Clock.systemUTC(), Sleeper.SYSTEM, vpc.net.zone(0), Duration.ofMillis(100), 3));
+        this.probe = new LabProbe(vpc, settings, ProbeMetrics.NONE, recording, true);
     }
 
     /** Shorter probe invocations (a drill's verdict needs a probe result handed over after the move). */
@@ -108,34 +91,15 @@ final class DataPathFailover implements AutoCloseable {
     }
 
     void start() {
-        runner = Thread.ofPlatform().daemon().name("lab-datapath-probe").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Instant start = Instant.now();
-                try {
-                    cycle.run(config, "lab-dp:" + invocations.incrementAndGet(), settings.deadline(start, invocation));
-                } catch (RuntimeException e) {
-                    failedInvocations.incrementAndGet();
-                }
-            }
-        });
+        probe.start("lab-datapath-probe", config, "lab-dp:", start -> settings.deadline(start, invocation), null);
     }
 
     int failedInvocations() {
-        return failedInvocations.get();
+        return probe.failedInvocations();
     }
 
     @Override
     public void close() {
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        cycle.close();
-        prober.close();
+        probe.close();
     }
 }

@@ -1,6 +1,5 @@
 package io.github.vpcroutefailover.lab;
 
-import io.github.vpcroutefailover.app.PostFlipVerifier;
 import io.github.vpcroutefailover.app.ProbeCycle;
 import io.github.vpcroutefailover.app.ReconcileOptions;
 import io.github.vpcroutefailover.app.ReconcileResult;
@@ -10,15 +9,11 @@ import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.net.CheckProber;
 import io.github.vpcroutefailover.probe.ProbeLoop;
 import io.github.vpcroutefailover.probe.ProbeSettings;
-import io.github.vpcroutefailover.probe.ProbeTarget;
-import io.github.vpcroutefailover.probe.Sleeper;
 import io.github.vpcroutefailover.testsupport.lab.DataPathLab;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This project in the lab: the real probe loop ({@link ProbeLoop} with the real {@link CheckProber}, system clock and
@@ -32,12 +27,8 @@ final class ProjectFailover implements FailoverUnderTest {
     private final ProbeSettings settings;
     private final Duration interval;
     private final int rise;
-    private final CheckProber prober = new CheckProber();
-    private final ProbeCycle cycle;
+    private final LabProbe probe;
     private final OutageTrace trace = new OutageTrace();
-    private final AtomicInteger invocations = new AtomicInteger();
-    private final AtomicInteger failedInvocations = new AtomicInteger();
-    private volatile Thread runner;
     private volatile Instant nextDeadline = Instant.MAX;
 
     ProjectFailover(LabVpc vpc, Duration interval, int rise, int fall, Duration timeout) {
@@ -66,9 +57,6 @@ final class ProjectFailover implements FailoverUnderTest {
         this.rise = rise;
         this.config = config;
         this.settings = ProbeSettings.defaults().withInterval(interval);
-        prober.warmUp();
-        ProbeLoop.Builder loop = ProbeLoop.builder().prober(prober).settings(settings).clock(Clock.systemUTC())
-                .metrics(trace.metrics()).probeAz(vpc.net.zone(0));
         Reconciler reconciler = vpc.reconciler(Clock.systemUTC(), trace::routeTables);
         ProbeCycle.Backend timed = new ProbeCycle.Backend() {
             @Override
@@ -83,14 +71,7 @@ final class ProjectFailover implements FailoverUnderTest {
                 return trace.reconcile(() -> reconciler.reconcile(c, options, observations));
             }
         };
-        ProbeCycle c = new ProbeCycle(timed, loop,
-                t -> new ProbeTarget(t.key(), vpc.labAddress(t.key()), t.checks()));
-        if (dataPath) {
-            // The production verifier's settings (ProbeHandler): 100 ms between requests, at most 3 moves.
-            c.dataPathZones(Set.of(vpc.net.zone(0), vpc.net.zone(1)))
-                    .postFlipVerifier(new PostFlipVerifier(prober, Clock.systemUTC(), Sleeper.SYSTEM, vpc.net.zone(0), Duration.ofMillis(100), 3));
-        }
-        this.cycle = c;
+        this.probe = new LabProbe(vpc, settings, trace.metrics(), timed, dataPath);
     }
 
     @Override
@@ -100,26 +81,11 @@ final class ProjectFailover implements FailoverUnderTest {
 
     @Override
     public void start() {
-        runner = Thread.ofPlatform().daemon().name("lab-probe").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Instant start = Instant.now();
-                try {
-                    Instant deadline = settings.deadline(start, Duration.ofSeconds(60));
-                    nextDeadline = deadline;
-                    cycle.run(config, "lab:" + invocations.incrementAndGet(), deadline);
-                } catch (RuntimeException e) {
-                    failedInvocations.incrementAndGet();
-                }
-                long wait = Duration.between(Instant.now(), start.plusSeconds(60)).toMillis();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        });
+        probe.start("lab-probe", config, "lab:", start -> {
+            Instant deadline = settings.deadline(start, Duration.ofSeconds(60));
+            nextDeadline = deadline;
+            return deadline;
+        }, Duration.ofSeconds(60));
     }
 
     @Override
@@ -139,25 +105,15 @@ final class ProjectFailover implements FailoverUnderTest {
     }
 
     int invocations() {
-        return invocations.get();
+        return probe.invocations();
     }
 
     int failedInvocations() {
-        return failedInvocations.get();
+        return probe.failedInvocations();
     }
 
     @Override
     public void close() {
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        cycle.close();
-        prober.close();
+        probe.close();
     }
 }
