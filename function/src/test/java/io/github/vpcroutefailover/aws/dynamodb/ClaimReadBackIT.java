@@ -3,7 +3,6 @@ package io.github.vpcroutefailover.aws.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A claim or settle whose every response was lost is resolved by reading the record back; when that read fails too,
@@ -37,31 +34,19 @@ class ClaimReadBackIT {
     private static final RouteTarget NAT_B = RouteTarget.eni("eni-0bbbbbbbbbbbbbbbb", "i-0bbbbbbbbbbbbbbbb");
 
     private LocalAws aws;
-    private FaultProxy proxy;
-    private DynamoDbClient ddb;
-    private DynamoDbOwnershipStore owners;
-    private DynamoDbOwnershipStore direct;
+    private ProxiedOwnershipTable t;
 
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        proxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON);
-        ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD)
-                .endpointOverride(proxy.endpoint()).build();
-        String table = aws.uniqueName("ownership");
-        OwnershipTable.create(aws.dynamoDb(), table);
-        owners = new DynamoDbOwnershipStore(ddb, table);
-        direct = new DynamoDbOwnershipStore(aws.dynamoDb(), table);
+        t = new ProxiedOwnershipTable(aws);
         aws.calls().reset();
     }
 
     @AfterEach
     void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (ddb != null) {
-            ddb.close();
+        if (t != null) {
+            t.close();
         }
     }
 
@@ -72,15 +57,15 @@ class ClaimReadBackIT {
 
     /** Every response of the write lost (each attempt reached DynamoDB), then every attempt of the read-back refused. */
     private void loseWriteAndReadBack(String write) {
-        proxy.inject(write, new Fault.LostResponse(), 3);
-        proxy.inject("GetItem", new Fault.Error(500, "InternalServerError", "Internal server error"), 3);
+        t.proxy.inject(write, new Fault.LostResponse(), 3);
+        t.proxy.inject("GetItem", new Fault.Error(500, "InternalServerError", "Internal server error"), 3);
     }
 
     @Test
     void aClaimWhoseResponsesAndReadBackFailedIsReportedUnknownWithBothFailures() {
         loseWriteAndReadBack("UpdateItem");
 
-        OutcomeUnknownException e = catchThrowableOfType(OutcomeUnknownException.class, () -> owners.claim(claim()));
+        OutcomeUnknownException e = catchThrowableOfType(OutcomeUnknownException.class, () -> t.owners.claim(claim()));
 
         assertThat(e).hasMessageContaining("claim of " + KEY.id() + " on version 0 failed")
                 .hasMessageContaining("reading the record back failed too")
@@ -90,17 +75,17 @@ class ClaimReadBackIT {
         assertThat(List.of(e.getCause().getSuppressed())).as("the read-back's failure, kept with it").last()
                 .satisfies(s -> assertThat(s).hasMessageContaining("Internal server error"));
         assertThat(aws.calls().calls("DynamoDb.GetItem")).as("one read-back").isEqualTo(1);
-        assertThat(direct.load(KEY)).as("it was written: the reason not to guess").hasValueSatisfying(o ->
+        assertThat(t.direct.load(KEY)).as("it was written: the reason not to guess").hasValueSatisfying(o ->
                 assertThat(o.status()).isEqualTo(Ownership.ClaimStatus.PENDING));
     }
 
     @Test
     void aSettleWhoseResponsesAndReadBackFailedIsReportedUnknownWithBothFailures() {
-        Ownership claimed = direct.claim(claim());
+        Ownership claimed = t.direct.claim(claim());
         long v = claimed.claim().version();
         loseWriteAndReadBack("TransactWriteItems");
 
-        OutcomeUnknownException e = catchThrowableOfType(OutcomeUnknownException.class, () -> owners.settle(new OwnershipStore.Settlement(
+        OutcomeUnknownException e = catchThrowableOfType(OutcomeUnknownException.class, () -> t.owners.settle(new OwnershipStore.Settlement(
                 KEY, v, Ownership.ClaimStatus.APPLIED, NAT_B, T0, "fn-1", null, UUID.randomUUID().toString(),
                 new HistoryEntry(KEY, "egress", v, T0, "fn-1", null, NAT_B, "nat-a unhealthy", false, HistoryEntry.Outcome.APPLIED,
                         null, null))));
@@ -109,6 +94,6 @@ class ClaimReadBackIT {
                 .hasMessageContaining("reading the record back failed too");
         assertThat(List.of(e.getCause().getSuppressed())).last().satisfies(s -> assertThat(s).hasMessageContaining("Internal server error"));
         assertThat(aws.calls().calls("DynamoDb.GetItem")).isEqualTo(1);
-        assertThat(direct.load(KEY)).hasValueSatisfying(o -> assertThat(o.status()).isEqualTo(Ownership.ClaimStatus.APPLIED));
+        assertThat(t.direct.load(KEY)).hasValueSatisfying(o -> assertThat(o.status()).isEqualTo(Ownership.ClaimStatus.APPLIED));
     }
 }

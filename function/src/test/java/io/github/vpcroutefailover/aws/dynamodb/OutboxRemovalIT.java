@@ -3,7 +3,6 @@ package io.github.vpcroutefailover.aws.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.app.Announcer;
-import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.domain.fleet.KeyScope;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -52,13 +49,7 @@ class OutboxRemovalIT {
     private static final RouteTarget NAT = RouteTarget.eni("eni-0bbbbbbbbbbbbbbbb", "i-0bbbbbbbbbbbbbbbb");
 
     private LocalAws aws;
-    private FaultProxy proxy;
-    private DynamoDbClient ddb;
-    private String table;
-    /** Through the proxy: the store under test. */
-    private DynamoDbOwnershipStore owners;
-    /** Straight to DynamoDB Local: the other reconcile, and the test's own reads. */
-    private DynamoDbOwnershipStore direct;
+    private ProxiedOwnershipTable t;
     private Unannounced a;
     private Unannounced b;
     private Unannounced cOld;
@@ -67,60 +58,51 @@ class OutboxRemovalIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        proxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON);
-        ddb = AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD)
-                .endpointOverride(proxy.endpoint()).build();
-        table = aws.uniqueName("ownership");
-        OwnershipTable.create(aws.dynamoDb(), table);
-        owners = new DynamoDbOwnershipStore(ddb, table);
-        direct = new DynamoDbOwnershipStore(aws.dynamoDb(), table);
+        t = new ProxiedOwnershipTable(aws);
         a = recordChange(A, 0);
         b = recordChange(B, 0);
         cOld = recordChange(C, 0);
         c = recordChange(C, 1);
         assertThat(unannounced()).containsExactlyInAnyOrder(a, b, cOld, c);
-        proxy.resetCounts();
+        t.proxy.resetCounts();
         aws.calls().reset();
     }
 
     @AfterEach
     void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (ddb != null) {
-            ddb.close();
+        if (t != null) {
+            t.close();
         }
     }
 
     /** Claims {@code key} and settles the claim APPLIED with its event in the outbox, as a reconcile does. */
     private Unannounced recordChange(RouteKey key, long expected) {
         long v = expected + 1;
-        direct.claim(new OwnershipStore.Claim(key, "egress", NAT, null, expected, T0, "fn-1", "nat-a unhealthy", T0.plusSeconds(60),
+        t.direct.claim(new OwnershipStore.Claim(key, "egress", NAT, null, expected, T0, "fn-1", "nat-a unhealthy", T0.plusSeconds(60),
                 UUID.randomUUID().toString()));
         RouteChange change = new RouteChange(key.routeTableId(), key.destination().toString(), "egress", null, null, NAT, "nat-b",
                 "nat-a unhealthy", v, false, false, "fn-1", T0);
         Unannounced entry = new Unannounced(key, v, change, T0.plusSeconds(60));
-        direct.settleWithoutReadBack(new OwnershipStore.Settlement(key, v, Ownership.ClaimStatus.APPLIED, NAT, T0, "fn-1", null,
+        t.direct.settleWithoutReadBack(new OwnershipStore.Settlement(key, v, Ownership.ClaimStatus.APPLIED, NAT, T0, "fn-1", null,
                 UUID.randomUUID().toString(), new HistoryEntry(key, "egress", v, T0, "fn-1", null, NAT, "nat-a unhealthy", false,
                 HistoryEntry.Outcome.APPLIED, null, null), entry));
         return entry;
     }
 
     private List<Unannounced> unannounced() {
-        return direct.list().unannounced();
+        return t.direct.list().unannounced();
     }
 
     /** UpdateItem requests that reached DynamoDB removing {@code entry} (one per record, so the table id picks it). */
     private long removalsReached(Unannounced entry) {
-        return proxy.forwardedBodies("UpdateItem").stream()
+        return t.proxy.forwardedBodies("UpdateItem").stream()
                 .filter(body -> body.contains(entry.key().routeTableId()) && body.contains(Outbox.attribute(entry.version())))
                 .count();
     }
 
     @Test
     void oneTransactionRemovesThePublishedEntriesOfEveryRecordAndNothingElse() {
-        owners.markAnnounced(List.of(a, b, c));
+        t.owners.markAnnounced(List.of(a, b, c));
 
         assertThat(unannounced()).as("the unpublished older entry stays: its event is not lost").containsExactly(cOld);
         assertThat(aws.calls().calls("DynamoDb.TransactWriteItems")).isEqualTo(1);
@@ -131,14 +113,14 @@ class OutboxRemovalIT {
     void aTransactionCancelledBecauseAnotherReconcileRemovedAnEntryFallsBackToOneRemovalPerEntry() {
         // Another reconcile re-sent B's event and removed its entry while ours was in flight: DynamoDB cancels ours
         // for the conflicting write on B's record.
-        direct.markAnnounced(b);
+        t.direct.markAnnounced(b);
         aws.calls().reset(); // the emulator's own client counts too
-        proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("None", "TransactionConflict", "None")), 1);
+        t.proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("None", "TransactionConflict", "None")), 1);
 
-        owners.markAnnounced(List.of(a, b, c));
+        t.owners.markAnnounced(List.of(a, b, c));
 
         assertThat(unannounced()).containsExactly(cOld);
-        assertThat(proxy.forwarded("TransactWriteItems")).as("the cancelled transaction wrote nothing").isZero();
+        assertThat(t.proxy.forwarded("TransactWriteItems")).as("the cancelled transaction wrote nothing").isZero();
         assertThat(aws.calls().calls("DynamoDb.UpdateItem")).as("one removal per published entry").isEqualTo(3);
         assertThat(List.of(removalsReached(a), removalsReached(b), removalsReached(c))).as("each removal sent once")
                 .containsExactly(1L, 1L, 1L);
@@ -147,9 +129,9 @@ class OutboxRemovalIT {
 
     @Test
     void aTransactionCancelledForThrottlingFallsBackToOneRemovalPerEntry() {
-        proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("ThrottlingError", "None", "None")), 1);
+        t.proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("ThrottlingError", "None", "None")), 1);
 
-        owners.markAnnounced(List.of(a, b, c));
+        t.owners.markAnnounced(List.of(a, b, c));
 
         assertThat(unannounced()).containsExactly(cOld);
         assertThat(aws.calls().attempts("DynamoDb.TransactWriteItems")).as("the SDK does not retry a cancelled transaction").isEqualTo(1);
@@ -160,13 +142,13 @@ class OutboxRemovalIT {
     void aRecordDeregisteredMeanwhileCancelsTheTransactionAndIsNotRecreatedByTheFallback() {
         // A real cancellation, no proxy fault: A's record is gone, so its action's condition (the record exists) fails.
         Map<String, AttributeValue> keyOfA = DynamoDbOwnershipStore.stateKey(KeyScope.HOME, A);
-        aws.dynamoDb().deleteItem(r -> r.tableName(table).key(keyOfA));
+        aws.dynamoDb().deleteItem(r -> r.tableName(t.table).key(keyOfA));
 
-        owners.markAnnounced(List.of(a, b, c));
+        t.owners.markAnnounced(List.of(a, b, c));
 
-        assertThat(proxy.forwarded("TransactWriteItems")).as("DynamoDB itself cancelled it").isEqualTo(1);
+        assertThat(t.proxy.forwarded("TransactWriteItems")).as("DynamoDB itself cancelled it").isEqualTo(1);
         assertThat(unannounced()).containsExactly(cOld);
-        assertThat(aws.dynamoDb().getItem(r -> r.tableName(table).key(keyOfA).consistentRead(true)).item())
+        assertThat(aws.dynamoDb().getItem(r -> r.tableName(t.table).key(keyOfA).consistentRead(true)).item())
                 .as("the removal of A's entry did not create an empty record").isNullOrEmpty();
         assertThat(List.of(removalsReached(a), removalsReached(b), removalsReached(c))).containsExactly(1L, 1L, 1L);
         assertThat(aws.calls().calls("DynamoDb.UpdateItem")).isEqualTo(3);
@@ -176,8 +158,8 @@ class OutboxRemovalIT {
     void aFallbackRemovalThrottledPastTheSdkRetriesLeavesTheAnnouncerToRemoveEachEntryOnce() {
         // The cancelled transaction, then A's fallback removal throttled on each of the SDK's three attempts: the batch
         // fails and the Announcer removes the entries one by one.
-        proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("ThrottlingError", "None", "None")), 1);
-        proxy.inject("UpdateItem", new Fault.Throttle("ThrottlingException"), 3);
+        t.proxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("ThrottlingError", "None", "None")), 1);
+        t.proxy.inject("UpdateItem", new Fault.Throttle("ThrottlingException"), 3);
         List<RouteChange> published = new ArrayList<>();
         RouteChangeNotifier confirmAll = new RouteChangeNotifier() {
             @Override
@@ -192,7 +174,7 @@ class OutboxRemovalIT {
             }
         };
 
-        Announcer.Announced done = new Announcer(owners, confirmAll, Clock.fixed(T0, ZoneOffset.UTC)).announce(List.of(a, b, c), List.of());
+        Announcer.Announced done = new Announcer(t.owners, confirmAll, Clock.fixed(T0, ZoneOffset.UTC)).announce(List.of(a, b, c), List.of());
 
         assertThat(done.published()).isEqualTo(3);
         assertThat(published).containsExactly(a.change(), b.change(), c.change());
