@@ -23,8 +23,8 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
+import io.github.vpcroutefailover.testsupport.FixtureResolver;
 import io.github.vpcroutefailover.testsupport.LocalAws;
-import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +33,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -47,27 +44,12 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * at nat-a; {@link #onNatAThenStopIt} stops nat-a, so the planner moves the route to nat-b.
  */
 final class OwnershipFixture implements AutoCloseable {
-    /**
-     * Gives a test method an {@code OwnershipFixture} parameter, in the state {@link #onNatAThenStopIt} leaves it, and
-     * closes it after the test (JUnit closes an AutoCloseable kept in the test's store). Register it after
-     * {@link LocalAwsExtension}, whose emulator check and reset it relies on.
-     */
-    static final class Resolver implements ParameterResolver {
-        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Resolver.class);
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == OwnershipFixture.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            LocalAws aws = LocalAwsExtension.localAws(context);
-            return context.getStore(NS).getOrComputeIfAbsent(OwnershipFixture.class,
-                    k -> new OwnershipFixture(aws).onNatAThenStopIt(), OwnershipFixture.class);
+    /** Gives a test an {@code OwnershipFixture} parameter, as {@link #onNatAThenStopIt} leaves it; closed after the test. */
+    static final class Resolver extends FixtureResolver<OwnershipFixture> {
+        Resolver() {
+            super(OwnershipFixture.class, aws -> new OwnershipFixture(aws).onNatAThenStopIt());
         }
     }
-
 
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     static final Destination DEFAULT = Destination.parse("0.0.0.0/0");

@@ -16,7 +16,6 @@ import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +26,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * the outcome is unknown, and says so ({@link OutcomeUnknownException}, both failures kept) rather than guessing
  * written or not. Through DynamoDB Local, the real SDK client and a {@link FaultProxy}.
  */
-@ExtendWith(LocalAwsExtension.class)
+@ExtendWith({LocalAwsExtension.class, ProxiedOwnershipTable.Resolver.class})
 class ClaimReadBackIT {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final RouteKey KEY = RouteKey.parse("rtb-0aaaaaaaaaaaaaaaa|0.0.0.0/0");
@@ -37,17 +36,10 @@ class ClaimReadBackIT {
     private ProxiedOwnershipTable t;
 
     @BeforeEach
-    void setUp(LocalAws aws) {
+    void setUp(ProxiedOwnershipTable t, LocalAws aws) {
         this.aws = aws;
-        t = new ProxiedOwnershipTable(aws);
+        this.t = t;
         aws.calls().reset();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private static OwnershipStore.Claim claim() {

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>The world: records A, B and C, each with the outbox entry of its latest change (version 1, published); C also
  * has the entry of an older change nobody published (its first claim's, version 1; its latest is version 2).
  */
-@ExtendWith(LocalAwsExtension.class)
+@ExtendWith({LocalAwsExtension.class, ProxiedOwnershipTable.Resolver.class})
 class OutboxRemovalIT {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final RouteKey A = RouteKey.parse("rtb-0aaaaaaaaaaaaaaaa|0.0.0.0/0");
@@ -56,9 +55,9 @@ class OutboxRemovalIT {
     private Unannounced c;
 
     @BeforeEach
-    void setUp(LocalAws aws) {
+    void setUp(ProxiedOwnershipTable t, LocalAws aws) {
         this.aws = aws;
-        t = new ProxiedOwnershipTable(aws);
+        this.t = t;
         a = recordChange(A, 0);
         b = recordChange(B, 0);
         cOld = recordChange(C, 0);
@@ -66,13 +65,6 @@ class OutboxRemovalIT {
         assertThat(unannounced()).containsExactlyInAnyOrder(a, b, cOld, c);
         t.proxy.resetCounts();
         aws.calls().reset();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (t != null) {
-            t.close();
-        }
     }
 
     /** Claims {@code key} and settles the claim APPLIED with its event in the outbox, as a reconcile does. */

@@ -2,6 +2,7 @@ package io.github.vpcroutefailover.aws.dynamodb;
 
 import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
+import io.github.vpcroutefailover.testsupport.FixtureResolver;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -12,6 +13,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * (the test's own reads, and another writer). Both clients count their calls in {@code aws.calls()}.
  */
 final class ProxiedOwnershipTable implements AutoCloseable {
+    /** Gives a test (and its {@code @BeforeEach}) a fresh table as a parameter; closed after the test. */
+    static final class Resolver extends FixtureResolver<ProxiedOwnershipTable> {
+        Resolver() {
+            super(ProxiedOwnershipTable.class, ProxiedOwnershipTable::new);
+        }
+    }
+
     final FaultProxy proxy;
     final DynamoDbClient ddb;
     final String table;
