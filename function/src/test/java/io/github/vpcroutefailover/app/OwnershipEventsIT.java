@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,22 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * be older than what they judge; a claim or settle throttled by DynamoDB is retried inside the invocation, bounded.
  * Every test asserts the route, record, history and events as {@link OwnershipFixture#assertConsistent} does.
  */
-@ExtendWith(LocalAwsExtension.class)
+@ExtendWith({LocalAwsExtension.class, OwnershipFixture.Resolver.class})
 class OwnershipEventsIT {
-    private OwnershipFixture f;
-
-    @AfterEach
-    void close() {
-        if (f != null) {
-            f.close();
-        }
-    }
-
-    private OwnershipFixture fixture(LocalAws aws) {
-        f = new OwnershipFixture(aws).onNatAThenStopIt();
-        return f;
-    }
-
     /** The key of the move's event (the second change: the setup created the route at version 1). */
     private static String moveKey(OwnershipFixture f) {
         Ownership o = f.record();
@@ -66,8 +51,7 @@ class OwnershipEventsIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("publishFaults")
-    void anEventWhosePublishFailedIsSentExactlyOnceByTheNextReconcile(String name, Fault fault, LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void anEventWhosePublishFailedIsSentExactlyOnceByTheNextReconcile(String name, Fault fault, OwnershipFixture f, LocalAws aws) {
         f.ebProxy.inject("PutEvents", fault, 3);
 
         ReconcileResult r1 = f.reconcile("r1");
@@ -98,8 +82,7 @@ class OwnershipEventsIT {
     }
 
     @Test
-    void anEventWhosePublishResponseWasLostIsResentWithTheSameIdempotencyKey(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void anEventWhosePublishResponseWasLostIsResentWithTheSameIdempotencyKey(OwnershipFixture f) {
         f.ebProxy.inject("PutEvents", new Fault.LostResponse(), 3);
 
         ReconcileResult r1 = f.reconcile("r1");
@@ -118,8 +101,7 @@ class OwnershipEventsIT {
     }
 
     @Test
-    void ofTwoReconcilesFindingTheSameOverdueEventOnlyOneSendsIt(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void ofTwoReconcilesFindingTheSameOverdueEventOnlyOneSendsIt(OwnershipFixture f) {
         f.ebProxy.inject("PutEvents", Fault.throttle(), 3);
         f.reconcile("r1");
         f.ebProxy.clear();
@@ -141,8 +123,7 @@ class OwnershipEventsIT {
     // ---- the repair decides on reads no older than what they judge --------------------------------------------
 
     @Test
-    void aStaleRouteTableReadCannotMakeTheRepairWriteOffAChangeThatHappened(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aStaleRouteTableReadCannotMakeTheRepairWriteOffAChangeThatHappened(OwnershipFixture f, LocalAws aws) {
         OwnershipFaultsIT.deadWritersClaim(f);
         assertThat(f.reconcile("r-early").actions()).as("inside its deadline: hands off").isEmpty();
         byte[] stale = f.ec2Proxy.lastResponse("DescribeRouteTables"); // the route still on nat-a
@@ -170,8 +151,7 @@ class OwnershipEventsIT {
     }
 
     @Test
-    void aStaleListingCannotMakeTheRepairTouchANewerClaim(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aStaleListingCannotMakeTheRepairTouchANewerClaim(OwnershipFixture f, LocalAws aws) {
         Ownership dead = OwnershipFaultsIT.deadWritersClaim(f);
         f.reconcile("r-early");
         byte[] staleListing = f.ddbProxy.lastResponse("Query", "\"ROUTE\""); // the route listing: the claim PENDING
@@ -201,8 +181,7 @@ class OwnershipEventsIT {
     }
 
     @Test
-    void aStaleListingDoesNotMakeOurOwnChangeLookChangedOutside(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aStaleListingDoesNotMakeOurOwnChangeLookChangedOutside(OwnershipFixture f, LocalAws aws) {
         f.owners.loadAll(); // through the proxy: the listing as it is now (the route recorded on nat-a)
         byte[] staleListing = f.ddbProxy.lastResponse("Query", "\"ROUTE\"");
         f.reconcile("r1"); // moves the route to nat-b and records it
@@ -223,8 +202,7 @@ class OwnershipEventsIT {
     // ---- DynamoDB throttling the protocol's writes: retried in the invocation, bounded ------------------------
 
     @Test
-    void aClaimThrottledPastTheSdkRetriesIsRetriedInTheSameInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aClaimThrottledPastTheSdkRetriesIsRetriedInTheSameInvocation(OwnershipFixture f, LocalAws aws) {
         // Five throttled responses: the SDK's three attempts of our first claim, two of our second.
         f.ddbProxy.inject("UpdateItem", "claimId", new Fault.Throttle("ProvisionedThroughputExceededException"), 5);
 
@@ -243,8 +221,7 @@ class OwnershipEventsIT {
     }
 
     @Test
-    void aSettleCancelledForThrottlingIsRetriedInTheSameInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aSettleCancelledForThrottlingIsRetriedInTheSameInvocation(OwnershipFixture f, LocalAws aws) {
         f.ddbProxy.inject("TransactWriteItems", new Fault.TransactionCanceled(List.of("ThrottlingError", "None")), 3);
 
         ReconcileResult r = f.reconcile("r1");

@@ -1,53 +1,30 @@
-// Over 400 lines on purpose: issue #10's fault table, one test per row over one shared world and one set of invariant checks.
 package io.github.vpcroutefailover.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.app.ReconcileResult.Status;
-import io.github.vpcroutefailover.aws.AwsClients;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbOwnershipStore;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbRouteRegistry;
-import io.github.vpcroutefailover.aws.dynamodb.DynamoDbTargetStateStore;
-import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
-import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
-import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
-import io.github.vpcroutefailover.aws.ec2.UnmanagedRoutes;
-import io.github.vpcroutefailover.aws.eventbridge.EventBridgeRouteChangeNotifier;
-import io.github.vpcroutefailover.domain.config.CheckSpec;
-import io.github.vpcroutefailover.domain.config.FailoverConfig;
-import io.github.vpcroutefailover.domain.config.RoutePolicy;
-import io.github.vpcroutefailover.domain.config.RouteSpec;
-import io.github.vpcroutefailover.domain.config.TableSelector;
-import io.github.vpcroutefailover.domain.config.TargetSpec;
-import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.Ownership;
-import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.OwnershipStore;
-import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
 import io.github.vpcroutefailover.testsupport.FaultProxy.Fault;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
-import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every row of issue #10's fault table, through a fault-injecting proxy between the controller's SDK clients and
@@ -59,25 +36,10 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * <p>The world: nat-a (zone 0, preferred) and nat-b (zone 1); one private table in zone 0 whose default route
  * points at nat-a; nat-a is stopped, so the planner moves the route to nat-b.
  */
-@ExtendWith(LocalAwsExtension.class)
+@ExtendWith({LocalAwsExtension.class, OwnershipFixture.Resolver.class})
 class OwnershipFaultsIT {
-    private OwnershipFixture f;
-
-    @AfterEach
-    void close() {
-        if (f != null) {
-            f.close();
-        }
-    }
-
-    private OwnershipFixture fixture(LocalAws aws) {
-        f = new OwnershipFixture(aws).onNatAThenStopIt();
-        return f;
-    }
-
     @Test
-    void aMoveIsOneClaimOneReplaceRouteAndOneTransactionForRecordAndHistory(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aMoveIsOneClaimOneReplaceRouteAndOneTransactionForRecordAndHistory(OwnershipFixture f, LocalAws aws) {
 
         ReconcileResult r = f.reconcile("r1");
 
@@ -96,8 +58,7 @@ class OwnershipFaultsIT {
     // ---- ReplaceRoute fails after the claim: released at once, retried in the same invocation when transient ----
 
     @Test
-    void replaceRouteThrottledThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void replaceRouteThrottledThreeTimesIsReleasedAndRetriedInTheSameInvocation(OwnershipFixture f) {
         f.ec2Proxy.inject("ReplaceRoute", Fault.throttle(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -113,22 +74,37 @@ class OwnershipFaultsIT {
         assertThat(f.nextScheduled("r2").converged()).isTrue();
     }
 
-    @Test
-    void replaceRoute500ThreeTimesIsReleasedAndRetriedInTheSameInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
-        f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(500, "InternalError", "An internal error has occurred"), 3);
+    /** Faults the invocation absorbs (a bounded retry, a read-back): the move is APPLIED in the same invocation. */
+    static Stream<Arguments> absorbedFaults() {
+        Function<OwnershipFixture, FaultProxy> ec2 = f -> f.ec2Proxy;
+        Function<OwnershipFixture, FaultProxy> ddb = f -> f.ddbProxy;
+        return Stream.of(
+                Arguments.of("ReplaceRoute 500 InternalError x3", ec2, "ReplaceRoute", null,
+                        new Fault.Error(500, "InternalError", "An internal error has occurred"), 3),
+                Arguments.of("claim committed, every response lost", ddb, "UpdateItem", "claimId", new Fault.LostResponse(), 3),
+                Arguments.of("markApplied+history (TransactWriteItems) ThrottlingException x3", ddb, "TransactWriteItems", null,
+                        Fault.throttle(), 3),
+                // Before (history as a separate PutItem): record APPLIED, outcome FAILED, that version's history lost.
+                Arguments.of("history write 500 after commit (now in the settle transaction)", ddb, "TransactWriteItems", null,
+                        new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("absorbedFaults")
+    void aFaultTheInvocationAbsorbsStillAppliesTheMoveInIt(String name, Function<OwnershipFixture, FaultProxy> proxy, String operation,
+                                                         String bodyContains, Fault fault, int times, OwnershipFixture f) {
+        proxy.apply(f).inject(operation, bodyContains, fault, times);
 
         ReconcileResult r = f.reconcile("r1");
 
         assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
         f.assertConsistent();
-        f.row("ReplaceRoute 500 InternalError x3", 0, r);
+        f.row(name, 0, r);
         assertThat(f.nextScheduled("r2").converged()).isTrue();
     }
 
     @Test
-    void replaceRouteConnectionResetBeforeItReachedEc2IsRetriedInTheSameInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void replaceRouteConnectionResetBeforeItReachedEc2IsRetriedInTheSameInvocation(OwnershipFixture f) {
         f.ec2Proxy.inject("ReplaceRoute", new Fault.ResetBefore(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -141,8 +117,7 @@ class OwnershipFaultsIT {
     }
 
     @Test
-    void replaceRouteForbiddenIsReleasedAtOnceAndTheNextReconcileApplies(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void replaceRouteForbiddenIsReleasedAtOnceAndTheNextReconcileApplies(OwnershipFixture f) {
         f.ec2Proxy.inject("ReplaceRoute", new Fault.Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."), 1);
 
         ReconcileResult r1 = f.reconcile("r1");
@@ -162,8 +137,7 @@ class OwnershipFaultsIT {
     // ---- ambiguous outcomes: resolved by reading back ----------------------------------------------------------
 
     @Test
-    void replaceRouteThatReachedEc2WithEveryResponseLostIsConfirmedByReadingTheTable(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void replaceRouteThatReachedEc2WithEveryResponseLostIsConfirmedByReadingTheTable(OwnershipFixture f) {
         f.ec2Proxy.inject("ReplaceRoute", new Fault.LostResponse(), 3);
 
         ReconcileResult r = f.reconcile("r1");
@@ -179,8 +153,7 @@ class OwnershipFaultsIT {
     }
 
     @Test
-    void aClaimCommittedWhoseResponseWasLostIsRecognisedAsOurs(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aClaimCommittedWhoseResponseWasLostIsRecognisedAsOurs(OwnershipFixture f) {
         f.ddbProxy.inject("UpdateItem", "claimId", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
 
         ReconcileResult r = f.reconcile("r1");
@@ -195,37 +168,10 @@ class OwnershipFaultsIT {
         assertThat(f.nextScheduled("r2").converged()).isTrue();
     }
 
-    @Test
-    void aClaimWithEveryResponseLostIsFoundByReadingTheRecordBack(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
-        f.ddbProxy.inject("UpdateItem", "claimId", new Fault.LostResponse(), 3);
-
-        ReconcileResult r = f.reconcile("r1");
-
-        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
-        f.assertConsistent();
-        f.row("claim committed, every response lost", 0, r);
-        assertThat(f.nextScheduled("r2").converged()).isTrue();
-    }
-
     // ---- recording the change fails ------------------------------------------------------------------------------
 
     @Test
-    void settleThrottledThroughTheSdkRetriesIsRetriedOnceMoreInTheInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
-        f.ddbProxy.inject("TransactWriteItems", Fault.throttle(), 3);
-
-        ReconcileResult r = f.reconcile("r1");
-
-        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
-        f.assertConsistent();
-        f.row("markApplied+history (TransactWriteItems) ThrottlingException x3", 0, r);
-        assertThat(f.nextScheduled("r2").converged()).isTrue();
-    }
-
-    @Test
-    void settleThrottledForTheWholeInvocationIsConfirmedAndAnnouncedByTheNextReconcile(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void settleThrottledForTheWholeInvocationIsConfirmedAndAnnouncedByTheNextReconcile(OwnershipFixture f, LocalAws aws) {
         // Our attempts x the SDK's: every settle attempt this invocation makes is throttled.
         int attempts = ClaimSettler.SETTLE_ATTEMPTS * 3;
         f.ddbProxy.inject("TransactWriteItems", new Fault.Throttle("ProvisionedThroughputExceededException"), attempts);
@@ -247,25 +193,10 @@ class OwnershipFaultsIT {
         assertThat(f.nextScheduled("r3").converged()).isTrue();
     }
 
-    @Test
-    void settleCommittedWithA500ResponseIsRecognisedAsOurs(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
-        f.ddbProxy.inject("TransactWriteItems", new Fault.ErrorAfter(500, "InternalServerError", "Internal server error"), 1);
-
-        ReconcileResult r = f.reconcile("r1");
-
-        // Before (history as a separate PutItem): record APPLIED, outcome FAILED, that version's history lost.
-        assertThat(r.actions()).extracting(ReconcileResult.ActionOutcome::status).containsExactly(Status.APPLIED);
-        f.assertConsistent();
-        f.row("history write 500 after commit (now in the settle transaction)", 0, r);
-        assertThat(f.nextScheduled("r2").converged()).isTrue();
-    }
-
     // ---- slow calls: bounded by the invocation's deadline ---------------------------------------------------------
 
     @Test
-    void fiveSecondsOfLatencyOnEveryCallStillFinishesInsideA60sInvocation(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void fiveSecondsOfLatencyOnEveryCallStillFinishesInsideA60sInvocation(OwnershipFixture f) {
         f.ec2Proxy.latency("*", Duration.ofSeconds(5));
         f.ddbProxy.latency("*", Duration.ofSeconds(5));
 
@@ -283,8 +214,7 @@ class OwnershipFaultsIT {
     }
 
     @Test
-    void withTooLittleTimeLeftNoClaimIsStarted(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void withTooLittleTimeLeftNoClaimIsStarted(OwnershipFixture f) {
         // Only the ownership listing is slow: the reconcile observes, but then has too little time left for a claim.
         f.ddbProxy.inject("Query", "{\"S\":\"ROUTE\"}", new Fault.Latency(Duration.ofSeconds(2)), 1);
 
@@ -308,8 +238,7 @@ class OwnershipFaultsIT {
     }
 
     @Test
-    void aWriterKilledBetweenClaimAndReplaceRouteIsSupersededByTheNextReconcile(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aWriterKilledBetweenClaimAndReplaceRouteIsSupersededByTheNextReconcile(OwnershipFixture f) {
         deadWritersClaim(f);
 
         ReconcileResult before = f.reconcile("r-early");
@@ -329,8 +258,7 @@ class OwnershipFaultsIT {
     }
 
     @Test
-    void aWriterKilledAfterItsReplaceRouteReachedEc2IsConfirmedRecordedAndAnnounced(LocalAws aws) {
-        OwnershipFixture f = fixture(aws);
+    void aWriterKilledAfterItsReplaceRouteReachedEc2IsConfirmedRecordedAndAnnounced(OwnershipFixture f, LocalAws aws) {
         deadWritersClaim(f);
         aws.ec2().replaceRoute(b -> b.routeTableId(f.rtb).destinationCidrBlock("0.0.0.0/0").networkInterfaceId(f.net.primaryEni(f.natB)));
 
@@ -350,8 +278,7 @@ class OwnershipFaultsIT {
     // ---- pins are not claims -------------------------------------------------------------------------------------
 
     @Test
-    void aPinWrittenWhileAnApplyIsInFlightNeitherBlocksNorKeepsIt(LocalAws aws) throws Exception {
-        OwnershipFixture f = fixture(aws);
+    void aPinWrittenWhileAnApplyIsInFlightNeitherBlocksNorKeepsIt(OwnershipFixture f) throws Exception {
         f.ec2Proxy.inject("ReplaceRoute", new Fault.Hold(), 1);
         CompletableFuture<ReconcileResult> running = CompletableFuture.supplyAsync(() -> f.reconcile("r1"));
         assertThat(f.ec2Proxy.awaitHeld(Duration.ofSeconds(60))).isTrue();

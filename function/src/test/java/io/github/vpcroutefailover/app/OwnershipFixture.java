@@ -23,6 +23,7 @@ import io.github.vpcroutefailover.domain.model.RouteKey;
 import io.github.vpcroutefailover.ports.HistoryEntry;
 import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
+import io.github.vpcroutefailover.testsupport.FixtureResolver;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.time.Duration;
@@ -43,6 +44,13 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * at nat-a; {@link #onNatAThenStopIt} stops nat-a, so the planner moves the route to nat-b.
  */
 final class OwnershipFixture implements AutoCloseable {
+    /** Gives a test an {@code OwnershipFixture} parameter, as {@link #onNatAThenStopIt} leaves it; closed after the test. */
+    static final class Resolver extends FixtureResolver<OwnershipFixture> {
+        Resolver() {
+            super(OwnershipFixture.class, aws -> new OwnershipFixture(aws).onNatAThenStopIt());
+        }
+    }
+
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     static final Destination DEFAULT = Destination.parse("0.0.0.0/0");
     /** Past the default claim budget: a claim made by the previous reconcile is abandoned when the next one runs. */

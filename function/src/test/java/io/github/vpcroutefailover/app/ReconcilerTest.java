@@ -210,6 +210,8 @@ class ReconcilerTest {
     static final class FakeOwnership implements OwnershipStore {
         final Map<RouteKey, Ownership> records = new ConcurrentHashMap<>();
         final List<HistoryEntry> history = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Every settle that committed, with the outbox entry it wrote (if any). */
+        final List<Settlement> settled = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger claims = new AtomicInteger();
         volatile boolean alwaysLose;
 
@@ -254,6 +256,7 @@ class ReconcilerTest {
                     o.claim().from(), st.by(), st.settleId()));
             records.put(st.key(), next);
             history.add(st.history());
+            settled.add(st);
             return next;
         }
 

@@ -35,8 +35,11 @@ public final class LocalAwsExtension implements BeforeAllCallback, BeforeEachCal
         return localAws(extensionContext);
     }
 
-    /** One instance per JVM run, closed by JUnit when the run ends. */
-    private static LocalAws localAws(ExtensionContext context) {
+    /**
+     * The run's one instance, closed by JUnit when the run ends; public for extensions that build a test's world on it
+     * (they run after this one's checks and reset).
+     */
+    public static LocalAws localAws(ExtensionContext context) {
         return context.getRoot().getStore(NS)
                 .getOrComputeIfAbsent(LocalAws.class, k -> new LocalAws(AwsTarget.current()), LocalAws.class);
     }

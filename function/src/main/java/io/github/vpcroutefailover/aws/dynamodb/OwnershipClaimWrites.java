@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -65,6 +66,19 @@ final class OwnershipClaimWrites {
     private Ownership readBack(RouteKey key) {
         Map<String, AttributeValue> item = ddb.getItem(r -> r.tableName(table).key(DynamoDbOwnershipStore.stateKey(scope, key)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? null : DynamoDbOwnershipStore.ownership(item);
+    }
+
+    /**
+     * The record read back after {@code failed} left a write's outcome unknown; when that read fails too, the outcome
+     * stays unknown ({@code unknown} says what and what happens next), with both failures kept.
+     */
+    private Ownership readBackAfter(RouteKey key, SdkException failed, Supplier<String> unknown) {
+        try {
+            return readBack(key);
+        } catch (SdkException readFailed) {
+            failed.addSuppressed(readFailed);
+            throw new OutcomeUnknownException(unknown.get(), failed);
+        }
     }
 
     Ownership claim(Claim claim) {
@@ -116,15 +130,9 @@ final class OwnershipClaimWrites {
             }
             throw new ClaimLostException(key, claim.expectedVersion(), "claim", found);
         } catch (SdkException e) {
-            Ownership found;
-            try {
-                found = readBack(key);
-            } catch (SdkException readFailed) {
-                e.addSuppressed(readFailed);
-                throw new OutcomeUnknownException("claim of " + key.id() + " on version " + claim.expectedVersion()
-                        + " failed (" + e.getMessage() + ") and reading the record back failed too; if the claim was written,"
-                        + " it is abandoned at " + claim.deadline() + " and the next reconcile after that settles it", e);
-            }
+            Ownership found = readBackAfter(key, e, () -> "claim of " + key.id() + " on version " + claim.expectedVersion()
+                    + " failed (" + e.getMessage() + ") and reading the record back failed too; if the claim was written,"
+                    + " it is abandoned at " + claim.deadline() + " and the next reconcile after that settles it");
             if (ours(found, claim.claimId())) {
                 LOG.atInfo().addKeyValue("event", "claim-recognised").addKeyValue("key", key.id())
                         .addKeyValue("version", found.version()).log("the claim's response was lost, but the record shows our claim: " + e.getMessage());
@@ -225,14 +233,8 @@ final class OwnershipClaimWrites {
             }
             throw e;
         } catch (SdkException e) {
-            Ownership found;
-            try {
-                found = readBack(key);
-            } catch (SdkException readFailed) {
-                e.addSuppressed(readFailed);
-                throw new OutcomeUnknownException("settling " + key.id() + " claim " + st.claimVersion() + " as " + st.status()
-                        + " failed (" + e.getMessage() + ") and reading the record back failed too", e);
-            }
+            Ownership found = readBackAfter(key, e, () -> "settling " + key.id() + " claim " + st.claimVersion() + " as " + st.status()
+                    + " failed (" + e.getMessage() + ") and reading the record back failed too");
             if (settledByUs(found, st)) {
                 return found;
             }
