@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -37,9 +38,15 @@ public final class LightClients {
     }
 
     public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors) {
+        return ec2(region, credentials, endpoint, interceptors, null);
+    }
+
+    /** @param http null for real calls; SnapStart priming passes its canned client */
+    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors,
+                                SdkHttpClient http) {
         return new LightEc2Client(new LightTransport(new LightTransport.Settings("Ec2", "ec2", region, endpoint, credentials,
                 AwsRetryStrategy.adaptiveRetryStrategy(), interceptors, CONNECT_TIMEOUT, AwsClients.API_CALL_ATTEMPT_TIMEOUT,
-                AwsClients.API_CALL_TIMEOUT)));
+                AwsClients.API_CALL_TIMEOUT, http)));
     }
 
     /** From the default chains, like {@link #ec2()}. */
@@ -54,9 +61,14 @@ public final class LightClients {
 
     public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, URI endpoint,
                                               List<ExecutionInterceptor> interceptors) {
+        return cloudWatch(region, credentials, endpoint, interceptors, null);
+    }
+
+    public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                              List<ExecutionInterceptor> interceptors, SdkHttpClient http) {
         return new LightCloudWatchClient(new LightTransport(new LightTransport.Settings("CloudWatch", "monitoring", region,
                 endpoint, credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
-                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT)));
+                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http)));
     }
 
     /** From the default chains, like {@link #ec2()}. */
@@ -68,12 +80,21 @@ public final class LightClients {
 
     public static DynamoDbClient dynamoDb(Region region, AwsCredentialsProvider credentials, URI endpoint,
                                           List<ExecutionInterceptor> interceptors) {
+        return dynamoDb(region, credentials, endpoint, interceptors, null);
+    }
+
+    public static DynamoDbClient dynamoDb(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                          List<ExecutionInterceptor> interceptors, SdkHttpClient http) {
         LightTransport transport = new LightTransport(new LightTransport.Settings("DynamoDb", "dynamodb", region, endpoint,
                 credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
-                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT));
+                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http));
         return new LightDynamoDbClient(transport, new Lazy<>(() -> {
-            var b = DynamoDbClient.builder().region(region).credentialsProvider(credentials).endpointOverride(endpoint)
-                    .httpClientBuilder(AwsClients.httpClient());
+            var b = DynamoDbClient.builder().region(region).credentialsProvider(credentials).endpointOverride(endpoint);
+            if (http != null) {
+                b.httpClient(http);
+            } else {
+                b.httpClientBuilder(AwsClients.httpClient());
+            }
             b.overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
             return AwsClients.tune(b, software.amazon.awssdk.core.retry.RetryMode.STANDARD).build();
         }));

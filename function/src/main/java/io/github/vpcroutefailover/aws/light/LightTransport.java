@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.runtime.transform.Marshaller;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpFullResponse;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
@@ -44,6 +49,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.retries.api.RetryToken;
 import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 import software.amazon.awssdk.utils.IoUtils;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * What a light client does per call, with the SDK's own pieces: the generated request marshaller and the protocol's
@@ -58,10 +64,14 @@ final class LightTransport {
     /** A DescribeRouteTables page of 100 tables is well under 1 MiB; anything near this is not a response of ours. */
     private static final int MAX_BODY = 64 << 20;
 
-    /** @param serviceName the SDK's service name for attributes and messages ("Ec2", "DynamoDb") */
+    /**
+     * @param serviceName the SDK's service name for attributes and messages ("Ec2", "DynamoDb")
+     * @param http        null: each attempt on its own {@link HttpURLConnection} with timeouts cut to the deadline;
+     *                    else this client (SnapStart priming's canned answers, no I/O)
+     */
     record Settings(String serviceName, String signingName, Region region, URI endpoint, AwsCredentialsProvider credentials,
                     RetryStrategy retryStrategy, List<ExecutionInterceptor> interceptors, Duration connectTimeout,
-                    Duration attemptTimeout, Duration callTimeout) {
+                    Duration attemptTimeout, Duration callTimeout, SdkHttpClient http) {
         Settings {
             Objects.requireNonNull(serviceName, "serviceName");
             Objects.requireNonNull(signingName, "signingName");
@@ -101,7 +111,7 @@ final class LightTransport {
             i.beforeExecution(InterceptorContext.builder().request(request).build(), attributes);
         }
         long deadline = System.nanoTime() + DeadlineInterceptor.budget(settings.serviceName(), operation, settings.callTimeout()).toNanos();
-        SdkHttpFullRequest unsigned = marshaller.marshall(request);
+        SdkHttpFullRequest unsigned = formBody(marshaller.marshall(request));
         byte[] body = unsigned.contentStreamProvider().map(LightTransport::read).orElse(new byte[0]);
         RetryStrategy retries = settings.retryStrategy();
         AcquireInitialTokenResponse first = retries.acquireInitialToken(AcquireInitialTokenRequest.create(settings.serviceName()));
@@ -147,6 +157,21 @@ final class LightTransport {
         }
     }
 
+    /**
+     * What the SDK's MoveParametersToBodyStage does for the Query protocol: the marshaller leaves the parameters in
+     * the URL's query string; a POST sends them as a form body instead (no URL length limit, nothing in access logs).
+     */
+    static SdkHttpFullRequest formBody(SdkHttpFullRequest marshalled) {
+        if (marshalled.method() != SdkHttpMethod.POST || marshalled.contentStreamProvider().isPresent()
+                || marshalled.rawQueryParameters().isEmpty()) {
+            return marshalled;
+        }
+        byte[] form = SdkHttpUtils.encodeAndFlattenFormData(marshalled.rawQueryParameters()).orElse("").getBytes(StandardCharsets.UTF_8);
+        return marshalled.toBuilder().clearQueryParameters()
+                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(form)).build();
+    }
+
     private SdkHttpFullRequest sign(SdkHttpFullRequest unsigned, byte[] body) {
         AwsCredentialsIdentity identity = settings.credentials().resolveCredentials();
         SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned)
@@ -159,6 +184,13 @@ final class LightTransport {
 
     /** One HTTP attempt; its connect and read timeouts never outlast the call's deadline. */
     private SdkHttpFullResponse send(SdkHttpFullRequest request, byte[] body, Duration left) throws IOException {
+        if (settings.http() != null) {
+            HttpExecuteResponse r = settings.http().prepareRequest(HttpExecuteRequest.builder().request(request)
+                    .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body)).build()).call();
+            byte[] content = r.responseBody().isPresent() ? readBounded(r.responseBody().get()) : new byte[0];
+            return SdkHttpFullResponse.builder().statusCode(r.httpResponse().statusCode()).headers(r.httpResponse().headers())
+                    .content(AbortableInputStream.create(new ByteArrayInputStream(content))).build();
+        }
         HttpURLConnection c = (HttpURLConnection) request.getUri().toURL().openConnection();
         try {
             c.setConnectTimeout(millis(min(settings.connectTimeout(), left)));

@@ -69,6 +69,23 @@ class LightClientsIT {
     }
 
     @Test
+    void ec2RequestsAreTheSdkClientsFormBodies() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client light = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of());
+            Ec2Client sdk = aws.configure(Ec2Client.builder(), "EC2").endpointOverride(proxy.endpoint()).build();
+            for (Ec2Client c : List.of(light, sdk)) {
+                c.describeInstances(r -> r.filters(f -> f.name("instance-state-name").values("running", "stopped")).maxResults(5));
+                c.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values("rtb-1", "rtb-2")));
+            }
+            for (String op : List.of("DescribeInstances", "DescribeRouteTables")) {
+                List<String> bodies = proxy.forwardedBodies(op);
+                assertThat(bodies).hasSize(2);
+                assertThat(bodies.get(0)).as(op).startsWith("Action=" + op).isEqualTo(bodies.get(1));
+            }
+        }
+    }
+
+    @Test
     void ec2ErrorsAreTheSdksExceptionWithCodeAndStatus() {
         assertThatThrownBy(() -> ec2.replaceRoute(r -> r.routeTableId("rtb-0000000000000dead").destinationCidrBlock("0.0.0.0/0")
                 .networkInterfaceId("eni-0000000000000dead")))
