@@ -212,6 +212,8 @@ final class LightTransport {
             }
             int status = c.getResponseCode();
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            // Read to the end and closed, not disconnected: the JDK keeps the connection (and its TLS session) for the
+            // next call, as the SDK's URL-connection client does.
             byte[] content = in == null ? new byte[0] : readBounded(in);
             SdkHttpFullResponse.Builder b = SdkHttpFullResponse.builder().statusCode(status).statusText(c.getResponseMessage());
             c.getHeaderFields().forEach((k, v) -> {
@@ -220,8 +222,9 @@ final class LightTransport {
                 }
             });
             return b.content(AbortableInputStream.create(new ByteArrayInputStream(content))).build();
-        } finally {
-            c.disconnect();
+        } catch (IOException | RuntimeException e) {
+            c.disconnect(); // a half-read or failed connection is never reused
+            throw e;
         }
     }
 
