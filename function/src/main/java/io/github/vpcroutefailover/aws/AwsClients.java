@@ -47,7 +47,7 @@ public final class AwsClients {
                 .build());
     }
 
-    private static UrlConnectionHttpClient.Builder httpClient() {
+    public static UrlConnectionHttpClient.Builder httpClient() {
         return UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10));

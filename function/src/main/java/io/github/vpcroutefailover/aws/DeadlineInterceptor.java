@@ -28,15 +28,25 @@ public final class DeadlineInterceptor implements ExecutionInterceptor {
         if (left.isEmpty() || !(context.request() instanceof AwsRequest request)) {
             return context.request();
         }
-        Duration remaining = left.get();
-        if (remaining.compareTo(MIN_CALL) < 0) {
-            throw SdkClientException.create("not sending " + attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-                    + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + ": only " + Math.max(0, remaining.toMillis())
-                    + " ms left before the deadline of this claim or invocation (a call started now could end after it)");
-        }
+        Duration remaining = budget(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
+                attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), left.get());
         AwsRequestOverrideConfiguration.Builder b = request.overrideConfiguration()
                 .map(AwsRequestOverrideConfiguration::toBuilder).orElseGet(AwsRequestOverrideConfiguration::builder);
         Duration timeout = b.apiCallTimeout() == null || b.apiCallTimeout().compareTo(remaining) > 0 ? remaining : b.apiCallTimeout();
         return request.toBuilder().overrideConfiguration(b.apiCallTimeout(timeout).build()).build();
+    }
+
+    /**
+     * The time one call may take, retries included: {@code callTimeout}, cut to what the calling thread's deadline
+     * leaves. Throws (the call is not sent) when that is under {@link #MIN_CALL}. The light clients use this too.
+     */
+    public static Duration budget(String service, String operation, Duration callTimeout) {
+        Optional<Duration> left = CallDeadline.remaining();
+        Duration remaining = left.isEmpty() || left.get().compareTo(callTimeout) > 0 ? callTimeout : left.get();
+        if (remaining.compareTo(MIN_CALL) < 0) {
+            throw SdkClientException.create("not sending " + service + "." + operation + ": only " + Math.max(0, remaining.toMillis())
+                    + " ms left before the deadline of this claim or invocation (a call started now could end after it)");
+        }
+        return remaining;
     }
 }

@@ -4,6 +4,7 @@ import io.github.vpcroutefailover.app.Controller;
 import io.github.vpcroutefailover.app.ManualActions;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.autoscaling.AutoScalingLifecycleActions;
 import io.github.vpcroutefailover.aws.cloudwatch.AgentMetricHealthSource;
 import io.github.vpcroutefailover.aws.cloudwatch.AlarmHealthSource;
@@ -99,10 +100,14 @@ public final class Components {
             this.autoScaling = new Memo<>(autoScaling);
         }
 
-        /** Real clients; endpoints, region and credentials come from the SDK's default chains (AWS_ENDPOINT_URL_* too). */
+        /**
+         * Real clients; endpoints, region and credentials come from the SDK's default chains (AWS_ENDPOINT_URL_* too).
+         * EC2 and DynamoDB are the light clients ({@code aws/light}): the same model objects and exceptions for
+         * the operations the adapters call, without the generated SDK clients' cold-start cost.
+         */
         public static Clients fromEnvironment() {
-            Clients c = new Clients(AwsClients::ec2, AwsClients::dynamoDb,
-                    () -> AwsClients.tune(CloudWatchClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
+            Clients c = new Clients(LightClients::ec2, LightClients::dynamoDb,
+                    LightClients::cloudWatch,
                     () -> AwsClients.tune(EventBridgeClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
                     () -> AwsClients.tune(AutoScalingClient.builder().httpClient(http()), RetryMode.STANDARD).build());
             c.ec2();

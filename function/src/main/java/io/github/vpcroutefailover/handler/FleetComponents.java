@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.handler;
 import io.github.vpcroutefailover.app.FleetController;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.sts.AssumedRoles;
 import io.github.vpcroutefailover.domain.fleet.FleetConfig;
 import io.github.vpcroutefailover.domain.fleet.KeyScope;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -42,20 +44,16 @@ public final class FleetComponents {
             return new SiteClientFactory() {
                 @Override
                 public Ec2Client ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
-                    var b = Ec2Client.builder().httpClientBuilder(http()).region(region);
-                    if (credentials != null) {
-                        b.credentialsProvider(credentials);
-                    }
-                    return AwsClients.tuneEc2(b).build();
+                    // The light client (aws/light, docs/adapters.md): the adapters' operations without the SDK
+                    // client's cold-start cost; same retries and timeouts.
+                    return LightClients.ec2(region, credentials != null ? credentials : DefaultCredentialsProvider.builder().build(),
+                            java.util.List.of());
                 }
 
                 @Override
                 public CloudWatchClient cloudWatch(VpcSite site, Region region, AwsCredentialsProvider credentials) {
-                    var b = CloudWatchClient.builder().httpClientBuilder(http()).region(region);
-                    if (credentials != null) {
-                        b.credentialsProvider(credentials);
-                    }
-                    return AwsClients.tune(b, RetryMode.STANDARD).build();
+                    return LightClients.cloudWatch(region, credentials != null ? credentials : DefaultCredentialsProvider.builder().build(),
+                            java.util.List.of());
                 }
 
                 @Override

@@ -2,21 +2,22 @@ package io.github.vpcroutefailover.handler;
 
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.app.WorldMismatchException;
-import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -25,14 +26,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * SnapStart priming that never reaches AWS: one scheduled event through the real handler, controller, reconciler and
- * adapters, on SDK clients of the same services whose HTTP client answers every call itself with an empty, well-formed
+ * adapters, on the clients the real path uses (the light EC2, DynamoDB and CloudWatch clients, SDK clients for the
+ * others) whose HTTP client answers every call itself with an empty, well-formed
  * response ({@link CannedHttpClient}). Request marshalling, signing, endpoint rules, retries, response parsing, the
  * planner and the JSON answer all run once before the snapshot, so a restored environment does not load them during
  * its first real invocation.
@@ -55,10 +54,15 @@ final class Priming {
      */
     static com.fasterxml.jackson.databind.JsonNode scheduledReconcile(Components.Settings settings, Supplier<FailoverConfig> config,
                                                                        Clock clock) {
+        // EC2, DynamoDB and CloudWatch are the light clients, as on the real path (Components.Clients.fromEnvironment).
+        Region region = region();
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        URI nowhere = URI.create("https://priming.invalid");
         Components.Clients canned = new Components.Clients(
-                AwsClients.tuneEc2(canned(Ec2Client.builder(), CannedHttpClient.xml("http://ec2.amazonaws.com/doc/2016-11-15/", false))).build(),
-                AwsClients.tune(canned(DynamoDbClient.builder(), CannedHttpClient.json()), RetryMode.STANDARD).build(),
-                canned(CloudWatchClient.builder(), CannedHttpClient.xml("http://monitoring.amazonaws.com/doc/2010-08-01/", true)).build(),
+                LightClients.ec2(region, credentials, nowhere, List.of(), CannedHttpClient.xml("http://ec2.amazonaws.com/doc/2016-11-15/", false)),
+                LightClients.dynamoDb(region, credentials, nowhere, List.of(), CannedHttpClient.json()),
+                LightClients.cloudWatch(region, credentials, nowhere, List.of(),
+                        CannedHttpClient.xml("http://monitoring.amazonaws.com/doc/2010-08-01/", true)),
                 canned(EventBridgeClient.builder(), CannedHttpClient.json()).build(),
                 canned(AutoScalingClient.builder(), CannedHttpClient.xml("http://autoscaling.amazonaws.com/doc/2011-01-01/", true)).build());
         Components components = new Components(canned, settings, config, clock, ReconcileListener.none());
@@ -73,9 +77,13 @@ final class Priming {
 
     private static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> B canned(
             B builder, SdkHttpClient http) {
-        String region = System.getenv("AWS_REGION");
-        return builder.httpClient(http).region(Region.of(region == null || region.isBlank() ? "us-east-1" : region))
+        return builder.httpClient(http).region(region())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")));
+    }
+
+    private static Region region() {
+        String region = System.getenv("AWS_REGION");
+        return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
     }
 
     /** An HTTP client that answers every request with HTTP 200 and a body made from the request, without any I/O. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.app.MutableClock;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -113,10 +115,12 @@ final class HandlerWorld {
     }
 
     Components components() {
+        // EC2, DynamoDB and CloudWatch as in production: the light clients (aws/light), counted like the SDK's.
+        List<ExecutionInterceptor> counted = List.of(aws.calls());
         var clients = new Components.Clients(
-                AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build(),
-                AwsClients.tune(aws.configure(DynamoDbClient.builder(), "DynamoDB"), RetryMode.STANDARD).build(),
-                aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
+                LightClients.ec2(aws.region(), aws.credentials(), aws.endpoint("EC2").orElseThrow(), counted),
+                LightClients.dynamoDb(aws.region(), aws.credentials(), aws.endpoint("DynamoDB").orElseThrow(), counted),
+                LightClients.cloudWatch(aws.region(), aws.credentials(), aws.endpoint("CloudWatch").orElseThrow(), counted),
                 aws.configure(EventBridgeClient.builder(), "EventBridge").build(),
                 aws.configure(AutoScalingClient.builder(), "Auto Scaling").build());
         // As deployed by a stack named VpcRouteFailover with an ASG configured (events/ use that hook name).

@@ -1,0 +1,120 @@
+package io.github.vpcroutefailover.aws.light;
+
+import io.github.vpcroutefailover.aws.AwsClients;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Builds the light EC2 and DynamoDB clients with the same limits as {@link AwsClients}: connect 2 s, each attempt
+ * 10 s, each call 30 s (and never past the calling thread's deadline), EC2 on the SDK's adaptive retry strategy
+ * (account-wide {@code RequestLimitExceeded} throttling), DynamoDB on its standard one.
+ */
+public final class LightClients {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private LightClients() {
+    }
+
+    /** From the default chains: region (AWS_REGION), credentials (Lambda's environment), endpoint (AWS_ENDPOINT_URL*). */
+    public static Ec2Client ec2() {
+        Region region = new DefaultAwsRegionProviderChain().getRegion();
+        return ec2(region, DefaultCredentialsProvider.builder().build(), List.of());
+    }
+
+    /** A given region and credentials (the fleet's per-account AssumeRole providers); endpoint from the environment. */
+    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        return ec2(region, credentials, LightEndpoints.resolve("EC2", "Ec2", "ec2", region), interceptors);
+    }
+
+    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors) {
+        return ec2(region, credentials, endpoint, interceptors, null);
+    }
+
+    /** @param http null for real calls; SnapStart priming passes its canned client */
+    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors,
+                                SdkHttpClient http) {
+        return new LightEc2Client(new LightTransport(new LightTransport.Settings("Ec2", "ec2", region, endpoint, credentials,
+                AwsRetryStrategy.adaptiveRetryStrategy(), interceptors, CONNECT_TIMEOUT, AwsClients.API_CALL_ATTEMPT_TIMEOUT,
+                AwsClients.API_CALL_TIMEOUT, http)));
+    }
+
+    /** From the default chains, like {@link #ec2()}. */
+    public static CloudWatchClient cloudWatch() {
+        Region region = new DefaultAwsRegionProviderChain().getRegion();
+        return cloudWatch(region, DefaultCredentialsProvider.builder().build(), List.of());
+    }
+
+    public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        return cloudWatch(region, credentials, LightEndpoints.resolve("CLOUDWATCH", "CloudWatch", "monitoring", region), interceptors);
+    }
+
+    public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                              List<ExecutionInterceptor> interceptors) {
+        return cloudWatch(region, credentials, endpoint, interceptors, null);
+    }
+
+    public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                              List<ExecutionInterceptor> interceptors, SdkHttpClient http) {
+        return new LightCloudWatchClient(new LightTransport(new LightTransport.Settings("CloudWatch", "monitoring", region,
+                endpoint, credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
+                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http)));
+    }
+
+    /** From the default chains, like {@link #ec2()}. */
+    public static DynamoDbClient dynamoDb() {
+        Region region = new DefaultAwsRegionProviderChain().getRegion();
+        return dynamoDb(region, DefaultCredentialsProvider.builder().build(),
+                LightEndpoints.resolve("DYNAMODB", "DynamoDb", "dynamodb", region), List.of());
+    }
+
+    public static DynamoDbClient dynamoDb(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                          List<ExecutionInterceptor> interceptors) {
+        return dynamoDb(region, credentials, endpoint, interceptors, null);
+    }
+
+    public static DynamoDbClient dynamoDb(Region region, AwsCredentialsProvider credentials, URI endpoint,
+                                          List<ExecutionInterceptor> interceptors, SdkHttpClient http) {
+        LightTransport transport = new LightTransport(new LightTransport.Settings("DynamoDb", "dynamodb", region, endpoint,
+                credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
+                AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http));
+        return new LightDynamoDbClient(transport, new Lazy<>(() -> {
+            var b = DynamoDbClient.builder().region(region).credentialsProvider(credentials).endpointOverride(endpoint);
+            if (http != null) {
+                b.httpClient(http);
+            } else {
+                b.httpClientBuilder(AwsClients.httpClient());
+            }
+            b.overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
+            return AwsClients.tune(b, software.amazon.awssdk.core.retry.RetryMode.STANDARD).build();
+        }));
+    }
+
+    /** Built on first use, at most once. */
+    private static final class Lazy<T> implements java.util.function.Supplier<T> {
+        private final java.util.function.Supplier<T> build;
+        private T value;
+
+        Lazy(java.util.function.Supplier<T> build) {
+            this.build = build;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (value == null) {
+                value = build.get();
+            }
+            return value;
+        }
+    }
+}

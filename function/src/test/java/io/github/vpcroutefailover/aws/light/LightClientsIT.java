@@ -1,0 +1,253 @@
+package io.github.vpcroutefailover.aws.light;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
+import io.github.vpcroutefailover.ports.CallDeadline;
+import io.github.vpcroutefailover.testsupport.ApiCallCounter;
+import io.github.vpcroutefailover.testsupport.FaultProxy;
+import io.github.vpcroutefailover.testsupport.LocalAws;
+import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
+
+/**
+ * The light clients against the emulators, side by side with the SDK clients on the same world: the same model
+ * objects for reads (pagination included), the same exception types and error codes for failures, retries of
+ * throttling, 5xx and lost connections, and the calling thread's deadline. The adapters' own ITs (handler ITs through
+ * {@code HandlerWorld}) run on these clients too.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class LightClientsIT {
+    private LocalAws aws;
+    private ApiCallCounter calls;
+    private Ec2Client ec2;
+    private DynamoDbClient ddb;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        this.aws = aws;
+        this.calls = new ApiCallCounter();
+        this.ec2 = LightClients.ec2(aws.region(), aws.credentials(), aws.endpoint("EC2").orElseThrow(), List.of(calls));
+        this.ddb = LightClients.dynamoDb(aws.region(), aws.credentials(), aws.endpoint("DynamoDB").orElseThrow(), List.of(calls));
+    }
+
+    @Test
+    void ec2ReadsEqualTheSdkClientsIncludingEveryPage() {
+        String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.42.0.0/16")).vpc().vpcId();
+        IntStream.range(0, 3).forEach(i -> aws.ec2().createRouteTable(r -> r.vpcId(vpc)));
+        DescribeRouteTablesRequest req = DescribeRouteTablesRequest.builder()
+                .filters(Filter.builder().name("vpc-id").values(vpc).build()).maxResults(5).build();
+
+        var light = ec2.describeRouteTablesPaginator(req).routeTables().stream().toList();
+        var sdk = aws.ec2().describeRouteTablesPaginator(req).routeTables().stream().toList();
+
+        assertThat(light).hasSize(4).isEqualTo(sdk);
+        String subnet = aws.ec2().createSubnet(r -> r.vpcId(vpc).cidrBlock("10.42.1.0/24")).subnet().subnetId();
+        assertThat(ec2.describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets())
+                .extracting(s -> s.subnetId()).containsExactly(subnet);
+        assertThat(ec2.describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets())
+                .isEqualTo(aws.ec2().describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets());
+        assertThat(calls.calls("Ec2.DescribeRouteTables")).isEqualTo(calls.attempts("Ec2.DescribeRouteTables")).isPositive();
+    }
+
+    @Test
+    void ec2RequestsAreTheSdkClientsFormBodies() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client light = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of());
+            Ec2Client sdk = aws.configure(Ec2Client.builder(), "EC2").endpointOverride(proxy.endpoint()).build();
+            for (Ec2Client c : List.of(light, sdk)) {
+                c.describeInstances(r -> r.filters(f -> f.name("instance-state-name").values("running", "stopped")).maxResults(5));
+                c.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values("rtb-1", "rtb-2")));
+            }
+            for (String op : List.of("DescribeInstances", "DescribeRouteTables")) {
+                List<String> bodies = proxy.forwardedBodies(op);
+                assertThat(bodies).hasSize(2);
+                assertThat(bodies.get(0)).as(op).startsWith("Action=" + op).isEqualTo(bodies.get(1));
+            }
+        }
+    }
+
+    @Test
+    void ec2ErrorsAreTheSdksExceptionWithCodeAndStatus() {
+        assertThatThrownBy(() -> ec2.replaceRoute(r -> r.routeTableId("rtb-0000000000000dead").destinationCidrBlock("0.0.0.0/0")
+                .networkInterfaceId("eni-0000000000000dead")))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRouteTableID.NotFound");
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).doesNotContain(aws.credentials().resolveCredentials().secretAccessKey());
+                });
+        assertThat(calls.attempts("Ec2.ReplaceRoute")).as("a 4xx is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void ec2RetriesThrottlingAndResetsThenSucceeds() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("DescribeRouteTables", FaultProxy.Fault.throttle(), 1);
+            proxy.inject("DescribeRouteTables", new FaultProxy.Fault.ResetBefore(), 1);
+
+            assertThat(viaProxy.describeRouteTables(r -> r.maxResults(5)).routeTables()).isNotEmpty();
+
+            assertThat(calls.calls("Ec2.DescribeRouteTables")).isEqualTo(1);
+            assertThat(calls.attempts("Ec2.DescribeRouteTables")).as("the SDK's 3 attempts").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void ec2GivesUpAfterTheStrategysAttemptsWithTheLastError() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(503, "Unavailable", "try again"), 1);
+            proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(500, "InternalError", "boom"), 100);
+
+            assertThatThrownBy(() -> viaProxy.replaceRoute(r -> r.routeTableId("rtb-0000000000000dead")
+                    .destinationCidrBlock("0.0.0.0/0").networkInterfaceId("eni-0000000000000dead")))
+                    .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalError");
+                        assertThat(e.statusCode()).isEqualTo(500);
+                    });
+            assertThat(proxy.seen("ReplaceRoute")).as("the SDK's standard attempt count").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aLostResponseIsRetriedAndTheRetrySeesWhatTheFirstAttemptDid() {
+        String table = aws.uniqueName("light");
+        OwnershipTable.create(aws.dynamoDb(), table);
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON)) {
+            DynamoDbClient viaProxy = LightClients.dynamoDb(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("PutItem", new FaultProxy.Fault.LostResponse(), 1);
+
+            // The first attempt wrote; its reply was lost; the retry's condition then fails, as with the SDK client.
+            assertThatThrownBy(() -> viaProxy.putItem(r -> r.tableName(table).item(item("a", "1"))
+                    .conditionExpression("attribute_not_exists(pk)")))
+                    .isInstanceOf(ConditionalCheckFailedException.class);
+            assertThat(proxy.forwarded("PutItem")).isEqualTo(2);
+            assertThat(aws.dynamoDb().getItem(r -> r.tableName(table).key(key("a"))).item()).containsEntry("v", s("1"));
+        }
+    }
+
+    @Test
+    void dynamoDbItemsConditionsTransactionsAndPagesAreTheSdks() {
+        String table = aws.uniqueName("light");
+        OwnershipTable.create(aws.dynamoDb(), table);
+        IntStream.range(0, 5).forEach(i -> ddb.putItem(r -> r.tableName(table).item(Map.of(OwnershipTable.PK, s("p"),
+                OwnershipTable.SK, s("s" + i), "n", AttributeValue.fromN(Integer.toString(i)), "l",
+                AttributeValue.fromL(List.of(s("x"), AttributeValue.fromBool(true))), "m", AttributeValue.fromM(Map.of("k", s("v")))))));
+        QueryRequest q = QueryRequest.builder().tableName(table).keyConditionExpression("pk = :p")
+                .expressionAttributeValues(Map.of(":p", s("p"))).limit(2).build();
+
+        var light = ddb.queryPaginator(q).items().stream().toList();
+        assertThat(light).hasSize(5).isEqualTo(aws.dynamoDb().queryPaginator(q).items().stream().toList());
+        assertThat(ddb.getItem(r -> r.tableName(table).key(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s3")))).item())
+                .containsEntry("n", AttributeValue.fromN("3"));
+
+        assertThatThrownBy(() -> ddb.updateItem(r -> r.tableName(table).key(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s1")))
+                .updateExpression("SET n = :n").conditionExpression("n = :old")
+                .expressionAttributeValues(Map.of(":n", AttributeValue.fromN("9"), ":old", AttributeValue.fromN("7")))))
+                .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ConditionalCheckFailedException");
+                    assertThat(e.statusCode()).isEqualTo(400);
+                });
+
+        assertThatThrownBy(() -> ddb.transactWriteItems(r -> r.transactItems(
+                t -> t.put(p -> p.tableName(table).item(item("t1", "1"))),
+                t -> t.conditionCheck(c -> c.tableName(table).key(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s2")))
+                        .conditionExpression("attribute_not_exists(pk)")))))
+                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
+                        .extracting(r -> r.code()).containsExactly("None", "ConditionalCheckFailed"));
+        assertThat(aws.dynamoDb().getItem(r -> r.tableName(table).key(key("t1"))).hasItem()).isFalse();
+        assertThat(calls.attempts("DynamoDb.TransactWriteItems")).as("a cancelled transaction is not retried").isEqualTo(1);
+
+        var batch = ddb.batchGetItem(r -> r.requestItems(Map.of(table, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
+                .builder().keys(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s0")), key("missing")).build())));
+        assertThat(batch.responses().get(table)).hasSize(1);
+        ddb.deleteItem(r -> r.tableName(table).key(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s0"))));
+        assertThat(aws.dynamoDb().getItem(r -> r.tableName(table).key(Map.of(OwnershipTable.PK, s("p"), OwnershipTable.SK, s("s0")))).hasItem())
+                .isFalse();
+    }
+
+    @Test
+    void tableAdministrationFallsBackToTheSdkClient() {
+        String table = aws.uniqueName("light-admin");
+        OwnershipTable.create(ddb, table);
+        assertThat(aws.dynamoDb().describeTable(r -> r.tableName(table)).table().tableName()).isEqualTo(table);
+    }
+
+    @Test
+    void dynamoDbRetriesThrottlingButNotAConditionFailure() {
+        String table = aws.uniqueName("light");
+        OwnershipTable.create(aws.dynamoDb(), table);
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("DynamoDB").orElseThrow(), FaultProxy.Dialect.DYNAMODB_JSON)) {
+            DynamoDbClient viaProxy = LightClients.dynamoDb(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("PutItem", FaultProxy.Fault.throttle(), 2);
+            viaProxy.putItem(r -> r.tableName(table).item(item("b", "1")));
+            assertThat(calls.attempts("DynamoDb.PutItem")).isEqualTo(3);
+            assertThat(calls.calls("DynamoDb.PutItem")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallWithTooLittleTimeLeftIsNotSent() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            assertThatThrownBy(() -> CallDeadline.within(System.nanoTime() + Duration.ofMillis(100).toNanos(),
+                    () -> viaProxy.describeRouteTables(r -> r.maxResults(5))))
+                    .isInstanceOf(SdkClientException.class).hasMessageContaining("Ec2.DescribeRouteTables");
+            assertThat(proxy.seen("DescribeRouteTables")).isZero();
+        }
+    }
+
+    @Test
+    void aHeldCallEndsAtTheDeadlineNotAtTheSocketTimeout() {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("DescribeRouteTables", new FaultProxy.Fault.Hold(), 10);
+            assertThatThrownBy(() -> CallDeadline.within(System.nanoTime() + Duration.ofMillis(1500).toNanos(),
+                    () -> viaProxy.describeRouteTables(r -> r.maxResults(5)))).isInstanceOf(SdkClientException.class);
+            proxy.release();
+            // One attempt read until the deadline (its read timeout cut to what was left); no retry started after it.
+            assertThat(calls.attempts("Ec2.DescribeRouteTables")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void cloudWatchReadsEqualTheSdkClients() {
+        CloudWatchClient cw = LightClients.cloudWatch(aws.region(), aws.credentials(), aws.endpoint("CloudWatch").orElseThrow(), List.of(calls));
+        aws.cloudWatch().putMetricAlarm(r -> r.alarmName(aws.uniqueName("light-alarm")).namespace("Light/Test").metricName("M")
+                .statistic("Average").period(60).evaluationPeriods(1).threshold(1.0).comparisonOperator("GreaterThanThreshold"));
+        assertThat(cw.describeAlarmsPaginator(r -> r.alarmNamePrefix("light-alarm")).metricAlarms().stream().toList())
+                .isEqualTo(aws.cloudWatch().describeAlarmsPaginator(r -> r.alarmNamePrefix("light-alarm")).metricAlarms().stream().toList());
+        assertThatThrownBy(() -> cw.listMetrics(r -> r.namespace("x"))).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static Map<String, AttributeValue> key(String pk) {
+        return Map.of(OwnershipTable.PK, s(pk), OwnershipTable.SK, s("x"));
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String v) {
+        return Map.of(OwnershipTable.PK, s(pk), OwnershipTable.SK, s("x"), "v", s(v));
+    }
+}
