@@ -26,7 +26,7 @@ public final class TcpProber {
     /** Used when a spec carries no timeout; the config loader's default. */
     static final Duration DEFAULT_TIMEOUT = Prober.DEFAULT_TIMEOUT;
     /** Handshakes one probe may start, a timeout/attempts apart (0, 100, 200 ms at the 300 ms default). */
-    static final int DEFAULT_ATTEMPTS = 3;
+    public static final int DEFAULT_ATTEMPTS = 3;
 
     /** Where the prober gets its sockets and selector: the system's, or a test's that records them. */
     interface Channels {
