@@ -72,11 +72,8 @@ public final class HttpProber implements AutoCloseable {
      * @param clock    nanoseconds, for when to start the next request and when the deadline has passed
      */
     HttpProber(HttpOptions defaults, int attempts, LongSupplier clock) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
-        }
         this.defaults = defaults;
-        this.attempts = attempts;
+        this.attempts = TcpProber.checkAttempts(attempts);
         this.clock = clock;
         // Building a client initialises JSSE and loads the trust store: seconds on a cold, small Lambda. Do it now,
         // in the init phase, not inside the first probe's timeout.

@@ -60,10 +60,7 @@ public final class TcpProber {
      * @param clock    nanoseconds, for when to start the next attempt and when the deadline has passed
      */
     TcpProber(int attempts, LongSupplier clock, Channels channels) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
-        }
-        this.attempts = attempts;
+        this.attempts = checkAttempts(attempts);
         this.clock = clock;
         this.channels = channels;
     }
@@ -176,6 +173,13 @@ public final class TcpProber {
                     + " by " + hostPort(address, port));
         }
         return ProbeResult.since(started, false, "connect to " + hostPort(address, port) + " failed: " + e);
+    }
+
+    static int checkAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        }
+        return attempts;
     }
 
     static Duration timeoutOf(Duration configured) {
