@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 final class CheckRules extends ConfigFields {
     /** One probe round a second (BENCHMARKS.md "Probe: detection at the defaults"). */
     static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
-    /** A TCP handshake in a VPC takes well under a millisecond; 300 ms (two handshakes of 150 ms) is generous. */
+    /** A TCP handshake in a VPC takes well under a millisecond; 300 ms (up to three hedged handshakes, 100 ms apart) is generous. */
     static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(300);
     /** An HTTP check also waits for the application's answer. */
     static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofMillis(500);

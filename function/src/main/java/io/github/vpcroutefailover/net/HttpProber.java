@@ -1,3 +1,4 @@
+// Over 400 lines: the prober, its hedging, its options and its two small helpers (trust-all, bounded body) belong together.
 package io.github.vpcroutefailover.net;
 
 import io.github.vpcroutefailover.domain.config.CheckSpec;
@@ -20,21 +21,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
+import java.util.function.LongSupplier;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -52,13 +56,25 @@ public final class HttpProber implements AutoCloseable {
 
     private final HttpOptions defaults;
     private final Map<HttpOptions, HttpClient> clients = new ConcurrentHashMap<>();
+    private final int attempts;
+    private final LongSupplier clock;
 
     public HttpProber() {
         this(HttpOptions.defaults());
     }
 
     public HttpProber(HttpOptions defaults) {
+        this(defaults, TcpProber.DEFAULT_ATTEMPTS, System::nanoTime);
+    }
+
+    /**
+     * @param attempts at most this many requests per probe, hedged as {@link #probe(String, CheckSpec.Http, HttpOptions)} says
+     * @param clock    nanoseconds, for when to start the next request and when the deadline has passed
+     */
+    HttpProber(HttpOptions defaults, int attempts, LongSupplier clock) {
         this.defaults = defaults;
+        this.attempts = TcpProber.checkAttempts(attempts);
+        this.clock = clock;
         // Building a client initialises JSSE and loads the trust store: seconds on a cold, small Lambda. Do it now,
         // in the init phase, not inside the first probe's timeout.
         client(defaults);
@@ -136,6 +152,12 @@ public final class HttpProber implements AutoCloseable {
         return probe(address, check, defaults);
     }
 
+    /**
+     * One probe, hedged as {@link TcpProber#connect} is: a request at once and another every timeout/attempts while none
+     * has answered, each on its own connection, all under the one timeout; the first answer is the verdict. A lost SYN,
+     * SYN-ACK or first segment costs a sub-second probe its whole timeout otherwise (TCP resends only after 200 ms to 1 s).
+     * An answer is never retried: any response (judged on its status and body), a refusal or a TLS failure is final at once.
+     */
     public ProbeResult probe(String address, CheckSpec.Http check, HttpOptions options) {
         Duration timeout = TcpProber.timeoutOf(check.timeout());
         long timeoutMs = TcpProber.timeoutMillis(timeout);
@@ -148,32 +170,70 @@ public final class HttpProber implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return ProbeResult.since(start, false, "bad probe URL for " + address + ": " + e.getMessage());
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(timeout)
-                .header("User-Agent", "vpc-route-failover-probe")
-                .header("Accept", "*/*")
-                .build();
-        CompletableFuture<HttpResponse<byte[]>> future;
+        HttpClient client = client(options);
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long spacing = timeoutNanos / attempts;
+        // Completed requests, in the order they completed: [attempt, response or null, error or null].
+        BlockingQueue<Object[]> done = new LinkedBlockingQueue<>();
+        List<CompletableFuture<HttpResponse<byte[]>>> running = new ArrayList<>(attempts);
         try {
-            future = client(options).sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
-        } catch (RuntimeException e) {
-            return ProbeResult.since(start, false, "GET " + uri + " failed: " + e);
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return ProbeResult.since(start, false, "timed out after " + timeoutMs + " ms waiting for GET " + uri);
+            long t0 = clock.getAsLong();
+            long deadline = t0 + timeoutNanos;
+            int made = 0;
+            int ended = 0;
+            while (true) {
+                long now = clock.getAsLong();
+                boolean over = made > 0 && now - deadline >= 0;
+                if (!over && (made == 0 || made < attempts && now - (t0 + made * spacing) >= 0)) {
+                    int attempt = ++made;
+                    // Each request's own timeout ends at the probe's deadline, so a hedged one gets what is left.
+                    HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofNanos(Math.max(1_000_000, deadline - now)))
+                            .header("User-Agent", "vpc-route-failover-probe").header("Accept", "*/*").build();
+                    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
+                    running.add(f);
+                    f.whenComplete((r, e) -> done.add(new Object[] {attempt, r, e}));
+                    continue;
+                }
+                long until = made < attempts ? Math.min(deadline, t0 + made * spacing) : deadline;
+                Object[] next = over ? done.poll() : done.poll(Math.max(0, until - now), TimeUnit.NANOSECONDS);
+                if (next != null) {
+                    ended++;
+                    @SuppressWarnings("unchecked")
+                    HttpResponse<byte[]> response = (HttpResponse<byte[]>) next[1];
+                    Throwable error = next[2] instanceof CompletionException c && c.getCause() != null ? c.getCause() : (Throwable) next[2];
+                    if (response != null) {
+                        ProbeResult verdict = judge(start, check, response);
+                        int attempt = (Integer) next[0];
+                        return attempt == 1 ? verdict : new ProbeResult(verdict.passed(), verdict.latency(),
+                                verdict.detail() + " (attempt " + attempt + " of " + attempts + ")");
+                    }
+                    if (!isLoss(error)) {
+                        return ProbeResult.since(start, false, describe(error, uri, timeoutMs));
+                    }
+                }
+                if (over && next == null || ended == attempts) {
+                    return ProbeResult.since(start, false, "timed out after " + timeoutMs + " ms waiting for GET " + uri
+                            + (made == 1 ? "" : " (" + made + " requests)"));
+                }
+            }
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
             return ProbeResult.since(start, false, "probe interrupted");
-        } catch (ExecutionException e) {
-            return ProbeResult.since(start, false, describe(e.getCause(), uri, timeoutMs));
+        } catch (RuntimeException e) {
+            return ProbeResult.since(start, false, "GET " + uri + " failed: " + e);
+        } finally {
+            running.forEach(f -> f.cancel(true));
         }
-        return judge(start, check, response);
+    }
+
+    /** No answer yet, only time run out: another request may still get one. Anything else is the target's answer. */
+    private static boolean isLoss(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ProbeResult judge(long start, CheckSpec.Http check, HttpResponse<byte[]> response) {

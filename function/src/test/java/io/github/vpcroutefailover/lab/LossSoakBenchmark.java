@@ -45,7 +45,7 @@ class LossSoakBenchmark {
     private static final Duration LENGTH = Duration.ofMinutes(Integer.getInteger("vrf.bench.soak.minutes", 10));
     private static final List<Double> LEVELS = Arrays.stream(System.getProperty("vrf.bench.soak.loss", "10,2").split(","))
             .map(String::strip).map(Double::parseDouble).toList();
-    private static final int NATS_PER_LEVEL = 2;
+    private static final int NATS_PER_LEVEL = Integer.getInteger("vrf.bench.soak.nats", 2);
 
     /** One loss level's loop and what it saw. */
     static final class Level implements FailoverTrigger {
@@ -53,7 +53,13 @@ class LossSoakBenchmark {
         final List<String> nats;
         final AtomicLong probes = new AtomicLong();
         final AtomicLong failedProbes = new AtomicLong();
-        final AtomicLong secondHandshakes = new AtomicLong();
+        final AtomicLong laterAttempts = new AtomicLong();
+        /** Every failed probe with what the link had dropped on its NAT by then (taken right after, off the probe thread). */
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        /** Lengths of runs of consecutive failed probes of one target: [1] = lone failures, [2] = pairs, [3+] in [3]. */
+        final long[] streaks = new long[4];
+        private final Map<String, Integer> streak = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile VpcLab lab;
         final List<Instant> spurious = new CopyOnWriteArrayList<>();
         final AtomicLong recoveries = new AtomicLong();
         /** The last probes, for the story of a spurious failover (when each started, how it ended). */
@@ -87,10 +93,42 @@ class LossSoakBenchmark {
                 }
                 if (!s.result().passed()) {
                     failedProbes.incrementAndGet();
-                } else if (s.result().detail().contains("second handshake")) {
-                    secondHandshakes.incrementAndGet();
+                    streak.merge(s.targetKey(), 1, Integer::sum);
+                    String line = s.at() + " " + s.targetKey() + " FAIL after " + s.result().latency().toMillis() + " ms: " + s.result().detail();
+                    VpcLab l = lab;
+                    Thread.ofVirtual().start(() -> failures.add(line + " | dropped so far: " + PathLoss.drops(l, s.targetKey())
+                            + "; " + listenOverflows(l, s.targetKey()) + " | load " + loadAverage()));
+                } else {
+                    Integer n = streak.remove(s.targetKey());
+                    if (n != null) {
+                        synchronized (streaks) {
+                            streaks[Math.min(3, n)]++;
+                        }
+                    }
+                    if (s.result().detail().contains("(attempt ") || s.result().detail().contains("second handshake")) {
+                        laterAttempts.incrementAndGet();
+                    }
                 }
             }
+        }
+    }
+
+    /** The NAT's listen-queue overflows (SYNs dropped because its health server had not accepted): a starved server. */
+    static String listenOverflows(VpcLab lab, String nat) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", lab.natNamespace(nat), "cat", "/proc/net/netstat").start();
+            String[] lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n");
+            p.waitFor();
+            for (int i = 0; i + 1 < lines.length; i++) {
+                if (lines[i].startsWith("TcpExt:") && lines[i + 1].startsWith("TcpExt:")) {
+                    List<String> names = List.of(lines[i].split(" "));
+                    String[] values = lines[i + 1].split(" ");
+                    return "ListenOverflows " + values[names.indexOf("ListenOverflows")] + ", ListenDrops " + values[names.indexOf("ListenDrops")];
+                }
+            }
+            return "ListenOverflows ?";
+        } catch (Exception e) {
+            return "ListenOverflows ? (" + e + ")";
         }
     }
 
@@ -136,6 +174,7 @@ class LossSoakBenchmark {
         try (VpcLab lab = VpcLab.create(List.of("a"), nats); CheckProber prober = new CheckProber()) {
             prober.warmUp();
             for (Level level : levels) {
+                level.lab = lab;
                 level.nats.forEach(n -> PathLoss.set(lab, n, level.percent));
             }
             Instant deadline = Instant.now().plus(LENGTH);
@@ -155,19 +194,33 @@ class LossSoakBenchmark {
             StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%d min real time, %s, load average at the end "
                     + loadAverage() + " (1/5/15 min), tcp check at the defaults"
                     + " (interval %d ms, timeout %d ms, rise %d, fall %d, fast confirmation %d ms), %d NATs per level%n%n"
-                    + "| loss per packet | regular rounds | probes (incl. confirmations) | packets dropped | passed on the second handshake"
-                    + " | failed probes | spurious failovers |%n|---|---:|---:|---:|---:|---:|---:|%n",
+                    + "| loss per packet | regular rounds | probes (incl. confirmations) | packets dropped (SYN in / SYN-ACK out / other)"
+                    + " | passed on a later attempt | failed probes | failure runs of 1 / 2 / 3+ | spurious failovers |%n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|%n",
                     LENGTH.toMinutes(), Instant.now(), check.interval().toMillis(), check.timeout().toMillis(), check.rise(), check.fall(),
                     ProbeSettings.defaults().confirmSpacing().toMillis(), NATS_PER_LEVEL));
             for (Level level : levels) {
-                long dropped = level.nats.stream().mapToLong(n -> PathLoss.dropped(lab, n)).sum();
-                table.append(String.format(Locale.ROOT, "| %.0f %% | %d | %d | %d | %d | %d | %d |%n", level.percent,
-                        level.run == null ? -1 : level.run.rounds(), level.probes.get(), dropped, level.secondHandshakes.get(),
-                        level.failedProbes.get(), level.spurious.size()));
+                PathLoss.Drops d = level.nats.stream().map(n -> PathLoss.drops(lab, n))
+                        .reduce(new PathLoss.Drops(0, 0, 0, 0), (a, b) -> new PathLoss.Drops(a.synIn() + b.synIn(),
+                                a.synAckOut() + b.synAckOut(), a.otherIn() + b.otherIn(), a.otherOut() + b.otherOut()));
+                long[] runs;
+                synchronized (level.streaks) {
+                    runs = level.streaks.clone();
+                }
+                table.append(String.format(Locale.ROOT, "| %.0f %% | %d | %d | %d (%d / %d / %d) | %d | %d | %d / %d / %d | %d |%n", level.percent,
+                        level.run == null ? -1 : level.run.rounds(), level.probes.get(), d.total(), d.synIn(), d.synAckOut(),
+                        d.otherIn() + d.otherOut(), level.laterAttempts.get(), level.failedProbes.get(), runs[1], runs[2], runs[3],
+                        level.spurious.size()));
             }
             System.out.print(table);
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target", "bench-loss-soak.md"), table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            StringBuilder failed = new StringBuilder();
+            for (Level level : levels) {
+                failed.append(String.format(Locale.ROOT, "%n# %s: loss %.0f %%, %d failed probes%n", Instant.now(), level.percent, level.failures.size()));
+                level.failures.stream().sorted().forEach(f -> failed.append(f).append('\n'));
+            }
+            Files.writeString(Path.of("target", "bench-loss-soak-failures.txt"), failed, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             for (Level level : levels) {
                 assertThat(level.run).as("loop at %s%% ran to its deadline", level.percent).isNotNull();
                 assertThat(level.probes.get()).as("probes at %s%%", level.percent).isPositive();

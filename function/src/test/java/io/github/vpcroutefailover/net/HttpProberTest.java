@@ -178,14 +178,88 @@ class HttpProberTest {
     }
 
     @Test
-    void timesOutOnASlowResponse() {
+    void timesOutOnASlowResponseAfterThreeHedgedRequests() {
         CheckSpec.Http slow = http("web", "http", port(), "/slow", 200, "ok", 300);
-
-        ProbeResult result = prober.probe(LOOPBACK, slow);
+        // Reads of the scripted clock: 0 start, 50 request 1, 100 request 2, 150 wait, 200 request 3, 250 wait, 300 deadline.
+        ProbeResult result = new HttpProber(HttpProber.HttpOptions.defaults(), 3, TcpProberTest.scripted(50, n -> { })).probe(LOOPBACK, slow);
 
         assertThat(result.passed()).isFalse();
-        assertThat(result.detail()).isEqualTo("timed out after 300 ms waiting for GET http://127.0.0.1:" + port() + "/slow");
-        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.detail()).isEqualTo("timed out after 300 ms waiting for GET http://127.0.0.1:" + port() + "/slow (3 requests)");
+    }
+
+    @Test
+    void aRequestWhoseAnswerIsLostIsSavedByTheNextOne() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 16, InetAddress.getByName(LOOPBACK))) {
+            // The first connection gets no answer (as if its response were lost); every later one gets 200.
+            java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch firstArrived = new CountDownLatch(1);
+            Thread server = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket c = raw.accept();
+                        held.add(c);
+                        if (held.size() == 1) {
+                            firstArrived.countDown();
+                            continue;
+                        }
+                        InputStream in = c.getInputStream();
+                        for (int b, matched = 0; matched < 4 && (b = in.read()) != -1; ) {
+                            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                        }
+                        c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        c.close();
+                    }
+                } catch (IOException closed) {
+                    // The test is over.
+                }
+            });
+            // Request 2 starts only once request 1's connection is in (read 2), so the order is certain.
+            HttpProber hedged = new HttpProber(HttpProber.HttpOptions.defaults(), 3, TcpProberTest.scripted(50, TcpProberTest.at(2, () -> {
+                try {
+                    assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })));
+            try {
+                ProbeResult result = hedged.probe(LOOPBACK, http("web", "http", raw.getLocalPort(), "/", 200, "ok", 300));
+
+                assertThat(result.passed()).as(result.detail()).isTrue();
+                assertThat(result.detail()).isEqualTo("HTTP 200 (attempt 2 of 3)");
+                assertThat(held).as("no third request once one was answered").hasSize(2);
+            } finally {
+                hedged.close();
+                for (java.net.Socket c : held) {
+                    c.close();
+                }
+                raw.close();
+                server.join(5_000);
+            }
+        }
+    }
+
+    @Test
+    void anAnswerIsFinalAtOnceWithoutAnotherRequest() throws Exception {
+        int[] reads = {0};
+        // 1 ms per turn of the loop: a second request would be due 100 turns in; the answers come on the first turns.
+        java.util.function.LongSupplier counting = TcpProberTest.scripted(1, n -> reads[0] = n + 1);
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            closed = s.getLocalPort();
+        }
+        HttpProber hedged = new HttpProber(HttpProber.HttpOptions.defaults(), 3, counting);
+        try {
+            assertThat(hedged.probe(LOOPBACK, http("web", "http", closed, "/ok", 200, null, 300)).detail())
+                    .isEqualTo("connection refused by 127.0.0.1:" + closed);
+            assertThat(reads[0]).as("clock reads: the refusal came before a second request was due").isLessThan(100);
+            int before = reads[0];
+            assertThat(hedged.probe(LOOPBACK, http("web", "http", port(), "/down", 200, null, 300)).detail())
+                    .isEqualTo("HTTP 503, expected 200");
+            assertThat(reads[0] - before).as("clock reads: the 503 came before a second request was due").isLessThan(100);
+        } finally {
+            hedged.close();
+        }
     }
 
     @Test

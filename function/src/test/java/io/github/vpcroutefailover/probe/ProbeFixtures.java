@@ -203,6 +203,16 @@ public final class ProbeFixtures {
             return server.getLocalPort();
         }
 
+        /** Accepts one queued connection: the next SYN finds room and is answered (the ones dropped before stay lost). */
+        public void makeRoom() throws IOException {
+            fillers.add(server.accept());
+        }
+
+        /** Stops listening: from now on a SYN is answered with a reset (connection refused). */
+        public void refuse() throws IOException {
+            server.close();
+        }
+
         @Override
         public void close() throws IOException {
             for (Socket s : fillers) {
