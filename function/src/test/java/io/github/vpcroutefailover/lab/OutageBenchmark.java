@@ -42,7 +42,7 @@ class OutageBenchmark {
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("vrf.bench.window", 20));
     private static final List<Fault> FAULTS = Arrays.stream(System.getProperty("vrf.bench.faults",
             "tcp,link-down,forwarding-off,drop-rule,health-only,stopped").split(",")).map(String::strip).map(Fault::byLabel).toList();
-    /** The project's tcp check timeout (ms); unset: the check's default (300 ms, two 150 ms handshakes). */
+    /** The project's tcp check timeout (ms); unset: the check's default (300 ms, hedged handshakes at 0, 100 and 200 ms). */
     private static final Duration TIMEOUT = duration("vrf.bench.timeout");
     private static final int FALL = Integer.getInteger("vrf.bench.fall", 2);
     /** The data-path check's timeout (ms); unset: its default, half the interval (500 ms at interval 1 s). */
