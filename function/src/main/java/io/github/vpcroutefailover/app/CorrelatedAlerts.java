@@ -59,8 +59,9 @@ final class CorrelatedAlerts {
             long version = o == null ? 1 : o.version();
             RouteChange change = new RouteChange(s.key().routeTableId(), s.key().destination().toString(), s.routeName(), s.current(), name,
                     s.current(), name, reason, version, false, false, caller, now, alert);
-            // The slot: negative, so it never meets a route change's version; the instant makes it one per episode side.
-            Unannounced entry = new Unannounced(s.key(), -now.toEpochMilli(), change, now.plus(claimBudget));
+            // The slot: negative, so it never meets a route change's version; the instant makes it one per episode side,
+            // and it grows with time, so a re-sender that finds both sides of an episode sends the opening one first.
+            Unannounced entry = new Unannounced(s.key(), Long.MIN_VALUE + now.toEpochMilli(), change, now.plus(claimBudget));
             try {
                 if (store.alert(s.key(), s.routeName(), opening ? now : null, since, entry)) {
                     out.add(entry);

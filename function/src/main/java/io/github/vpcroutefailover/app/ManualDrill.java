@@ -41,6 +41,8 @@ final class ManualDrill {
     /** Covers the move back after the window; bounds how long a crashed drill's pin outlives it. */
     static final Duration PIN_MARGIN = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofSeconds(1);
+    /** How long after the verification window the move back is retried (window at most 40 s; the controller times out at 60 s). */
+    static final Duration BACK_GRACE = Duration.ofSeconds(12);
 
     private final Controller controller;
     private final Sleeper sleeper;
@@ -179,6 +181,15 @@ final class ManualDrill {
             }, "pin " + t.status().key().routeTableId() + " back to the original hop", errors);
         }
         ReconcileResult back = attempt(() -> controller.run(config, ReconcileOptions.apply(caller + "#drill-back"), List.of()), "move back", errors);
+        // The move back may find the route claimed by another invocation (the probe moving it off a standby that just
+        // failed, fenced by its own claim) or fail past the SDK's retries: unpinning then would report the route on the
+        // standby while it is still moving, or leave it there. So the move back is tried again, a poll apart, while the
+        // pin holds and the controller's 60 s timeout leaves room (BACK_GRACE after the window at most).
+        Instant backUntil = deadline.plus(BACK_GRACE);
+        while (!onOriginal(config, caller, tables) && controller.now().plus(POLL).isBefore(backUntil) && pause()) {
+            ReconcileResult again = attempt(() -> controller.run(config, ReconcileOptions.apply(caller + "#drill-back"), List.of()), "move back", errors);
+            back = again == null ? back : again;
+        }
         Boolean unpinned = attempt(() -> {
             unpinAll(tables, caller);
             return true;
@@ -236,6 +247,12 @@ final class ManualDrill {
         Map<RouteKey, RouteStatus> out = new java.util.HashMap<>();
         controller.run(config, ReconcileOptions.dryRun(caller + "#drill-view"), List.of()).plan().routes().forEach(s -> out.put(s.key(), s));
         return out;
+    }
+
+    /** Whether every table with an original hop is back on it; a failed read counts as not yet. */
+    private boolean onOriginal(FailoverConfig config, String caller, List<Table> tables) {
+        Map<RouteKey, RouteStatus> now = attempt(() -> view(config, caller), "read where the route is", new ArrayList<>());
+        return now != null && tables.stream().allMatch(t -> t.original() == null || holds(now, t, t.original()));
     }
 
     private static boolean holds(Map<RouteKey, RouteStatus> view, Table t, Candidate c) {

@@ -201,7 +201,7 @@ class DrillFaultsIT {
         return Stream.of(
                 Arguments.of("EC2 ReplaceRoute throttled x2 on the move back", false, "EC2", "ReplaceRoute", true, Fault.throttle(), 2, true, true),
                 Arguments.of("EC2 ReplaceRoute 500 x6 on the move back (past the SDK's retries)", false, "EC2", "ReplaceRoute", true,
-                        new Fault.Error(500, "InternalError", "An internal error has occurred"), 6, true, null),
+                        new Fault.Error(500, "InternalError", "An internal error has occurred"), 6, true, true),
                 Arguments.of("EC2 ReplaceRoute response lost on the move back", false, "EC2", "ReplaceRoute", true, new Fault.LostResponse(), 1, true, true),
                 Arguments.of("DynamoDB settle throttled x3 on the move back", false, "DDB", "TransactWriteItems", true, Fault.throttle(), 3, true, true),
                 Arguments.of("DynamoDB reads throttled x8 during the verification", false, "DDB", "BatchGetItem", false, Fault.throttle(), 8, true, true),

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -191,6 +192,7 @@ final class LightTransport {
             return SdkHttpFullResponse.builder().statusCode(r.httpResponse().statusCode()).headers(r.httpResponse().headers())
                     .content(AbortableInputStream.create(new ByteArrayInputStream(content))).build();
         }
+        long until = System.nanoTime() + left.toNanos();
         HttpURLConnection c = (HttpURLConnection) request.getUri().toURL().openConnection();
         try {
             c.setConnectTimeout(millis(min(settings.connectTimeout(), left)));
@@ -206,7 +208,19 @@ final class LightTransport {
                 }
             }
             c.setDoOutput(true);
-            c.setFixedLengthStreamingMode(body.length);
+            // Buffered, not fixed-length streaming, as the SDK's URL-connection client sends: in streaming mode the JDK
+            // drops the body of a 401 (EC2's AuthFailure: expired or revoked credentials, clock skew), so the AWS error
+            // code would be lost. Buffered, the JDK replays a request once on a connection reset by the peer, as it did
+            // under the SDK client (ReplaceRoute and the conditional writes are safe to replay; the protocol reads back).
+            // Connected (TCP and TLS) before a byte of the request is written: a slow handshake must not carry a
+            // ReplaceRoute past the claim's deadline (DeadlineInterceptor's promise, which the SDK kept with its
+            // call-timeout timer).
+            c.connect();
+            long afterConnect = until - System.nanoTime();
+            if (afterConnect < DeadlineInterceptor.MIN_CALL.toNanos()) {
+                throw new SocketTimeoutException("connected with only " + Math.max(0, afterConnect / 1_000_000)
+                        + " ms left of the call's deadline; the request was not sent");
+            }
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }

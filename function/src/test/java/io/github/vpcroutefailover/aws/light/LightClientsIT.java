@@ -98,6 +98,24 @@ class LightClientsIT {
     }
 
     @Test
+    void anEc2AuthFailureIsTheAwsErrorAndNotRetried() {
+        // EC2 answers expired or revoked credentials (and clock skew) with HTTP 401; in fixed-length streaming mode the
+        // JDK turned that into an I/O error, retried three times, with the AWS error code lost.
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
+            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials"), 10);
+
+            assertThatThrownBy(() -> viaProxy.replaceRoute(r -> r.routeTableId("rtb-0000000000000dead")
+                    .destinationCidrBlock("0.0.0.0/0").networkInterfaceId("eni-0000000000000dead")))
+                    .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AuthFailure");
+                        assertThat(e.statusCode()).isEqualTo(401);
+                    });
+            assertThat(proxy.seen("ReplaceRoute")).as("a 401 is not retried").isEqualTo(1);
+        }
+    }
+
+    @Test
     void ec2RetriesThrottlingAndResetsThenSucceeds() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
             Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
@@ -107,7 +125,9 @@ class LightClientsIT {
             assertThat(viaProxy.describeRouteTables(r -> r.maxResults(5)).routeTables()).isNotEmpty();
 
             assertThat(calls.calls("Ec2.DescribeRouteTables")).isEqualTo(1);
-            assertThat(calls.attempts("Ec2.DescribeRouteTables")).as("the SDK's 3 attempts").isEqualTo(3);
+            assertThat(proxy.seen("DescribeRouteTables")).as("throttled, reset, answered").isEqualTo(3);
+            // The reset one is replayed by the JDK itself (buffered requests, as under the SDK's URL-connection client).
+            assertThat(calls.attempts("Ec2.DescribeRouteTables")).as("the retry strategy's attempts").isEqualTo(2);
         }
     }
 
