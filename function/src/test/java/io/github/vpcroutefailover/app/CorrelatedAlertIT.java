@@ -136,4 +136,32 @@ class CorrelatedAlertIT {
         assertThat(store.list().unannounced()).as("published, removed").isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).as("the alert stays open").isEqualTo(t0);
     }
+
+    @Test
+    void aReSenderThatFindsBothSidesOfAnEpisodeSendsTheOpeningOneFirst(LocalAws aws) {
+        // EventBridge down for a whole episode: both entries wait in the outbox; sent cleared-then-failure, a consumer
+        // would be left believing the alert is still open.
+        DynamoDbOwnershipStore store = store(aws);
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        List<String> sent = new ArrayList<>();
+        RouteChangeNotifier notifier = new RouteChangeNotifier() {
+            @Override
+            public void routesChanged(List<RouteChange> changes) {
+            }
+
+            @Override
+            public List<Boolean> publish(List<RouteChange> changes) {
+                changes.forEach(c -> sent.add(c.alert()));
+                return changes.stream().map(c -> true).toList();
+            }
+        };
+        assertThat(reconcile(store, true, t0, "r1")).hasSize(1);
+        assertThat(reconcile(store, false, t0.plusSeconds(10), "r2")).hasSize(1);
+        MutableClock clock = new MutableClock(t0.plusSeconds(60));
+
+        new Announcer(store, notifier, clock).announce(List.of(), store.list().unannounced());
+
+        assertThat(sent).containsExactly(RouteChange.CORRELATED_FAILURE, RouteChange.CORRELATED_CLEARED);
+        assertThat(store.list().unannounced()).as("both published, removed").isEmpty();
+    }
 }
