@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.app;
 import io.github.vpcroutefailover.domain.model.Candidate;
 import io.github.vpcroutefailover.domain.model.Ownership;
 import io.github.vpcroutefailover.domain.model.RouteKey;
+import io.github.vpcroutefailover.domain.model.RouteTarget;
 import io.github.vpcroutefailover.domain.plan.DataPaths;
 import io.github.vpcroutefailover.domain.plan.Plan;
 import io.github.vpcroutefailover.domain.plan.PlanNote;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,15 @@ final class CorrelatedAlerts {
     /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */
     static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, String caller, Instant now,
                                     Duration claimBudget) {
+        return update(store, plan, owners, null, caller, now, claimBudget);
+    }
+
+    /**
+     * @param managed the config's route names and the tables this reconcile observed, or null to skip the clean-up of
+     *                alerts whose route left the config
+     */
+    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Managed managed, String caller,
+                                    Instant now, Duration claimBudget) {
         List<Unannounced> out = new ArrayList<>();
         for (RouteStatus s : plan.routes()) {
             Optional<PlanNote> note = plan.notes().stream().filter(n -> s.routeName().equals(n.routeName())
@@ -51,28 +62,55 @@ final class CorrelatedAlerts {
                 continue;
             }
             boolean opening = note.isPresent();
-            String alert = opening ? RouteChange.CORRELATED_FAILURE : RouteChange.CORRELATED_CLEARED;
             String name = s.candidates().stream().map(RouteStatus.CandidateHealth::candidate).filter(c -> c.target().sameHopAs(s.current()))
                     .map(Candidate::targetName).filter(Objects::nonNull).findFirst().orElse(null);
             String reason = opening ? note.get().message()
                     : "data path of route '" + s.routeName() + "' no longer failing through every candidate (alert opened " + since + ")";
             long version = o == null ? 1 : o.version();
-            RouteChange change = new RouteChange(s.key().routeTableId(), s.key().destination().toString(), s.routeName(), s.current(), name,
-                    s.current(), name, reason, version, false, false, caller, now, alert);
-            // The slot: negative, so it never meets a route change's version; the instant makes it one per episode side,
-            // and it grows with time, so a re-sender that finds both sides of an episode sends the opening one first.
-            Unannounced entry = new Unannounced(s.key(), Long.MIN_VALUE + now.toEpochMilli(), change, now.plus(claimBudget));
-            try {
-                if (store.alert(s.key(), s.routeName(), opening ? now : null, since, entry)) {
-                    out.add(entry);
-                    LOG.atWarn().addKeyValue("event", alert).addKeyValue("route", s.routeName()).addKeyValue("key", s.key().id())
-                            .log(reason);
+            write(store, s.key(), s.routeName(), s.current(), name, reason, version, opening, since, caller, now, claimBudget, out);
+        }
+        if (managed != null) {
+            // An open alert whose route was taken out of the config would otherwise stay open for ever: the loop above
+            // only sees configured routes. Only records of tables this reconcile observed (another VPC's records may
+            // share the listing) and routes no longer named in the config (a renamed route's old record too).
+            for (Ownership o : owners.values()) {
+                if (o.correlatedSince() != null && o.routeName() != null && managed.observedTables().contains(o.key().routeTableId())
+                        && !managed.routeNames().contains(o.routeName())) {
+                    String reason = "route '" + o.routeName() + "' is no longer in the config, so its data-path alert (opened "
+                            + o.correlatedSince() + ") is closed";
+                    write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
+                            claimBudget, out);
                 }
-            } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("event", "alert-write-failed").addKeyValue("key", s.key().id())
-                        .log("could not record the " + alert + " alert (the next reconcile tries again): " + e.getMessage());
             }
         }
         return out;
+    }
+
+    /** What the config manages now, for closing the alerts of routes it no longer has. */
+    record Managed(Set<String> routeNames, Set<String> observedTables) {
+        Managed {
+            routeNames = Set.copyOf(routeNames);
+            observedTables = Set.copyOf(observedTables);
+        }
+    }
+
+    private static void write(OwnershipStore store, RouteKey key, String routeName, RouteTarget hop, String hopName, String reason,
+                              long version, boolean opening, Instant since, String caller, Instant now, Duration claimBudget,
+                              List<Unannounced> out) {
+        String alert = opening ? RouteChange.CORRELATED_FAILURE : RouteChange.CORRELATED_CLEARED;
+        RouteChange change = new RouteChange(key.routeTableId(), key.destination().toString(), routeName, hop, hopName,
+                hop, hopName, reason, version, false, false, caller, now, alert);
+        // The slot: negative, so it never meets a route change's version; the instant makes it one per episode side,
+        // and it grows with time, so a re-sender that finds both sides of an episode sends the opening one first.
+        Unannounced entry = new Unannounced(key, Long.MIN_VALUE + now.toEpochMilli(), change, now.plus(claimBudget));
+        try {
+            if (store.alert(key, routeName, opening ? now : null, since, entry)) {
+                out.add(entry);
+                LOG.atWarn().addKeyValue("event", alert).addKeyValue("route", routeName).addKeyValue("key", key.id()).log(reason);
+            }
+        } catch (RuntimeException e) {
+            LOG.atWarn().addKeyValue("event", "alert-write-failed").addKeyValue("key", key.id())
+                    .log("could not record the " + alert + " alert (the next reconcile tries again): " + e.getMessage());
+        }
     }
 }

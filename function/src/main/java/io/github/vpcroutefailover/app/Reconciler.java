@@ -169,7 +169,10 @@ public final class Reconciler {
                     .addKeyValue("key", n.key() == null ? null : n.key().id()).log(n.message());
         }
         if (!options.dryRun()) {
-            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners, options.caller(), now, options.claimLease()));
+            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners,
+                    new CorrelatedAlerts.Managed(config.routes().stream().map(r -> r.name()).collect(java.util.stream.Collectors.toSet()),
+                            tables.stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet())),
+                    options.caller(), now, options.claimLease()));
         }
         if (plan.converged() && repairs.isEmpty()) {
             LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", true).addKeyValue("caller", options.caller())

@@ -164,4 +164,34 @@ class CorrelatedAlertIT {
         assertThat(sent).containsExactly(RouteChange.CORRELATED_FAILURE, RouteChange.CORRELATED_CLEARED);
         assertThat(store.list().unannounced()).as("both published, removed").isEmpty();
     }
+
+    @Test
+    void anOpenAlertWhoseRouteLeftTheConfigIsClearedOnceAndOnlyForTablesThisReconcileObserved(LocalAws aws) {
+        DynamoDbOwnershipStore store = store(aws);
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        assertThat(reconcile(store, true, t0, "r1")).hasSize(1);
+        Plan withoutTheRoute = new Plan(List.of(), List.of(), List.of());
+
+        // Another VPC's reconcile (the table is not one it observed) and a config that still names the route: nothing.
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(),
+                new CorrelatedAlerts.Managed(java.util.Set.of("other"), java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")), "vpc-b",
+                t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(),
+                new CorrelatedAlerts.Managed(java.util.Set.of("egress"), java.util.Set.of(KEY.routeTableId())), "r2",
+                t0.plusSeconds(2), Duration.ofSeconds(5))).isEmpty();
+        assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
+
+        CorrelatedAlerts.Managed removed = new CorrelatedAlerts.Managed(java.util.Set.of("other"), java.util.Set.of(KEY.routeTableId()));
+        List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
+        for (int i = 3; i < 6; i++) {
+            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), removed, "r" + i,
+                    t0.plusSeconds(i), Duration.ofSeconds(5)));
+        }
+        assertThat(cleared).as("three reconciles after the route left the config, one cleared alert").singleElement().satisfies(u -> {
+            assertThat(u.change().alert()).isEqualTo(RouteChange.CORRELATED_CLEARED);
+            assertThat(u.change().routeName()).isEqualTo("egress");
+            assertThat(u.change().reason()).contains("no longer in the config");
+        });
+        assertThat(store.load(KEY).orElseThrow().correlatedSince()).isNull();
+    }
 }
