@@ -73,8 +73,9 @@ final class CorrelatedAlerts {
             // An open alert whose route was taken out of the config would otherwise stay open for ever: the loop above
             // only sees configured routes. Only records of tables this reconcile observed (another VPC's records may
             // share the listing) and routes no longer named in the config (a renamed route's old record too).
+            Set<RouteKey> planned = plan.routes().stream().map(RouteStatus::key).collect(java.util.stream.Collectors.toSet());
             for (Ownership o : owners.values()) {
-                if (o.correlatedSince() != null && o.routeName() != null && managed.observedTables().contains(o.key().routeTableId())
+                if (o.correlatedSince() != null && o.routeName() != null && !planned.contains(o.key()) && managed.observedTables().contains(o.key().routeTableId())
                         && !managed.routeNames().contains(o.routeName())) {
                     String reason = "route '" + o.routeName() + "' is no longer in the config, so its data-path alert (opened "
                             + o.correlatedSince() + ") is closed";

@@ -1,5 +1,9 @@
 package io.github.vpcroutefailover.app;
 
+import io.github.vpcroutefailover.ports.RouteChangeNotifier;
+import io.github.vpcroutefailover.domain.model.Destination;
+import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vpcroutefailover.app.ReconcileResult.ActionOutcome;
@@ -234,5 +238,35 @@ class OwnershipEventsIT {
         f.assertConsistent();
         f.row("settle TransactionCanceled [ThrottlingError, None] x3", 0, r);
         assertThat(f.nextScheduled("r2").converged()).isTrue();
+    }
+
+    // ---- Correlated data-path alerts of routes that leave the config -------------------------------------------
+
+    @Test
+    void anOpenAlertOfARouteTakenOutOfTheConfigIsClearedByTheNextReconcileOnce(OwnershipFixture f) {
+        // The route (on nat-a, which stopped) has an open correlated-failure alert; then the operator replaces it in
+        // the config with a route to another destination in the same table. Its record is no longer managed.
+        OwnershipStore.Unannounced opening = new OwnershipStore.Unannounced(f.key, Long.MIN_VALUE + OwnershipFixture.T0.toEpochMilli(),
+                new RouteChangeNotifier.RouteChange(f.rtb, "0.0.0.0/0", "default-egress", null, null, null, null, "opened by the test",
+                        1, false, false, "test", OwnershipFixture.T0, RouteChangeNotifier.RouteChange.CORRELATED_FAILURE),
+                OwnershipFixture.T0);
+        assertThat(f.owners.alert(f.key, "default-egress", OwnershipFixture.T0, null, opening)).isTrue();
+        FailoverConfig old = f.configNow.get();
+        RouteSpec replaced = old.routes().get(0);
+        f.configNow.set(new FailoverConfig(old.vpcId(), old.checks(), old.targets(), List.of(new RouteSpec("service-range",
+                Destination.parse("10.99.0.0/16"), replaced.routeTables(), replaced.targets(), List.of(), replaced.policy()))));
+
+        f.nextScheduled("r1");
+        f.nextScheduled("r2");
+
+        List<RouteChangeNotifier.RouteChange> cleared = f.events.stream()
+                .filter(e -> RouteChangeNotifier.RouteChange.CORRELATED_CLEARED.equals(e.alert())).toList();
+        assertThat(cleared).as("one cleared event over two reconciles").singleElement().satisfies(e -> {
+            assertThat(e.routeName()).isEqualTo("default-egress");
+            assertThat(e.routeTableId()).isEqualTo(f.rtb);
+            assertThat(e.reason()).contains("no longer in the config");
+        });
+        assertThat(f.record().correlatedSince()).isNull();
+        assertThat(f.routeInstance()).as("a route no longer managed is never touched").isEqualTo(f.natA);
     }
 }

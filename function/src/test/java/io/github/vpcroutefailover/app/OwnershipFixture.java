@@ -76,6 +76,8 @@ final class OwnershipFixture implements AutoCloseable {
     /** Route Failover events EventBridge confirmed (re-sends included), in order. */
     final List<RouteChangeNotifier.RouteChange> events = Collections.synchronizedList(new ArrayList<>());
     final Controller controller;
+    /** The config the controller reads at each reconcile; a test may change it between reconciles. */
+    final java.util.concurrent.atomic.AtomicReference<FailoverConfig> configNow = new java.util.concurrent.atomic.AtomicReference<>();
 
     OwnershipFixture(LocalAws aws) {
         this.aws = aws;
@@ -97,9 +99,9 @@ final class OwnershipFixture implements AutoCloseable {
         this.eventBridge = AwsClients.tune(aws.configure(EventBridgeClient.builder(), "EventBridge"), RetryMode.STANDARD)
                 .endpointOverride(ebProxy.endpoint()).build();
         EventBridgeRouteChangeNotifier bridge = new EventBridgeRouteChangeNotifier(eventBridge, null);
-        FailoverConfig config = config();
+        configNow.set(config());
         this.controller = Controller.builder()
-                .config(() -> config)
+                .config(configNow::get)
                 .registry(new DynamoDbRouteRegistry(ddb, table))
                 .routeTables(new Ec2RouteTables(ec2))
                 .instances(new Ec2Instances(ec2))
