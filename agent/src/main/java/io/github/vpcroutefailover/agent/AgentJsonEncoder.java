@@ -35,7 +35,8 @@ public final class AgentJsonEncoder extends EncoderBase<ILoggingEvent> {
     public byte[] encode(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"time\":\"").append(event.getInstant()).append('"');
-        field(sb, "message", event.getMessage());
+        // Formatted: a library logging "{}" with arguments must show the values, not the placeholders.
+        field(sb, "message", event.getFormattedMessage());
         field(sb, "logger_name", event.getLoggerName());
         field(sb, "thread_name", event.getThreadName());
         field(sb, "level", event.getLevel().toString());

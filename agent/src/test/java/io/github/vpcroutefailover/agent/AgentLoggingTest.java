@@ -38,6 +38,7 @@ class AgentLoggingTest {
             logging.configure(context);
             context.getLogger("io.github.vpcroutefailover.agent.HealthAgent").atWarn().addKeyValue("reason", "kernel \"upgrade\"")
                     .addKeyValue("cycles", 3).log("instance is draining");
+            context.getLogger("io.github.vpcroutefailover.agent.HealthAgent").error("placeholders filled: {} of {}", 2, "checks");
             context.getLogger("io.github.vpcroutefailover.agent.HealthAgent").debug("not at the default level");
             context.getLogger("org.example.Library").info("libraries log warnings and errors only");
         } finally {
@@ -45,8 +46,10 @@ class AgentLoggingTest {
             context.stop();
         }
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).hasSize(1);
+        assertThat(lines).hasSize(2);
         Map<String, Object> event = (Map<String, Object>) new Load(LoadSettings.builder().setSchema(new JsonSchema()).build()).loadFromString(lines.get(0));
+        Map<String, Object> formatted = (Map<String, Object>) new Load(LoadSettings.builder().setSchema(new JsonSchema()).build()).loadFromString(lines.get(1));
+        assertThat(formatted.get("message")).isEqualTo("placeholders filled: 2 of checks");
         assertThat(event.get("level")).isEqualTo("WARN");
         assertThat(event.get("message")).isEqualTo("instance is draining");
         assertThat(event.get("logger_name")).isEqualTo("io.github.vpcroutefailover.agent.HealthAgent");
