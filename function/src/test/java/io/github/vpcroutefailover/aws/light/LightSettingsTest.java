@@ -80,29 +80,26 @@ class LightSettingsTest {
     void theFactoryBuildsTheSdksGeneratedClientWhenFipsOrDualStackIsOn() {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"));
         for (String property : new String[] {"aws.useFipsEndpoint", "aws.useDualstackEndpoint"}) {
-            String before = System.setProperty(property, "TRUE");
-            try {
+            withProperty(property, "TRUE", () -> {
                 assertThat(LightClients.ec2(Region.US_EAST_1, credentials, List.of())).as(property)
                         .isNotInstanceOf(LightEc2Client.class).extracting(c -> c.getClass().getSimpleName()).isEqualTo("DefaultEc2Client");
                 assertThat(LightClients.cloudWatch(Region.US_EAST_1, credentials, List.of())).isNotInstanceOf(LightCloudWatchClient.class);
-            } finally {
-                if (before == null) {
-                    System.clearProperty(property);
-                } else {
-                    System.setProperty(property, before);
-                }
-            }
+            });
         }
         // Priming's entry point (a given endpoint and HTTP client) stays light whatever is set.
-        String before = System.setProperty("aws.useFipsEndpoint", "true");
+        withProperty("aws.useFipsEndpoint", "true", () -> assertThat(LightClients.ec2(Region.US_EAST_1, credentials,
+                java.net.URI.create("https://priming.invalid"), List.of(), null)).isInstanceOf(LightEc2Client.class));
+    }
+
+    private static void withProperty(String name, String value, Runnable body) {
+        String before = System.setProperty(name, value);
         try {
-            assertThat(LightClients.ec2(Region.US_EAST_1, credentials, java.net.URI.create("https://priming.invalid"), List.of(),
-                    null)).isInstanceOf(LightEc2Client.class);
+            body.run();
         } finally {
             if (before == null) {
-                System.clearProperty("aws.useFipsEndpoint");
+                System.clearProperty(name);
             } else {
-                System.setProperty("aws.useFipsEndpoint", before);
+                System.setProperty(name, before);
             }
         }
     }
