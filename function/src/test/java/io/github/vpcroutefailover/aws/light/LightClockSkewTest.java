@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -172,6 +173,23 @@ class LightClockSkewTest {
         assertThat(Duration.between(signed(1), server).abs()).isLessThan(Duration.ofMinutes(1));
         ddb.getItem(r -> r.tableName("t").key(java.util.Map.of()));
         assertThat(attempts()).isEqualTo(3);
+        assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void theSdkClientDoesTheSameOnTheSameScript() {
+        // The reference the light client follows: the generated client, same script, same attempts and signing times.
+        ok = new Answer(200, "application/x-amz-json-1.0", "{}", null);
+        Instant server = Instant.now().plus(Duration.ofHours(1));
+        script.add(ddbError(400, "InvalidSignatureException", "Signature expired", server));
+        try (DynamoDbClient sdk = DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials())
+                .endpointOverride(endpoint()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            sdk.getItem(r -> r.tableName("t").key(java.util.Map.of()));
+            sdk.getItem(r -> r.tableName("t").key(java.util.Map.of()));
+        }
+        assertThat(attempts()).isEqualTo(3);
+        assertThat(Duration.between(signed(0), server).abs()).isGreaterThan(Duration.ofMinutes(50));
+        assertThat(Duration.between(signed(1), server).abs()).isLessThan(Duration.ofMinutes(1));
         assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
     }
 
