@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * 10 s, each call 30 s (and never past the calling thread's deadline), EC2 on the SDK's adaptive retry strategy
  * (account-wide {@code RequestLimitExceeded} throttling), DynamoDB on its standard one. The entry points that resolve
  * the endpoint from the environment build the SDK's generated client instead when a setting the light clients do
- * not read can be in effect ({@link LightSettings}: FIPS, dual-stack, a shared config file), logged once.
+ * not read can be in effect ({@link LightSettings}: FIPS, dual-stack, a shared config or credentials file), logged once.
  */
 public final class LightClients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -107,9 +107,8 @@ public final class LightClients {
         LightTransport transport = new LightTransport(new LightTransport.Settings("DynamoDb", "dynamodb", region, endpoint,
                 credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
                 AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http));
-        return new LightDynamoDbClient(transport, new Lazy<>(() -> {
-            return sdk(DynamoDbClient.builder().endpointOverride(endpoint), region, credentials, interceptors, RetryMode.STANDARD, http);
-        }));
+        return new LightDynamoDbClient(transport, new Lazy<>(() -> sdk(DynamoDbClient.builder().endpointOverride(endpoint), region,
+                credentials, interceptors, RetryMode.STANDARD, http)));
     }
 
     /** Whether the SDK's generated client must stand in (a setting we do not read); the reason is logged once. */
