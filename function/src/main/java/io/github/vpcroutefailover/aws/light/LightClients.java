@@ -1,13 +1,20 @@
 package io.github.vpcroutefailover.aws.light;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.github.vpcroutefailover.aws.AwsClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -18,10 +25,13 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 /**
  * Builds the light EC2 and DynamoDB clients with the same limits as {@link AwsClients}: connect 2 s, each attempt
  * 10 s, each call 30 s (and never past the calling thread's deadline), EC2 on the SDK's adaptive retry strategy
- * (account-wide {@code RequestLimitExceeded} throttling), DynamoDB on its standard one.
+ * (account-wide {@code RequestLimitExceeded} throttling), DynamoDB on its standard one. The entry points that resolve
+ * the endpoint from the environment build the SDK's generated client instead when a setting the light clients do
+ * not read can be in effect ({@link LightSettings}: FIPS, dual-stack, a shared config or credentials file), logged once.
  */
 public final class LightClients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
     private LightClients() {
     }
@@ -34,6 +44,9 @@ public final class LightClients {
 
     /** A given region and credentials (the fleet's per-account AssumeRole providers); endpoint from the environment. */
     public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        if (sdkRequired("Ec2")) {
+            return sdk(Ec2Client.builder(), region, credentials, interceptors, RetryMode.ADAPTIVE_V2, null);
+        }
         return ec2(region, credentials, LightEndpoints.resolve("EC2", "Ec2", "ec2", region), interceptors);
     }
 
@@ -56,6 +69,9 @@ public final class LightClients {
     }
 
     public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        if (sdkRequired("CloudWatch")) {
+            return sdk(CloudWatchClient.builder(), region, credentials, interceptors, RetryMode.STANDARD, null);
+        }
         return cloudWatch(region, credentials, LightEndpoints.resolve("CLOUDWATCH", "CloudWatch", "monitoring", region), interceptors);
     }
 
@@ -74,8 +90,11 @@ public final class LightClients {
     /** From the default chains, like {@link #ec2()}. */
     public static DynamoDbClient dynamoDb() {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
-        return dynamoDb(region, DefaultCredentialsProvider.builder().build(),
-                LightEndpoints.resolve("DYNAMODB", "DynamoDb", "dynamodb", region), List.of());
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        if (sdkRequired("DynamoDb")) {
+            return sdk(DynamoDbClient.builder(), region, credentials, List.of(), RetryMode.STANDARD, null);
+        }
+        return dynamoDb(region, credentials, LightEndpoints.resolve("DYNAMODB", "DynamoDb", "dynamodb", region), List.of());
     }
 
     public static DynamoDbClient dynamoDb(Region region, AwsCredentialsProvider credentials, URI endpoint,
@@ -88,16 +107,37 @@ public final class LightClients {
         LightTransport transport = new LightTransport(new LightTransport.Settings("DynamoDb", "dynamodb", region, endpoint,
                 credentials, AwsRetryStrategy.standardRetryStrategy(), interceptors, CONNECT_TIMEOUT,
                 AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http));
-        return new LightDynamoDbClient(transport, new Lazy<>(() -> {
-            var b = DynamoDbClient.builder().region(region).credentialsProvider(credentials).endpointOverride(endpoint);
-            if (http != null) {
-                b.httpClient(http);
-            } else {
-                b.httpClientBuilder(AwsClients.httpClient());
-            }
-            b.overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
-            return AwsClients.tune(b, software.amazon.awssdk.core.retry.RetryMode.STANDARD).build();
-        }));
+        return new LightDynamoDbClient(transport, new Lazy<>(() -> sdk(DynamoDbClient.builder().endpointOverride(endpoint), region,
+                credentials, interceptors, RetryMode.STANDARD, http)));
+    }
+
+    /** Whether the SDK's generated client must stand in (a setting we do not read); the reason is logged once. */
+    private static boolean sdkRequired(String service) {
+        Optional<String> setting = LightSettings.sdkRequiredBy();
+        if (setting.isPresent() && LOGGED.compareAndSet(false, true)) {
+            // Looked up here, not in a static field: the light path loads no logging for this class.
+            org.slf4j.LoggerFactory.getLogger(LightClients.class).info("light clients off, building the SDK's generated clients",
+                    kv("event", "lightClientsOff"), kv("setting", setting.get()), kv("service", service));
+        }
+        return setting.isPresent();
+    }
+
+    /**
+     * The SDK's generated client as {@link AwsClients} builds it (URL-connection HTTP client with our timeouts, our
+     * retry mode and deadline), with the light client's region, credentials and interceptors. The endpoint is the
+     * builder's own unless already set: FIPS, dual-stack and profile endpoints are exactly the SDK's.
+     *
+     * @param http null for real calls, else this client (priming's canned answers)
+     */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C sdk(B builder, Region region,
+            AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors, RetryMode mode, SdkHttpClient http) {
+        if (http != null) {
+            builder.httpClient(http);
+        } else {
+            builder.httpClientBuilder(AwsClients.httpClient());
+        }
+        builder.overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
+        return AwsClients.tune(builder.region(region).credentialsProvider(credentials), mode).build();
     }
 
     /** Built on first use, at most once. */

@@ -1,10 +1,5 @@
 package io.github.vpcroutefailover.aws.light;
 
-import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.AwsResponse;
-import software.amazon.awssdk.core.SdkPojo;
-import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.runtime.transform.Marshaller;
 import software.amazon.awssdk.protocols.core.ExceptionMetadata;
 import software.amazon.awssdk.protocols.query.AwsQueryProtocolFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -36,12 +31,6 @@ public final class LightCloudWatchClient implements CloudWatchClient {
                 .build();
     }
 
-    private <I extends SdkRequest, O extends AwsResponse> O call(String operation, I request, Marshaller<I> marshaller,
-                                                                 Supplier<? extends SdkPojo> response) {
-        return transport.call(operation, request, marshaller, protocol.createResponseHandler(response::get),
-                protocol.createErrorResponseHandler());
-    }
-
     @Override
     public String serviceName() {
         return SERVICE_NAME;
@@ -54,11 +43,11 @@ public final class LightCloudWatchClient implements CloudWatchClient {
 
     @Override
     public GetMetricDataResponse getMetricData(GetMetricDataRequest request) {
-        return call("GetMetricData", request, new GetMetricDataRequestMarshaller(protocol), GetMetricDataResponse::builder);
+        return transport.query(protocol, "GetMetricData", request, new GetMetricDataRequestMarshaller(protocol), GetMetricDataResponse::builder);
     }
 
     @Override
     public DescribeAlarmsResponse describeAlarms(DescribeAlarmsRequest request) {
-        return call("DescribeAlarms", request, new DescribeAlarmsRequestMarshaller(protocol), DescribeAlarmsResponse::builder);
+        return transport.query(protocol, "DescribeAlarms", request, new DescribeAlarmsRequestMarshaller(protocol), DescribeAlarmsResponse::builder);
     }
 }

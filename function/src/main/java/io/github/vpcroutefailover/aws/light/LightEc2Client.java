@@ -1,10 +1,5 @@
 package io.github.vpcroutefailover.aws.light;
 
-import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.AwsResponse;
-import software.amazon.awssdk.core.SdkPojo;
-import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.runtime.transform.Marshaller;
 import software.amazon.awssdk.protocols.query.AwsEc2ProtocolFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.*;
@@ -29,12 +24,6 @@ public final class LightEc2Client implements Ec2Client {
                 .build();
     }
 
-    private <I extends SdkRequest, O extends AwsResponse> O call(String operation, I request, Marshaller<I> marshaller,
-                                                                 Supplier<? extends SdkPojo> response) {
-        return transport.call(operation, request, marshaller, protocol.createResponseHandler(response::get),
-                protocol.createErrorResponseHandler());
-    }
-
     @Override
     public String serviceName() {
         return SERVICE_NAME;
@@ -47,76 +36,76 @@ public final class LightEc2Client implements Ec2Client {
 
     @Override
     public DescribeRouteTablesResponse describeRouteTables(DescribeRouteTablesRequest request) {
-        return call("DescribeRouteTables", request, new DescribeRouteTablesRequestMarshaller(protocol), DescribeRouteTablesResponse::builder);
+        return transport.query(protocol, "DescribeRouteTables", request, new DescribeRouteTablesRequestMarshaller(protocol), DescribeRouteTablesResponse::builder);
     }
 
     @Override
     public DescribeSubnetsResponse describeSubnets(DescribeSubnetsRequest request) {
-        return call("DescribeSubnets", request, new DescribeSubnetsRequestMarshaller(protocol), DescribeSubnetsResponse::builder);
+        return transport.query(protocol, "DescribeSubnets", request, new DescribeSubnetsRequestMarshaller(protocol), DescribeSubnetsResponse::builder);
     }
 
     @Override
     public DescribeInstancesResponse describeInstances(DescribeInstancesRequest request) {
-        return call("DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), DescribeInstancesResponse::builder);
+        return transport.query(protocol, "DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), DescribeInstancesResponse::builder);
     }
 
     @Override
     public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest request) {
-        return call("DescribeInstanceStatus", request, new DescribeInstanceStatusRequestMarshaller(protocol), DescribeInstanceStatusResponse::builder);
+        return transport.query(protocol, "DescribeInstanceStatus", request, new DescribeInstanceStatusRequestMarshaller(protocol), DescribeInstanceStatusResponse::builder);
     }
 
     @Override
     public DescribeNetworkInterfacesResponse describeNetworkInterfaces(DescribeNetworkInterfacesRequest request) {
-        return call("DescribeNetworkInterfaces", request, new DescribeNetworkInterfacesRequestMarshaller(protocol), DescribeNetworkInterfacesResponse::builder);
+        return transport.query(protocol, "DescribeNetworkInterfaces", request, new DescribeNetworkInterfacesRequestMarshaller(protocol), DescribeNetworkInterfacesResponse::builder);
     }
 
     @Override
     public DescribeTransitGatewayRouteTablesResponse describeTransitGatewayRouteTables(DescribeTransitGatewayRouteTablesRequest request) {
-        return call("DescribeTransitGatewayRouteTables", request, new DescribeTransitGatewayRouteTablesRequestMarshaller(protocol), DescribeTransitGatewayRouteTablesResponse::builder);
+        return transport.query(protocol, "DescribeTransitGatewayRouteTables", request, new DescribeTransitGatewayRouteTablesRequestMarshaller(protocol), DescribeTransitGatewayRouteTablesResponse::builder);
     }
 
     @Override
     public DescribeTransitGatewayAttachmentsResponse describeTransitGatewayAttachments(DescribeTransitGatewayAttachmentsRequest request) {
-        return call("DescribeTransitGatewayAttachments", request, new DescribeTransitGatewayAttachmentsRequestMarshaller(protocol), DescribeTransitGatewayAttachmentsResponse::builder);
+        return transport.query(protocol, "DescribeTransitGatewayAttachments", request, new DescribeTransitGatewayAttachmentsRequestMarshaller(protocol), DescribeTransitGatewayAttachmentsResponse::builder);
     }
 
     @Override
     public SearchTransitGatewayRoutesResponse searchTransitGatewayRoutes(SearchTransitGatewayRoutesRequest request) {
-        return call("SearchTransitGatewayRoutes", request, new SearchTransitGatewayRoutesRequestMarshaller(protocol), SearchTransitGatewayRoutesResponse::builder);
+        return transport.query(protocol, "SearchTransitGatewayRoutes", request, new SearchTransitGatewayRoutesRequestMarshaller(protocol), SearchTransitGatewayRoutesResponse::builder);
     }
 
     @Override
     public CreateRouteResponse createRoute(CreateRouteRequest request) {
-        return call("CreateRoute", request, new CreateRouteRequestMarshaller(protocol), CreateRouteResponse::builder);
+        return transport.query(protocol, "CreateRoute", request, new CreateRouteRequestMarshaller(protocol), CreateRouteResponse::builder);
     }
 
     @Override
     public ReplaceRouteResponse replaceRoute(ReplaceRouteRequest request) {
-        return call("ReplaceRoute", request, new ReplaceRouteRequestMarshaller(protocol), ReplaceRouteResponse::builder);
+        return transport.query(protocol, "ReplaceRoute", request, new ReplaceRouteRequestMarshaller(protocol), ReplaceRouteResponse::builder);
     }
 
     @Override
     public DeleteRouteResponse deleteRoute(DeleteRouteRequest request) {
-        return call("DeleteRoute", request, new DeleteRouteRequestMarshaller(protocol), DeleteRouteResponse::builder);
+        return transport.query(protocol, "DeleteRoute", request, new DeleteRouteRequestMarshaller(protocol), DeleteRouteResponse::builder);
     }
 
     @Override
     public CreateTransitGatewayRouteResponse createTransitGatewayRoute(CreateTransitGatewayRouteRequest request) {
-        return call("CreateTransitGatewayRoute", request, new CreateTransitGatewayRouteRequestMarshaller(protocol), CreateTransitGatewayRouteResponse::builder);
+        return transport.query(protocol, "CreateTransitGatewayRoute", request, new CreateTransitGatewayRouteRequestMarshaller(protocol), CreateTransitGatewayRouteResponse::builder);
     }
 
     @Override
     public ReplaceTransitGatewayRouteResponse replaceTransitGatewayRoute(ReplaceTransitGatewayRouteRequest request) {
-        return call("ReplaceTransitGatewayRoute", request, new ReplaceTransitGatewayRouteRequestMarshaller(protocol), ReplaceTransitGatewayRouteResponse::builder);
+        return transport.query(protocol, "ReplaceTransitGatewayRoute", request, new ReplaceTransitGatewayRouteRequestMarshaller(protocol), ReplaceTransitGatewayRouteResponse::builder);
     }
 
     @Override
     public DeleteTransitGatewayRouteResponse deleteTransitGatewayRoute(DeleteTransitGatewayRouteRequest request) {
-        return call("DeleteTransitGatewayRoute", request, new DeleteTransitGatewayRouteRequestMarshaller(protocol), DeleteTransitGatewayRouteResponse::builder);
+        return transport.query(protocol, "DeleteTransitGatewayRoute", request, new DeleteTransitGatewayRouteRequestMarshaller(protocol), DeleteTransitGatewayRouteResponse::builder);
     }
 
     @Override
     public ModifyNetworkInterfaceAttributeResponse modifyNetworkInterfaceAttribute(ModifyNetworkInterfaceAttributeRequest request) {
-        return call("ModifyNetworkInterfaceAttribute", request, new ModifyNetworkInterfaceAttributeRequestMarshaller(protocol), ModifyNetworkInterfaceAttributeResponse::builder);
+        return transport.query(protocol, "ModifyNetworkInterfaceAttribute", request, new ModifyNetworkInterfaceAttributeRequestMarshaller(protocol), ModifyNetworkInterfaceAttributeResponse::builder);
     }
 }

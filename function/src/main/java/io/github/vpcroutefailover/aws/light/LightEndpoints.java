@@ -12,8 +12,8 @@ import software.amazon.awssdk.regions.Region;
  * Where a light client sends its calls, the way the SDK resolves it for a client without an explicit override:
  * {@code aws.endpointUrl<Service>} / {@code AWS_ENDPOINT_URL_<SERVICE>}, then {@code aws.endpointUrl} /
  * {@code AWS_ENDPOINT_URL} (unless {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true}), else the regional endpoint
- * {@code https://<prefix>.<region>.<partition's DNS suffix>}. Endpoint URLs in the shared config file (profiles)
- * are not read: the Lambda environment has none, and the CLI's sandbox keeps the SDK clients.
+ * {@code https://<prefix>.<region>.<partition's DNS suffix>}. Profile files, FIPS and dual-stack are not read here:
+ * where any can be in effect, {@link LightSettings} has the factory build the SDK's generated client instead.
  */
 final class LightEndpoints {
     private LightEndpoints() {

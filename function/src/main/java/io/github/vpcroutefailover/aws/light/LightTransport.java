@@ -10,13 +10,18 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ClientEndpointProvider;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.client.config.SdkClientConfiguration;
 import software.amazon.awssdk.core.client.config.SdkClientOption;
@@ -28,6 +33,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.InterceptorContext;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.retry.ClockSkew;
+import software.amazon.awssdk.core.retry.RetryUtils;
 import software.amazon.awssdk.core.runtime.transform.Marshaller;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -41,6 +48,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.protocols.query.AwsQueryProtocolFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenResponse;
@@ -86,6 +94,12 @@ final class LightTransport {
 
     private final Settings settings;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    /**
+     * Seconds this host's clock is ahead of the service's, learnt from the Date header of a clock-skew error and kept
+     * for every later call, as the SDK client keeps it (HttpClientDependencies.timeOffset): requests are signed with
+     * the clock moved back by it, and the error handlers read it (TIME_OFFSET) to tell a skew error from an auth one.
+     */
+    private volatile int timeOffset;
 
     LightTransport(Settings settings) {
         this.settings = settings;
@@ -100,6 +114,13 @@ final class LightTransport {
         return SdkClientConfiguration.builder()
                 .option(SdkClientOption.CLIENT_ENDPOINT_PROVIDER, ClientEndpointProvider.forEndpointOverride(settings.endpoint()))
                 .build();
+    }
+
+    /** A call in the AWS Query protocol (EC2's variant included), with the protocol's response and error handlers. */
+    <I extends SdkRequest, O extends AwsResponse> O query(AwsQueryProtocolFactory protocol, String operation, I request,
+                                                         Marshaller<I> marshaller, Supplier<? extends SdkPojo> response) {
+        HttpResponseHandler<O> onSuccess = protocol.createResponseHandler(response::get);
+        return call(operation, request, marshaller, onSuccess, protocol.createErrorResponseHandler());
     }
 
     <I extends SdkRequest, O extends SdkResponse> O call(String operation, I request, Marshaller<I> marshaller,
@@ -126,7 +147,9 @@ final class LightTransport {
             }
             SdkException failure;
             try {
-                SdkHttpFullRequest signed = sign(unsigned, body);
+                int offset = timeOffset;
+                attributes.putAttribute(SdkExecutionAttribute.TIME_OFFSET, offset);
+                SdkHttpFullRequest signed = sign(unsigned, body, offset);
                 for (ExecutionInterceptor i : settings.interceptors()) {
                     i.beforeTransmission(InterceptorContext.builder().request(request).httpRequest(signed).build(), attributes);
                 }
@@ -137,6 +160,7 @@ final class LightTransport {
                     return out;
                 }
                 failure = onError.handle(response, attributes);
+                adjustClock(failure, response);
             } catch (IOException e) {
                 // The message names the call, never the signed headers.
                 failure = SdkClientException.builder().message("Unable to execute HTTP request to " + settings.serviceName() + "."
@@ -173,10 +197,27 @@ final class LightTransport {
                 .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(form)).build();
     }
 
-    private SdkHttpFullRequest sign(SdkHttpFullRequest unsigned, byte[] body) {
+    /**
+     * What the SDK's RetryableStage does with an error response (ClockSkewAdjuster, internal API, so its two lines
+     * here): a clock-skew error by the SDK's own test sets the offset to this host's time minus the server's Date.
+     * The retry strategies retry such an error (SdkDefaultRetryStrategy.retryOnClockSkewException).
+     */
+    private void adjustClock(SdkException failure, SdkHttpFullResponse response) {
+        if (RetryUtils.isClockSkewException(failure)) {
+            Duration skew = ClockSkew.getClockSkew(Instant.now(), ClockSkew.getServerTime(response).orElse(null));
+            try {
+                timeOffset = Math.toIntExact(skew.getSeconds());
+            } catch (ArithmeticException e) {
+                timeOffset = 0; // a Date header decades off is not a clock to follow
+            }
+        }
+    }
+
+    private SdkHttpFullRequest sign(SdkHttpFullRequest unsigned, byte[] body, int offset) {
         AwsCredentialsIdentity identity = settings.credentials().resolveCredentials();
         SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned)
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-offset)))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, settings.region().id())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, settings.signingName()));
         SdkHttpRequest r = signed.request();

@@ -9,14 +9,23 @@ import io.github.vpcroutefailover.testsupport.ApiCallCounter;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -257,6 +266,48 @@ class LightClientsIT {
         assertThat(cw.describeAlarmsPaginator(r -> r.alarmNamePrefix("light-alarm")).metricAlarms().stream().toList())
                 .isEqualTo(aws.cloudWatch().describeAlarmsPaginator(r -> r.alarmNamePrefix("light-alarm")).metricAlarms().stream().toList());
         assertThatThrownBy(() -> cw.listMetrics(r -> r.namespace("x"))).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void withASharedConfigFileTheFactoryBuildsTheSdksGeneratedClientsWhichWorkAgainstTheEmulator(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("config"), "[default]\nregion = " + aws.region().id() + "\n");
+        List<String> afterExecution = new CopyOnWriteArrayList<>();
+        // The light clients call beforeExecution and beforeTransmission only; afterExecution is the generated client's.
+        ExecutionInterceptor completed = new ExecutionInterceptor() {
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                afterExecution.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+            }
+        };
+        String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.43.0.0/16")).vpc().vpcId();
+        Map<String, String> properties = Map.of("aws.configFile", config.toString(),
+                "aws.endpointUrlEc2", aws.endpoint("EC2").orElseThrow().toString(),
+                "aws.endpointUrlCloudWatch", aws.endpoint("CloudWatch").orElseThrow().toString());
+        Map<String, String> before = new java.util.HashMap<>();
+        properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+        try {
+            Ec2Client sdkEc2 = LightClients.ec2(aws.region(), aws.credentials(), List.of(calls, completed));
+            CloudWatchClient sdkCw = LightClients.cloudWatch(aws.region(), aws.credentials(), List.of(calls, completed));
+
+            assertThat(sdkEc2).isNotInstanceOf(LightEc2Client.class).extracting(c -> c.getClass().getSimpleName()).isEqualTo("DefaultEc2Client");
+            assertThat(sdkCw).isNotInstanceOf(LightCloudWatchClient.class);
+            assertThat(sdkEc2.describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(vpc))).routeTables())
+                    .hasSize(1).isEqualTo(aws.ec2().describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(vpc))).routeTables());
+            sdkCw.describeAlarms(r -> r.alarmNamePrefix("none-"));
+            assertThat(afterExecution).containsExactly("DescribeRouteTables", "DescribeAlarms");
+            assertThat(calls.calls("Ec2.DescribeRouteTables")).as("the interceptors are passed on").isEqualTo(1);
+        } finally {
+            before.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+        // Without the file (and any FIPS/dual-stack setting in this environment) the same entry point is light again.
+        Ec2Client again = LightClients.ec2(aws.region(), aws.credentials(), List.of());
+        assertThat(again instanceof LightEc2Client).isEqualTo(LightSettings.sdkRequiredBy().isEmpty());
     }
 
     private static AttributeValue s(String v) {
