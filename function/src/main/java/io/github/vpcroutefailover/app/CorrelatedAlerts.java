@@ -47,10 +47,10 @@ final class CorrelatedAlerts {
     }
 
     /**
-     * @param managed the config's route names and the tables this reconcile observed, or null to skip the clean-up of
-     *                alerts whose route left the config
+     * @param observedTables the tables this reconcile observed, or null to skip closing the alerts of slots the config no
+     *                       longer selects
      */
-    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Managed managed, String caller,
+    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Set<String> observedTables, String caller,
                                     Instant now, Duration claimBudget) {
         List<Unannounced> out = new ArrayList<>();
         for (RouteStatus s : plan.routes()) {
@@ -69,30 +69,22 @@ final class CorrelatedAlerts {
             long version = o == null ? 1 : o.version();
             write(store, s.key(), s.routeName(), s.current(), name, reason, version, opening, since, caller, now, claimBudget, out);
         }
-        if (managed != null) {
-            // An open alert whose route was taken out of the config would otherwise stay open for ever: the loop above
-            // only sees configured routes. Only records of tables this reconcile observed (another VPC's records may
-            // share the listing) and routes no longer named in the config (a renamed route's old record too).
-            Set<RouteKey> planned = plan.routes().stream().map(RouteStatus::key).collect(java.util.stream.Collectors.toSet());
+        if (observedTables != null) {
+            // An open alert whose slot the config no longer selects would otherwise stay open for ever: the loop above
+            // only sees planned slots. Only records of tables this reconcile observed (another VPC's records may share
+            // the listing), and only slots no selector picks (a slot selected but not planned, e.g. claimed by two
+            // routes, is still the config's).
             for (Ownership o : owners.values()) {
-                if (o.correlatedSince() != null && o.routeName() != null && !planned.contains(o.key()) && managed.observedTables().contains(o.key().routeTableId())
-                        && !managed.routeNames().contains(o.routeName())) {
-                    String reason = "route '" + o.routeName() + "' is no longer in the config, so its data-path alert (opened "
-                            + o.correlatedSince() + ") is closed";
+                if (o.correlatedSince() != null && observedTables.contains(o.key().routeTableId()) && !plan.selected().contains(o.key())) {
+                    String reason = "route '" + o.routeName() + "' no longer manages " + o.key().destination() + " in "
+                            + o.key().routeTableId() + " (taken out of the config, or its destination or table selection changed), so its"
+                            + " data-path alert (opened " + o.correlatedSince() + ") is closed";
                     write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
                             claimBudget, out);
                 }
             }
         }
         return out;
-    }
-
-    /** What the config manages now, for closing the alerts of routes it no longer has. */
-    record Managed(Set<String> routeNames, Set<String> observedTables) {
-        Managed {
-            routeNames = Set.copyOf(routeNames);
-            observedTables = Set.copyOf(observedTables);
-        }
     }
 
     private static void write(OwnershipStore store, RouteKey key, String routeName, RouteTarget hop, String hopName, String reason,

@@ -170,8 +170,9 @@ public final class Reconciler {
         }
         if (!options.dryRun()) {
             announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners,
-                    new CorrelatedAlerts.Managed(config.routes().stream().map(r -> r.name()).collect(java.util.stream.Collectors.toSet()),
-                            tables.stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet())),
+                    // This VPC's own tables only: a transit gateway table may be shared by several VPCs' configs.
+                    tables.stream().filter(t -> !t.transitGateway() && Objects.equals(t.vpcId(), config.vpcId()))
+                            .map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
                     options.caller(), now, options.claimLease()));
         }
         if (plan.converged() && repairs.isEmpty()) {

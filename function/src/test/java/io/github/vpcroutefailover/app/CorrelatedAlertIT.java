@@ -166,31 +166,31 @@ class CorrelatedAlertIT {
     }
 
     @Test
-    void anOpenAlertWhoseRouteLeftTheConfigIsClearedOnceAndOnlyForTablesThisReconcileObserved(LocalAws aws) {
+    void anOpenAlertWhoseSlotTheConfigNoLongerSelectsIsClearedOnceAndOnlyForTablesThisReconcileObserved(LocalAws aws) {
         DynamoDbOwnershipStore store = store(aws);
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         assertThat(reconcile(store, true, t0, "r1")).hasSize(1);
         Plan withoutTheRoute = new Plan(List.of(), List.of(), List.of());
 
-        // Another VPC's reconcile (the table is not one it observed) and a config that still names the route: nothing.
-        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(),
-                new CorrelatedAlerts.Managed(java.util.Set.of("other"), java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")), "vpc-b",
-                t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
-        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(),
-                new CorrelatedAlerts.Managed(java.util.Set.of("egress"), java.util.Set.of(KEY.routeTableId())), "r2",
+        // Another VPC's reconcile (the table is not one it observed), and a config that still selects the slot without
+        // planning it (two routes claim it): nothing.
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb"),
+                "vpc-b", t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+        Plan selectedNotPlanned = new Plan(List.of(), List.of(), List.of(), java.util.Set.of(KEY));
+        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), java.util.Set.of(KEY.routeTableId()), "r2",
                 t0.plusSeconds(2), Duration.ofSeconds(5))).isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
 
-        CorrelatedAlerts.Managed removed = new CorrelatedAlerts.Managed(java.util.Set.of("other"), java.util.Set.of(KEY.routeTableId()));
+        java.util.Set<String> observed = java.util.Set.of(KEY.routeTableId());
         List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
         for (int i = 3; i < 6; i++) {
-            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), removed, "r" + i,
+            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observed, "r" + i,
                     t0.plusSeconds(i), Duration.ofSeconds(5)));
         }
         assertThat(cleared).as("three reconciles after the route left the config, one cleared alert").singleElement().satisfies(u -> {
             assertThat(u.change().alert()).isEqualTo(RouteChange.CORRELATED_CLEARED);
             assertThat(u.change().routeName()).isEqualTo("egress");
-            assertThat(u.change().reason()).contains("no longer in the config");
+            assertThat(u.change().reason()).contains("no longer manages 0.0.0.0/0 in " + KEY.routeTableId());
         });
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isNull();
     }

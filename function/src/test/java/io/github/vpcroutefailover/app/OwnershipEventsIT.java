@@ -243,9 +243,9 @@ class OwnershipEventsIT {
     // ---- Correlated data-path alerts of routes that leave the config -------------------------------------------
 
     @Test
-    void anOpenAlertOfARouteTakenOutOfTheConfigIsClearedByTheNextReconcileOnce(OwnershipFixture f) {
-        // The route (on nat-a, which stopped) has an open correlated-failure alert; then the operator replaces it in
-        // the config with a route to another destination in the same table. Its record is no longer managed.
+    void anOpenAlertOfASlotTheConfigNoLongerSelectsIsClearedByTheNextReconcileOnce(OwnershipFixture f) {
+        // The route (on nat-a, which stopped) has an open correlated-failure alert; then the operator points the route,
+        // same name, at another destination in the same table. The old slot's record is no longer managed.
         OwnershipStore.Unannounced opening = new OwnershipStore.Unannounced(f.key, Long.MIN_VALUE + OwnershipFixture.T0.toEpochMilli(),
                 new RouteChangeNotifier.RouteChange(f.rtb, "0.0.0.0/0", "default-egress", null, null, null, null, "opened by the test",
                         1, false, false, "test", OwnershipFixture.T0, RouteChangeNotifier.RouteChange.CORRELATED_FAILURE),
@@ -253,7 +253,7 @@ class OwnershipEventsIT {
         assertThat(f.owners.alert(f.key, "default-egress", OwnershipFixture.T0, null, opening)).isTrue();
         FailoverConfig old = f.configNow.get();
         RouteSpec replaced = old.routes().get(0);
-        f.configNow.set(new FailoverConfig(old.vpcId(), old.checks(), old.targets(), List.of(new RouteSpec("service-range",
+        f.configNow.set(new FailoverConfig(old.vpcId(), old.checks(), old.targets(), List.of(new RouteSpec("default-egress",
                 Destination.parse("10.99.0.0/16"), replaced.routeTables(), replaced.targets(), List.of(), replaced.policy()))));
 
         f.nextScheduled("r1");
@@ -264,7 +264,7 @@ class OwnershipEventsIT {
         assertThat(cleared).as("one cleared event over two reconciles").singleElement().satisfies(e -> {
             assertThat(e.routeName()).isEqualTo("default-egress");
             assertThat(e.routeTableId()).isEqualTo(f.rtb);
-            assertThat(e.reason()).contains("no longer in the config");
+            assertThat(e.reason()).contains("no longer manages 0.0.0.0/0 in " + f.rtb);
         });
         assertThat(f.record().correlatedSince()).isNull();
         assertThat(f.routeInstance()).as("a route no longer managed is never touched").isEqualTo(f.natA);

@@ -198,7 +198,7 @@ public final class Planner {
                 String reason = correlated == null ? d.reason() : d.reason() + "; " + correlated;
                 statuses.add(new RouteStatus(m.spec().name(), m.key(), m.table().zone(), current, blackhole, desired, version, ch, reason));
             }
-            return new Plan(actions, notes, statuses);
+            return new Plan(actions, notes, statuses, claims.keySet());
         }
 
         private static boolean sameHopOrBothAbsent(RouteTarget a, RouteTarget b) {
