@@ -45,14 +45,15 @@ final class LightSettings {
     }
 
     /**
-     * The SDK takes the property before the variable, trimmed; "true" or "false" in any case, anything else makes
-     * it refuse to build. So anything but unset, blank or "false" is left to the SDK (blank we read as off).
+     * The SDK takes the property if it is set at all, else the variable; trimmed, "true" or "false" in any case, and
+     * anything else, blank included, makes it refuse to build. So anything but unset or "false" is left to the SDK:
+     * an invalid value then fails at init with the SDK's own message, as it would for every other client.
      */
     private static Optional<String> on(String property, String variable, Map<String, String> env, UnaryOperator<String> properties) {
         String p = properties.apply(property);
-        boolean fromProperty = p != null && !p.isBlank();
+        boolean fromProperty = p != null;
         String value = fromProperty ? p : env.get(variable);
-        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) {
+        if (value == null || value.trim().equalsIgnoreCase("false")) {
             return Optional.empty();
         }
         return Optional.of((fromProperty ? property : variable) + "=" + value.trim());

@@ -22,6 +22,7 @@ import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ClientEndpointProvider;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.SdkGlobalTime;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.client.config.SdkClientConfiguration;
 import software.amazon.awssdk.core.client.config.SdkClientOption;
@@ -92,6 +93,8 @@ final class LightTransport {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LightTransport.class);
+
     private final Settings settings;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     /**
@@ -99,7 +102,7 @@ final class LightTransport {
      * for every later call, as the SDK client keeps it (HttpClientDependencies.timeOffset): requests are signed with
      * the clock moved back by it, and the error handlers read it (TIME_OFFSET) to tell a skew error from an auth one.
      */
-    private volatile int timeOffset;
+    private volatile int timeOffset = SdkGlobalTime.getGlobalTimeOffset();
 
     LightTransport(Settings settings) {
         this.settings = settings;
@@ -135,6 +138,10 @@ final class LightTransport {
         long deadline = System.nanoTime() + DeadlineInterceptor.budget(settings.serviceName(), operation, settings.callTimeout()).toNanos();
         SdkHttpFullRequest unsigned = formBody(marshaller.marshall(request));
         byte[] body = unsigned.contentStreamProvider().map(LightTransport::read).orElse(new byte[0]);
+        // Once per call, before the attempts, as the SDK resolves the identity (AuthSchemeInterceptor): a throttled or
+        // refused AssumeRole is the credential provider's to retry, not this call's; inside the loop each attempt would
+        // re-run the provider's own retries (3 x 3 STS calls instead of 3) and count against this client's rate limiter.
+        AwsCredentialsIdentity identity = settings.credentials().resolveCredentials();
         RetryStrategy retries = settings.retryStrategy();
         AcquireInitialTokenResponse first = retries.acquireInitialToken(AcquireInitialTokenRequest.create(settings.serviceName()));
         RetryToken token = first.token();
@@ -149,7 +156,7 @@ final class LightTransport {
             try {
                 int offset = timeOffset;
                 attributes.putAttribute(SdkExecutionAttribute.TIME_OFFSET, offset);
-                SdkHttpFullRequest signed = sign(unsigned, body, offset);
+                SdkHttpFullRequest signed = sign(unsigned, body, identity, offset);
                 for (ExecutionInterceptor i : settings.interceptors()) {
                     i.beforeTransmission(InterceptorContext.builder().request(request).httpRequest(signed).build(), attributes);
                 }
@@ -205,16 +212,28 @@ final class LightTransport {
     private void adjustClock(SdkException failure, SdkHttpFullResponse response) {
         if (RetryUtils.isClockSkewException(failure)) {
             Duration skew = ClockSkew.getClockSkew(Instant.now(), ClockSkew.getServerTime(response).orElse(null));
+            int offset;
             try {
-                timeOffset = Math.toIntExact(skew.getSeconds());
+                offset = Math.toIntExact(skew.getSeconds());
             } catch (ArithmeticException e) {
-                timeOffset = 0; // a Date header decades off is not a clock to follow
+                offset = 0; // a Date header decades off is not a clock to follow
+            }
+            timeOffset = offset;
+            // Shared with every client of the process, as the SDK's clients share it (SdkGlobalTime): one failed
+            // attempt per process, not one per client.
+            SdkGlobalTime.setGlobalTimeOffset(offset);
+            if (Math.abs(offset) > 60) {
+                // Corrected, AWS accepts the calls again; but claim deadlines and lease times are still written with
+                // this host's clock, so an operator must hear of it.
+                LOG.atWarn().addKeyValue("event", "clock-skew-corrected").addKeyValue("service", settings.serviceName())
+                        .addKeyValue("offsetSeconds", offset)
+                        .log("this host's clock differs from AWS's by " + offset + " s; requests are signed with AWS's time, "
+                                + "but times this function writes (claim deadlines, leases) use the host's clock: fix its time sync");
             }
         }
     }
 
-    private SdkHttpFullRequest sign(SdkHttpFullRequest unsigned, byte[] body, int offset) {
-        AwsCredentialsIdentity identity = settings.credentials().resolveCredentials();
+    private SdkHttpFullRequest sign(SdkHttpFullRequest unsigned, byte[] body, AwsCredentialsIdentity identity, int offset) {
         SignedRequest signed = signer.sign(r -> r.identity(identity).request(unsigned)
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-offset)))

@@ -56,6 +56,7 @@ class LightClockSkewTest {
      */
     @BeforeEach
     void start() throws IOException {
+        software.amazon.awssdk.core.SdkGlobalTime.setGlobalTimeOffset(0);
         server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
@@ -111,6 +112,8 @@ class LightClockSkewTest {
 
     @AfterEach
     void stop() throws Exception {
+        // The learnt offset is process-wide (SdkGlobalTime), as in the SDK: no later test may sign an hour off.
+        software.amazon.awssdk.core.SdkGlobalTime.setGlobalTimeOffset(0);
         server.close();
         acceptor.join(Duration.ofSeconds(5));
     }
@@ -156,6 +159,20 @@ class LightClockSkewTest {
 
         ec2.describeRouteTables(r -> r.maxResults(5));
         assertThat(attempts()).as("a later call needs no correction").isEqualTo(3);
+        assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anOffsetOneClientLearntIsUsedFromTheFirstAttemptByClientsBuiltLaterAsTheSdkSharesIt() {
+        ok = new Answer(200, "text/xml", EC2_OK, null);
+        Instant server = Instant.now().plus(Duration.ofHours(1));
+        script.add(ec2Error(403, "RequestTimeTooSkewed", server));
+        LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of()).describeRouteTables(r -> r.maxResults(5));
+        assertThat(attempts()).isEqualTo(2);
+
+        // A fleet's per-VPC client, built after the first learnt the skew: no failed attempt of its own.
+        LightClients.ec2(Region.US_WEST_2, credentials(), endpoint(), List.of()).describeRouteTables(r -> r.maxResults(5));
+        assertThat(attempts()).as("one attempt for the second client").isEqualTo(3);
         assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
     }
 
