@@ -43,6 +43,7 @@ class FleetFactoryIT {
             "ModifyNetworkInterfaceAttribute");
     private static final Set<String> DYNAMODB_WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems",
             "BatchWriteItem");
+    private static final String LIGHT_CLIENTS = "io.github.vpcroutefailover.aws.light";
     private static final Pattern ACCESS_KEY = Pattern.compile("<AccessKeyId>([^<]+)</AccessKeyId>");
 
     @TempDir
@@ -60,7 +61,7 @@ class FleetFactoryIT {
             for (VpcSite site : lambda.deployment.fleet().fleet().sites()) {
                 Components.Clients c = lambda.deployment.fleet().site(site).clients();
                 assertThat(Stream.of(c.ec2(), c.cloudWatch(), c.dynamoDb())).as(site.vpcId())
-                        .allSatisfy(client -> assertThat(client.getClass().getPackageName()).isEqualTo("io.github.vpcroutefailover.aws.light"));
+                        .allSatisfy(client -> assertThat(client.getClass().getPackageName()).isEqualTo(LIGHT_CLIENTS));
             }
 
             // One AssumeRole per role, each with its own external id and the controller's session name.
@@ -118,9 +119,10 @@ class FleetFactoryIT {
             }
             assertThat(inA.routeInstance()).isNull();
             assertThat(w.vpcs).filteredOn(v -> v != inA).allSatisfy(v -> assertThat(v.routeInstance()).as(v.vpcId()).isEqualTo(v.natA()));
-            // A failed role is not remembered: each call A's reconcile starts asks STS again (it starts two when refused). Throttled: retried, boundedly; at most 3 STS attempts for each of at most 3 attempts of those
-            // two calls (the light client retries a call whose credentials were throttled; the SDK client does not).
-            // B's role was assumed once either way.
+            // A failed role is not remembered: each call A's reconcile starts asks STS again (it starts two when
+            // refused). Throttled: retried, boundedly: at most 3 STS attempts for each of at most 3 attempts of those
+            // two calls (the light client retries a call whose credentials were throttled, the SDK client does not:
+            // 9 AssumeRole per call instead of 3, reported to aws/light's owner). B's role was assumed once either way.
             assertThat(lambda.sts.seen()).filteredOn(s -> s.body().contains(ACCOUNT_A))
                     .hasSizeBetween(denied ? 1 : 3, denied ? 2 : 2 * 3 * 3).allSatisfy(s -> assertThat(s.forwarded()).isFalse());
             assertThat(lambda.sts.forwardedBodies("AssumeRole")).singleElement().satisfies(b -> assertThat(b).contains(ACCOUNT_B));
