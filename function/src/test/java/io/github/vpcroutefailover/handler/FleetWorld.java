@@ -88,6 +88,11 @@ final class FleetWorld implements AutoCloseable {
         return "arn:aws:iam::" + account + ":role/vrf-member";
     }
 
+    /** Each account's role is assumed with its own external id, so a test can tell which one was sent. */
+    static String externalId(String account) {
+        return "vrf-test-external-id-" + account;
+    }
+
     /** {@code count} VPCs in {@code account} (null: the controller's own account, no role). */
     List<Vpc> addVpcs(String account, int count) {
         Ec2Client ec2 = account == null ? aws.ec2() : aws.configure(Ec2Client.builder(), "EC2").credentialsProvider(assumed(account)).build();
@@ -129,7 +134,7 @@ final class FleetWorld implements AutoCloseable {
 
     /** The controller's STS calls go through a fault proxy (call before {@link #fleet}). */
     FaultProxy proxySts() {
-        stsProxy = FaultProxy.start(aws.endpoint("STS").orElseThrow(), FaultProxy.Dialect.EC2_QUERY);
+        stsProxy = FaultProxy.start(aws.endpoint("STS").orElseThrow(), FaultProxy.Dialect.AWS_QUERY);
         return stsProxy;
     }
 
@@ -148,7 +153,7 @@ final class FleetWorld implements AutoCloseable {
             b.append("  - vpc: ").append(v.vpcId()).append('\n');
             if (v.roleArn() != null) {
                 b.append("    roleArn: ").append(v.roleArn()).append('\n');
-                b.append("    externalId: vrf-test-external-id\n");
+                b.append("    externalId: ").append(externalId(v.account())).append('\n');
             }
             b.append("""
                         targets:

@@ -88,8 +88,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** One request the proxy saw. */
-    public record Seen(String operation, String fault, boolean forwarded) {
+    /**
+     * One request the proxy saw, with the access key id that signed it (from its SigV4 {@code Authorization} header;
+     * null when unsigned) and its body, so a test can tell whose credentials reached which resources.
+     */
+    public record Seen(String operation, String fault, boolean forwarded, String accessKeyId, String body) {
     }
 
     private record Rule(String operation, Predicate<String> body, Fault fault, AtomicInteger remaining) {
@@ -112,6 +115,12 @@ public final class FaultProxy implements AutoCloseable {
     public enum Dialect {
         /** EC2 (and other query-protocol services moto serves): {@code Action=} in the form body, XML errors. */
         EC2_QUERY,
+        /**
+         * The other query-protocol services (STS, CloudWatch, Auto Scaling): {@code Action=} too, but errors in an
+         * {@code <ErrorResponse>}, and throttling is a 400 {@code Throttling}. EC2's shape would reach the SDK
+         * without an error code.
+         */
+        AWS_QUERY,
         /** DynamoDB: {@code X-Amz-Target: DynamoDB_20120810.<Op>}, JSON errors. */
         DYNAMODB_JSON,
         /** AWS JSON 1.1 services such as EventBridge: {@code X-Amz-Target: AWSEvents.<Op>}, JSON errors. */
@@ -277,38 +286,38 @@ public final class FaultProxy implements AutoCloseable {
                     relay(client, req, op, "latency");
                 }
                 case Fault.Throttle t -> {
-                    record(op, "throttle", false);
+                    record(req, op, "throttle", false);
                     respond(client, ProxyWire.throttle(dialect, t.code()));
                 }
                 case Fault.Error e -> {
-                    record(op, "error-" + e.status(), false);
+                    record(req, op, "error-" + e.status(), false);
                     respond(client, ProxyWire.error(dialect, e.status(), e.code(), e.message()));
                 }
                 case Fault.ErrorAfter e -> {
                     forward(req);
-                    record(op, "error-after-" + e.status(), true);
+                    record(req, op, "error-after-" + e.status(), true);
                     respond(client, ProxyWire.error(dialect, e.status(), e.code(), e.message()));
                 }
                 case Fault.TransactionCanceled t -> {
-                    record(op, "transaction-canceled", false);
+                    record(req, op, "transaction-canceled", false);
                     respond(client, ProxyWire.transactionCanceled(t.reasons()));
                 }
                 case Fault.Replay r -> {
-                    record(op, "replay", false);
+                    record(req, op, "replay", false);
                     respond(client, r.response());
                 }
                 case Fault.ResetBefore r -> {
-                    record(op, "reset-before", false);
+                    record(req, op, "reset-before", false);
                     reset(client);
                 }
                 case Fault.ResetAfter r -> {
                     forward(req);
-                    record(op, "reset-after", true);
+                    record(req, op, "reset-after", true);
                     reset(client);
                 }
                 case Fault.LostResponse l -> {
                     forward(req);
-                    record(op, "lost-response", true);
+                    record(req, op, "lost-response", true);
                     client.shutdownOutput();
                 }
                 case Fault.Hold h -> {
@@ -322,7 +331,7 @@ public final class FaultProxy implements AutoCloseable {
                         holding.decrementAndGet();
                     }
                     if (closed) {
-                        record(op, "hold-dropped", false);
+                        record(req, op, "hold-dropped", false);
                         reset(client);
                     } else {
                         relay(client, req, op, "held");
@@ -351,13 +360,13 @@ public final class FaultProxy implements AutoCloseable {
         return null;
     }
 
-    private void record(String op, String fault, boolean forwarded) {
-        seen.add(new Seen(op, fault, forwarded));
+    private void record(ProxyWire.Request req, String op, String fault, boolean forwarded) {
+        seen.add(new Seen(op, fault, forwarded, ProxyWire.accessKeyId(req), new String(req.body(), StandardCharsets.UTF_8)));
     }
 
     private void relay(Socket client, ProxyWire.Request req, String op, String what) throws IOException {
         byte[] response = forward(req);
-        record(op, what, true);
+        record(req, op, what, true);
         OutputStream out = client.getOutputStream();
         out.write(response);
         out.flush();

@@ -27,6 +27,17 @@ final class ProxyWire {
         }
     }
 
+    /** The access key id in a SigV4 {@code Authorization} header ({@code Credential=<key>/<scope>}), or null. */
+    static String accessKeyId(Request req) {
+        String auth = req.headers().get("authorization");
+        int at = auth == null ? -1 : auth.indexOf("Credential=");
+        if (at < 0) {
+            return null;
+        }
+        int end = auth.indexOf('/', at);
+        return end < 0 ? null : auth.substring(at + "Credential=".length(), end);
+    }
+
     static String operation(Request req) {
         String target = req.header("x-amz-target");
         if (target != null) {
@@ -59,6 +70,7 @@ final class ProxyWire {
                             ? "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
                             : "Rate of requests exceeds the allowed throughput.");
             case AWS_JSON -> error(dialect, 400, code == null ? "ThrottlingException" : code, "Rate exceeded");
+            case AWS_QUERY -> error(dialect, 400, code == null ? "Throttling" : code, "Rate exceeded");
         };
     }
 
@@ -89,6 +101,10 @@ final class ProxyWire {
             contentType = "text/xml;charset=UTF-8";
             body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code + "</Code><Message>"
                     + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>";
+        } else if (dialect == FaultProxy.Dialect.AWS_QUERY) {
+            contentType = "text/xml";
+            body = "<ErrorResponse><Error><Type>" + (status < 500 ? "Sender" : "Receiver") + "</Type><Code>" + code
+                    + "</Code><Message>" + message + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
         } else if (dialect == FaultProxy.Dialect.AWS_JSON) {
             contentType = "application/x-amz-json-1.1";
             body = "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}";

@@ -7,6 +7,8 @@ import io.github.vpcroutefailover.testsupport.FaultProxy.Fault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -55,6 +57,30 @@ class FaultProxyIT {
             assertThat(proxy.forwarded("ListTables")).as("a reset before forwarding never reaches it").isEqualTo(1);
             assertThat(ddb.listTables().tableNames()).isNotNull();
             assertThat(proxy.armed()).isZero();
+        }
+    }
+
+    /** STS, Auto Scaling and the other query services: the SDK reads the code of an ErrorResponse, not of EC2's Response. */
+    @Test
+    void queryServiceErrorsCarryTheirCodeAndEveryRequestItsSigner(LocalAws aws) {
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint("Auto Scaling").orElseThrow(), FaultProxy.Dialect.AWS_QUERY);
+             AutoScalingClient asg = aws.configure(AutoScalingClient.builder(), "Auto Scaling").endpointOverride(proxy.endpoint())
+                     .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1))).build()) {
+            proxy.inject("DescribeAutoScalingGroups", Fault.throttle(), 1);
+            assertThatThrownBy(asg::describeAutoScalingGroups).isInstanceOfSatisfying(AutoScalingException.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(400);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("Throttling");
+                assertThat(e.isThrottlingException()).isTrue();
+            });
+            proxy.inject("DescribeAutoScalingGroups", new Fault.Error(403, "AccessDenied", "not authorized"), 1);
+            assertThatThrownBy(asg::describeAutoScalingGroups).isInstanceOfSatisfying(AutoScalingException.class,
+                    e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+            assertThat(asg.describeAutoScalingGroups().autoScalingGroups()).isNotNull();
+            String key = aws.credentials().resolveCredentials().accessKeyId();
+            assertThat(proxy.seen()).hasSize(3).allSatisfy(s -> {
+                assertThat(s.accessKeyId()).isEqualTo(key);
+                assertThat(s.body()).contains("Action=DescribeAutoScalingGroups");
+            });
         }
     }
 }
