@@ -311,6 +311,30 @@ class LightClientsIT {
         assertThat(LightClients.ec2(aws.region(), aws.credentials(), List.of())).isInstanceOf(LightEc2Client.class);
     }
 
+    @Test
+    void aThrottledAssumeRoleCostsTheSameStsCallsAsUnderTheSdkClientNotOneRoundPerAttempt(LocalAws aws) {
+        // The fleet's per-account credentials: the light client resolves them once per call, as the SDK client does;
+        // resolved inside its retry loop, each EC2 attempt re-ran the STS client's own retries (9 calls, not 3).
+        try (FaultProxy sts = FaultProxy.start(aws.endpoint("STS").orElseThrow(), FaultProxy.Dialect.AWS_QUERY)) {
+            sts.inject("AssumeRole", new FaultProxy.Fault.Throttle("Throttling"), 1000);
+            software.amazon.awssdk.services.sts.StsClient stsClient = io.github.vpcroutefailover.aws.AwsClients.tune(
+                    aws.configure(software.amazon.awssdk.services.sts.StsClient.builder(), "STS").endpointOverride(sts.endpoint()),
+                    software.amazon.awssdk.core.retry.RetryMode.STANDARD).build();
+            var credentials = io.github.vpcroutefailover.aws.sts.AssumedRoles.provider(stsClient, "arn:aws:iam::111111111111:role/x",
+                    "ext-id", "light-clients-it");
+            Ec2Client sdk = io.github.vpcroutefailover.aws.AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")
+                    .credentialsProvider(credentials)).build();
+            assertThatThrownBy(sdk::describeRouteTables).isInstanceOf(software.amazon.awssdk.services.sts.model.StsException.class);
+            long underSdk = sts.seen("AssumeRole");
+            sts.resetCounts();
+            Ec2Client light = LightClients.ec2(aws.region(), credentials, aws.endpoint("EC2").orElseThrow(), List.of());
+
+            assertThatThrownBy(light::describeRouteTables).isInstanceOf(software.amazon.awssdk.services.sts.model.StsException.class);
+            assertThat(underSdk).as("the STS client's own attempts").isEqualTo(3);
+            assertThat(sts.seen("AssumeRole")).as("AssumeRole calls under the light client").isEqualTo(underSdk);
+        }
+    }
+
     private static AttributeValue s(String v) {
         return AttributeValue.fromS(v);
     }
