@@ -40,15 +40,11 @@ final class CorrelatedAlerts {
     private CorrelatedAlerts() {
     }
 
-    /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */
-    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, String caller, Instant now,
-                                    Duration claimBudget) {
-        return update(store, plan, owners, null, caller, now, claimBudget);
-    }
-
     /**
-     * @param observedTables the tables this reconcile observed, or null to skip closing the alerts of slots the config no
-     *                       longer selects
+     * The alert events this reconcile queued (each already in its record's outbox), to publish with its changes.
+     *
+     * @param observedTables this VPC's tables this reconcile observed: where an open alert of a slot the config no
+     *                       longer selects is closed
      */
     static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Set<String> observedTables, String caller,
                                     Instant now, Duration claimBudget) {
@@ -69,19 +65,17 @@ final class CorrelatedAlerts {
             long version = o == null ? 1 : o.version();
             write(store, s.key(), s.routeName(), s.current(), name, reason, version, opening, since, caller, now, claimBudget, out);
         }
-        if (observedTables != null) {
-            // An open alert whose slot the config no longer selects would otherwise stay open for ever: the loop above
-            // only sees planned slots. Only records of tables this reconcile observed (another VPC's records may share
-            // the listing), and only slots no selector picks (a slot selected but not planned, e.g. claimed by two
-            // routes, is still the config's).
-            for (Ownership o : owners.values()) {
-                if (o.correlatedSince() != null && observedTables.contains(o.key().routeTableId()) && !plan.selected().contains(o.key())) {
-                    String reason = "route '" + o.routeName() + "' no longer manages " + o.key().destination() + " in "
-                            + o.key().routeTableId() + " (taken out of the config, or its destination or table selection changed), so its"
-                            + " data-path alert (opened " + o.correlatedSince() + ") is closed";
-                    write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
-                            claimBudget, out);
-                }
+        // An open alert whose slot the config no longer selects would otherwise stay open for ever: the loop above
+        // only sees planned slots. Only records of tables this reconcile observed (another VPC's records may share
+        // the listing), and only slots no selector picks (a slot selected but not planned, e.g. claimed by two
+        // routes, is still the config's).
+        for (Ownership o : owners.values()) {
+            if (o.correlatedSince() != null && observedTables.contains(o.key().routeTableId()) && !plan.selected().contains(o.key())) {
+                String reason = "route '" + o.routeName() + "' no longer manages " + o.key().destination() + " in "
+                        + o.key().routeTableId() + " (taken out of the config, or its destination or table selection changed), so its"
+                        + " data-path alert (opened " + o.correlatedSince() + ") is closed";
+                write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
+                        claimBudget, out);
             }
         }
         return out;

@@ -51,7 +51,8 @@ class CorrelatedAlertIT {
 
     /** One reconcile's part: read the records as the listing does, then open or close the alert. */
     static List<OwnershipStore.Unannounced> reconcile(OwnershipStore store, boolean correlated, Instant now, String caller) {
-        return CorrelatedAlerts.update(store, plan(correlated), store.list().records(), caller, now, Duration.ofSeconds(5));
+        return CorrelatedAlerts.update(store, plan(correlated), store.list().records(), java.util.Set.of(KEY.routeTableId()), caller, now,
+                Duration.ofSeconds(5));
     }
 
     static DynamoDbOwnershipStore store(LocalAws aws) {
@@ -85,7 +86,8 @@ class CorrelatedAlertIT {
 
         // A concurrent reconcile that read the listing before the alert opened loses the conditional write: no duplicate.
         Map<RouteKey, Ownership> stale = Map.of();
-        assertThat(CorrelatedAlerts.update(store, plan(true), stale, "late", t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+        assertThat(CorrelatedAlerts.update(store, plan(true), stale, java.util.Set.of(KEY.routeTableId()), "late", t0.plusSeconds(1),
+                Duration.ofSeconds(5))).isEmpty();
 
         // The fence is intact: a claim at the record's version wins.
         store.claim(new OwnershipStore.Claim(KEY, "egress", A, A, 1, t0.plusSeconds(6), "c", "test claim", t0.plusSeconds(36), "claim-1"));
