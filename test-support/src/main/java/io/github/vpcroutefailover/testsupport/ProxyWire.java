@@ -29,7 +29,7 @@ final class ProxyWire {
 
     /** The access key id in a SigV4 {@code Authorization} header ({@code Credential=<key>/<scope>}), or null. */
     static String accessKeyId(Request req) {
-        String auth = req.headers().get("authorization");
+        String auth = req.header("Authorization");
         int at = auth == null ? -1 : auth.indexOf("Credential=");
         if (at < 0) {
             return null;
