@@ -99,7 +99,8 @@ final class LightTransport {
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     /**
      * Seconds this host's clock is ahead of the service's, learnt from the Date header of a clock-skew error and kept
-     * for every later call, as the SDK client keeps it (HttpClientDependencies.timeOffset): requests are signed with
+     * for every later call, as the SDK client keeps it (HttpClientDependencies.timeOffset), starting from the
+     * process-wide offset another client may have learnt (SdkGlobalTime) and published to it: requests are signed with
      * the clock moved back by it, and the error handlers read it (TIME_OFFSET) to tell a skew error from an auth one.
      */
     private volatile int timeOffset = SdkGlobalTime.getGlobalTimeOffset();
