@@ -225,7 +225,8 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     /**
      * Priming before the snapshot: loads the config, runs JSON (de)serialization both ways and the planner on a
-     * synthetic empty world, so those classes are loaded and JIT-warm in the snapshot. Makes no AWS call at all
+     * synthetic empty world, reads one realistic answer of each AWS read ({@link ReaderPriming}), so those classes are
+     * loaded and JIT-warm in the snapshot. Makes no AWS call at all
      * (a snapshot must not carry connections, and priming must not change anything).
      */
     @Override
@@ -252,6 +253,8 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         }
         // Every client a restored environment may need, built now rather than during its first invocation.
         components.clients().buildAll();
+        // Realistic answers through every reader's unmarshaller: the canned reconcile below sees an empty world.
+        ReaderPriming.runLogged();
         boolean reconciled = false;
         try {
             JsonNode answer = Priming.scheduledReconcile(components.settings(), components.controller()::effectiveConfigWithoutRegistry, clock);

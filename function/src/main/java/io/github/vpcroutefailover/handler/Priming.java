@@ -101,6 +101,16 @@ final class Priming {
             return new CannedHttpClient(request -> "{}", "application/x-amz-json-1.0");
         }
 
+        /** AWS JSON protocols: the same answer to every call (init warm-up, {@link InitWarmup}). */
+        static CannedHttpClient json(String answer) {
+            return new CannedHttpClient(request -> answer, "application/x-amz-json-1.0");
+        }
+
+        /** Query protocols: the answer to each call is {@code answerOf} its {@code Action} (init warm-up, {@link InitWarmup}). */
+        static CannedHttpClient query(Function<String, String> answerOf) {
+            return new CannedHttpClient(request -> answerOf.apply(action(request)), "text/xml");
+        }
+
         /** Query protocols: {@code <ActionResponse>} (EC2) or {@code <ActionResponse><ActionResult/>} (CloudWatch, Auto Scaling). */
         static CannedHttpClient xml(String namespace, boolean resultWrapper) {
             return new CannedHttpClient(request -> {
