@@ -7,11 +7,15 @@ import io.github.vpcroutefailover.ports.RouteChangeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.utils.DateUtils;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesRequest;
@@ -40,9 +44,7 @@ public final class Ec2Instances implements Instances {
         List<ObservedInstance> out = new ArrayList<>();
         for (List<String> chunk : chunks(instanceIds)) {
             // A filter rather than InstanceIds: one unknown id must not fail the read of all the others.
-            ec2.describeInstancesPaginator(DescribeInstancesRequest.builder()
-                            .filters(Filter.builder().name("instance-id").values(chunk).build()).build())
-                    .reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
+            describe(DescribeInstancesRequest.builder().filters(Filter.builder().name("instance-id").values(chunk).build()).build(), out);
         }
         return out;
     }
@@ -56,8 +58,37 @@ public final class Ec2Instances implements Instances {
                 ? Filter.builder().name("tag-key").values(k).build()
                 : Filter.builder().name("tag:" + k).values(v).build()));
         List<ObservedInstance> out = new ArrayList<>();
-        ec2.describeInstancesPaginator(DescribeInstancesRequest.builder().filters(filters).build())
-                .reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
+        describe(DescribeInstancesRequest.builder().filters(filters).build(), out);
+        return out;
+    }
+
+    /**
+     * Every page of one DescribeInstances. The light client's answer is read as XML ({@link #map(XmlElement)}), the
+     * SDK client's as model objects ({@link #map(Instance)}); {@code Ec2InstancesXmlTest} keeps the two readings equal.
+     */
+    private void describe(DescribeInstancesRequest request, List<ObservedInstance> out) {
+        if (!(ec2 instanceof LightEc2Client light)) {
+            ec2.describeInstancesPaginator(request).reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
+            return;
+        }
+        for (XmlElement page : pages(token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()))) {
+            for (XmlElement reservation : items(page, "reservationSet")) {
+                for (XmlElement instance : items(reservation, "instancesSet")) {
+                    out.add(map(instance));
+                }
+            }
+        }
+    }
+
+    /** Every page of an XML answer: the SDK paginators' rule, the next page while the answer carries a non-empty token. */
+    private static List<XmlElement> pages(java.util.function.Function<String, XmlElement> page) {
+        List<XmlElement> out = new ArrayList<>();
+        String token = null;
+        do {
+            XmlElement p = page.apply(token);
+            out.add(p);
+            token = text(p, "nextToken");
+        } while (token != null && !token.isEmpty());
         return out;
     }
 
@@ -76,13 +107,26 @@ public final class Ec2Instances implements Instances {
     public Set<String> impairedInstances(Collection<String> instanceIds) {
         Set<String> out = new HashSet<>();
         for (List<String> chunk : chunks(instanceIds)) {
-            ec2.describeInstanceStatusPaginator(DescribeInstanceStatusRequest.builder()
-                            .filters(Filter.builder().name("instance-id").values(chunk).build()).build())
-                    .instanceStatuses().forEach(s -> {
-                        if (impaired(s)) {
-                            out.add(s.instanceId());
+            DescribeInstanceStatusRequest request = DescribeInstanceStatusRequest.builder()
+                    .filters(Filter.builder().name("instance-id").values(chunk).build()).build();
+            if (ec2 instanceof LightEc2Client light) {
+                // Read as XML for the reason describeInstances is (LightEc2Client.describeInstancesXml).
+                for (XmlElement page : pages(token -> light.describeInstanceStatusXml(
+                        token == null ? request : request.toBuilder().nextToken(token).build()))) {
+                    for (XmlElement s : items(page, "instanceStatusSet")) {
+                        if ("impaired".equals(text(s.getElementByName("instanceStatus"), "status"))
+                                || "impaired".equals(text(s.getElementByName("systemStatus"), "status"))) {
+                            out.add(text(s, "instanceId"));
                         }
-                    });
+                    }
+                }
+                continue;
+            }
+            ec2.describeInstanceStatusPaginator(request).instanceStatuses().forEach(s -> {
+                if (impaired(s)) {
+                    out.add(s.instanceId());
+                }
+            });
         }
         return out;
     }
@@ -128,6 +172,39 @@ public final class Ec2Instances implements Instances {
         }
         String state = i.state() == null ? "unknown" : i.state().nameAsString();
         return new ObservedInstance(i.instanceId(), state, zone, i.launchTime(), Ec2RouteTables.tags(i.tags()), enis, false);
+    }
+
+    /** {@link #map(Instance)} on an {@code <instancesSet><item>} of EC2's XML answer: the same members, by their wire names. */
+    static ObservedInstance map(XmlElement i) {
+        String zone = text(i.getElementByName("placement"), "availabilityZone");
+        String instanceId = text(i, "instanceId");
+        List<ObservedEni> enis = new ArrayList<>();
+        for (XmlElement n : items(i, "networkInterfaceSet")) {
+            String deviceIndex = text(n.getElementByName("attachment"), "deviceIndex");
+            enis.add(new ObservedEni(text(n, "networkInterfaceId"), instanceId, deviceIndex == null ? -1 : Integer.parseInt(deviceIndex), zone,
+                    text(n, "subnetId"), text(n, "privateIpAddress"), !"false".equals(text(n, "sourceDestCheck")), text(n, "status")));
+        }
+        String state = text(i.getElementByName("instanceState"), "name");
+        String launchTime = text(i, "launchTime");
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (XmlElement t : items(i, "tagSet")) {
+            String value = text(t, "value");
+            tags.put(text(t, "key"), value == null ? "" : value);
+        }
+        return new ObservedInstance(instanceId, state == null ? "unknown" : state, zone,
+                launchTime == null ? null : DateUtils.parseIso8601Date(launchTime), tags, enis, false);
+    }
+
+    /** The members of an EC2 list ({@code <name><item/>...</name>}); none when the list is absent. */
+    private static List<XmlElement> items(XmlElement parent, String list) {
+        XmlElement e = parent == null ? null : parent.getElementByName(list);
+        return e == null ? List.of() : e.children();
+    }
+
+    /** A member's text, or null when the member (or its parent) is absent, as the SDK's models read it. */
+    private static String text(XmlElement parent, String member) {
+        XmlElement e = parent == null ? null : parent.getElementByName(member);
+        return e == null ? null : e.textContent();
     }
 
     static ObservedEni map(NetworkInterface n) {

@@ -1,6 +1,10 @@
 package io.github.vpcroutefailover.aws.light;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.http.HttpResponseHandler;
 import software.amazon.awssdk.protocols.query.AwsEc2ProtocolFactory;
+import software.amazon.awssdk.protocols.query.unmarshall.XmlDomParser;
+import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.*;
 import software.amazon.awssdk.services.ec2.transform.*;
@@ -48,6 +52,26 @@ public final class LightEc2Client implements Ec2Client {
     public DescribeInstancesResponse describeInstances(DescribeInstancesRequest request) {
         return transport.query(protocol, "DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), DescribeInstancesResponse::builder);
     }
+
+    /**
+     * DescribeInstances answered as the SDK's parsed XML tree instead of model objects, for {@code Ec2Instances} to
+     * read the few members it needs: the model of one instance is ~60 classes and ~600 field accessors, the largest
+     * single cost of a cold reconcile's first invocation (BENCHMARKS.md "Cold controller", seventh look). Request
+     * marshalling, signing, retries and error responses are the SDK's, as for every other call.
+     */
+    public XmlElement describeInstancesXml(DescribeInstancesRequest request) {
+        return transport.call("DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), XML, protocol.createErrorResponseHandler());
+    }
+
+    /** DescribeInstanceStatus as XML, for the same reason as {@link #describeInstancesXml}. */
+    public XmlElement describeInstanceStatusXml(DescribeInstanceStatusRequest request) {
+        return transport.call("DescribeInstanceStatus", request, new DescribeInstanceStatusRequestMarshaller(protocol), XML,
+                protocol.createErrorResponseHandler());
+    }
+
+    /** The success answer's document element; an empty body is a malformed answer, not an empty one. */
+    private static final HttpResponseHandler<XmlElement> XML = (response, attributes) -> XmlDomParser.parse(response.content()
+            .orElseThrow(() -> SdkClientException.create("EC2 answered HTTP " + response.statusCode() + " with no body")));
 
     @Override
     public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest request) {

@@ -127,7 +127,7 @@ final class LightTransport {
         return call(operation, request, marshaller, onSuccess, protocol.createErrorResponseHandler());
     }
 
-    <I extends SdkRequest, O extends SdkResponse> O call(String operation, I request, Marshaller<I> marshaller,
+    <I extends SdkRequest, O> O call(String operation, I request, Marshaller<I> marshaller,
                                                         HttpResponseHandler<O> onSuccess,
                                                         HttpResponseHandler<AwsServiceException> onError) {
         ExecutionAttributes attributes = new ExecutionAttributes();

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
+import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
+import io.github.vpcroutefailover.domain.model.ObservedInstance;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.testsupport.ApiCallCounter;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
+import io.github.vpcroutefailover.testsupport.TestNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,29 @@ class LightClientsIT {
         assertThat(ec2.describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets())
                 .isEqualTo(aws.ec2().describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets());
         assertThat(calls.calls("Ec2.DescribeRouteTables")).isEqualTo(calls.attempts("Ec2.DescribeRouteTables")).isPositive();
+    }
+
+    @Test
+    void instancesAndStatusesReadFromTheXmlAnswerEqualTheSdkClientsModels() {
+        // The light client's DescribeInstances is read as XML by Ec2Instances, the SDK client's as models (why:
+        // LightEc2Client.describeInstancesXml): on the same world the adapter must observe the same instances.
+        try (TestNetwork net = TestNetwork.create(aws, 2)) {
+            String a = net.instance(0, "role=nat", "Name=nat-a");
+            String b = net.instance(1, "role=nat");
+            net.stopInstance(b);
+            Ec2Instances viaXml = new Ec2Instances(ec2);
+            Ec2Instances viaModels = new Ec2Instances(aws.ec2());
+
+            List<ObservedInstance> xml = viaXml.describeInstances(List.of(a, b, "i-0123456789abcdef0"));
+
+            assertThat(xml).hasSize(2).isEqualTo(viaModels.describeInstances(List.of(a, b, "i-0123456789abcdef0")));
+            assertThat(xml).allSatisfy(i -> assertThat(i.enis()).singleElement().satisfies(e -> assertThat(e.deviceIndex()).isZero()));
+            assertThat(viaXml.findInstances(net.vpcId(), Map.of("role", "nat")))
+                    .isEqualTo(viaModels.findInstances(net.vpcId(), Map.of("role", "nat"))).hasSize(2);
+            assertThat(viaXml.impairedInstances(List.of(a, b))).isEqualTo(viaModels.impairedInstances(List.of(a, b)));
+            assertThat(calls.calls("Ec2.DescribeInstances")).as("counted as the SDK client's calls are").isEqualTo(2);
+            assertThat(calls.calls("Ec2.DescribeInstanceStatus")).isEqualTo(1);
+        }
     }
 
     @Test

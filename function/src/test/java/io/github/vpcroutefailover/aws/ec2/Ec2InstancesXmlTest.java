@@ -1,0 +1,221 @@
+package io.github.vpcroutefailover.aws.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vpcroutefailover.aws.light.LightClients;
+import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import io.github.vpcroutefailover.domain.model.ObservedEni;
+import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+
+/**
+ * The light client's DescribeInstances is read from the XML answer ({@link Ec2Instances#map(software.amazon.awssdk.protocols.query.unmarshall.XmlElement)}),
+ * every other client's from the SDK's models: on the same bytes both readings must give the same instances.
+ * (Against moto, with the SDK's generated client: LightClientsIT.)
+ */
+class Ec2InstancesXmlTest {
+    private static final String NS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+    @Test
+    void anAwsShapedAnswerReadsTheSameAsThroughTheSdkModels() {
+        String body = resource("/io/github/vpcroutefailover/handler/priming/DescribeInstances.xml");
+        List<ObservedInstance> xml = new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-0123456789abcdef0"));
+        List<ObservedInstance> sdk = new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-0123456789abcdef0"));
+
+        assertThat(xml).isEqualTo(sdk).singleElement().satisfies(i -> {
+            assertThat(i.instanceId()).isEqualTo("i-0123456789abcdef0");
+            assertThat(i.state()).isEqualTo("running");
+            assertThat(i.zone()).isEqualTo("us-east-1a");
+            assertThat(i.launchTime()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+            assertThat(i.tags()).containsOnly(Map.entry("Name", "nat-a"), Map.entry("role", "nat"));
+            assertThat(i.enis()).containsExactly(new ObservedEni("eni-0123456789abcdef0", "i-0123456789abcdef0", 0, "us-east-1a",
+                    "subnet-0123456789abcdef0", "10.0.0.10", false, "in-use"));
+        });
+    }
+
+    @Test
+    void absentMembersReadAsTheSdkReadsThemAndEveryPageIsRead() {
+        // Page 1: an instance with nothing optional, one with an empty tag value, a second ENI without attachment
+        // or sourceDestCheck, and an unknown member; page 2 after the token; an empty token ends the paging.
+        String page1 = answer("""
+                <reservationSet><item><reservationId>r-1</reservationId><instancesSet>
+                  <item><instanceId>i-bare</instanceId></item>
+                  <item><instanceId>i-full</instanceId><instanceState><code>80</code><name>stopped</name></instanceState>
+                    <placement><availabilityZone>eu-west-1b</availabilityZone></placement><launchTime>2025-03-04T05:06:07Z</launchTime>
+                    <someFutureMember><x>1</x></someFutureMember>
+                    <tagSet><item><key>empty</key><value></value></item><item><key>novalue</key></item></tagSet>
+                    <networkInterfaceSet>
+                      <item><networkInterfaceId>eni-2</networkInterfaceId><attachment><deviceIndex>1</deviceIndex></attachment>
+                        <sourceDestCheck>true</sourceDestCheck><status>in-use</status></item>
+                      <item><networkInterfaceId>eni-3</networkInterfaceId></item>
+                    </networkInterfaceSet></item>
+                </instancesSet></item></reservationSet><nextToken>page-2</nextToken>""");
+        String page2 = answer("""
+                <reservationSet><item><instancesSet><item><instanceId>i-next</instanceId></item></instancesSet></item>
+                <item><instancesSet/></item></reservationSet><nextToken></nextToken>""");
+        Function<String, String> pages = req -> req.contains("NextToken=page-2") ? page2 : page1;
+        List<String> requests = new ArrayList<>();
+
+        List<ObservedInstance> xml = new Ec2Instances(light(pages, requests)).findInstances("vpc-1", Map.of("role", "nat"));
+        List<ObservedInstance> sdk = new Ec2Instances(viaModels(light(pages, new ArrayList<>()))).findInstances("vpc-1", Map.of("role", "nat"));
+
+        assertThat(xml).isEqualTo(sdk).extracting(ObservedInstance::instanceId).containsExactly("i-bare", "i-full", "i-next");
+        assertThat(requests).as("two pages, the second with the first's token").hasSize(2);
+        assertThat(requests.get(1)).contains("NextToken=page-2");
+        ObservedInstance bare = xml.get(0);
+        assertThat(bare.state()).isEqualTo("unknown");
+        assertThat(bare.zone()).isNull();
+        assertThat(bare.launchTime()).isNull();
+        assertThat(bare.tags()).isEmpty();
+        assertThat(bare.enis()).isEmpty();
+        assertThat(xml.get(1).tags()).containsOnly(Map.entry("empty", ""), Map.entry("novalue", ""));
+        assertThat(xml.get(1).enis()).extracting(ObservedEni::deviceIndex, ObservedEni::sourceDestCheck).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1, true), org.assertj.core.groups.Tuple.tuple(-1, true));
+    }
+
+    @Test
+    void impairedInstancesReadTheSameFromXmlAsFromTheModelsOverEveryPage() {
+        String page1 = "<DescribeInstanceStatusResponse xmlns=\"" + NS + "\"><instanceStatusSet>"
+                + status("i-ok", "ok", "ok") + status("i-sick", "impaired", "ok") + status("i-host", "ok", "impaired")
+                + status("i-init", "initializing", "insufficient-data") + "<item><instanceId>i-bare</instanceId></item>"
+                + "</instanceStatusSet><nextToken>t2</nextToken></DescribeInstanceStatusResponse>";
+        String page2 = "<DescribeInstanceStatusResponse xmlns=\"" + NS + "\"><instanceStatusSet>" + status("i-late", "impaired", "impaired")
+                + "</instanceStatusSet></DescribeInstanceStatusResponse>";
+        Function<String, String> pages = req -> req.contains("NextToken=t2") ? page2 : page1;
+        List<String> ids = List.of("i-ok", "i-sick", "i-host", "i-init", "i-bare", "i-late");
+        Ec2Client viaModels = viaModels(light(pages, new ArrayList<>()));
+
+        assertThat(new Ec2Instances(light(pages, new ArrayList<>())).impairedInstances(ids))
+                .isEqualTo(new Ec2Instances(viaModels).impairedInstances(ids))
+                .containsExactlyInAnyOrder("i-sick", "i-host", "i-late");
+    }
+
+    private static String status(String id, String instance, String system) {
+        return "<item><instanceId>" + id + "</instanceId><instanceStatus><status>" + instance + "</status></instanceStatus>"
+                + "<systemStatus><status>" + system + "</status></systemStatus></item>";
+    }
+
+    @Test
+    void anErrorAnswerIsTheSdksExceptionAndAnEmptyBodyIsAnError() {
+        LightEc2Client refusing = light(req -> { throw new Refused(); }, new ArrayList<>());
+        assertThatThrownBy(() -> new Ec2Instances(refusing).describeInstances(List.of("i-1")))
+                .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
+                    assertThat(e.statusCode()).isEqualTo(403);
+                });
+        LightEc2Client garbled = light(req -> "<DescribeInstancesResponse xmlns=\"" + NS + "\"><reservationSet><item>", new ArrayList<>());
+        assertThatThrownBy(() -> new Ec2Instances(garbled).describeInstances(List.of("i-1"))).isNotNull();
+    }
+
+    private static String answer(String inner) {
+        return "<DescribeInstancesResponse xmlns=\"" + NS + "\"><requestId>r</requestId>" + inner + "</DescribeInstancesResponse>";
+    }
+
+    /** An EC2 client that is not the light one: the adapter reads the SDK's models (its paginators call these). */
+    private static Ec2Client viaModels(LightEc2Client light) {
+        return new Ec2Client() {
+            @Override
+            public DescribeInstancesResponse describeInstances(DescribeInstancesRequest request) {
+                return light.describeInstances(request);
+            }
+
+            @Override
+            public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest request) {
+                return light.describeInstanceStatus(request);
+            }
+
+            @Override
+            public String serviceName() {
+                return SERVICE_NAME;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static final class Refused extends RuntimeException {
+    }
+
+    private static LightEc2Client light(Function<String, String> answerOf, List<String> requests) {
+        SdkHttpClient http = new SdkHttpClient() {
+            @Override
+            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+                String form = request.contentStreamProvider().map(p -> {
+                    try (InputStream in = p.newStream()) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).orElse("");
+                requests.add(form);
+                int status;
+                String body;
+                try {
+                    body = answerOf.apply(form);
+                    status = 200;
+                } catch (Refused e) {
+                    status = 403;
+                    body = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors>"
+                            + "<RequestID>r</RequestID></Response>";
+                }
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                int code = status;
+                return new ExecutableHttpRequest() {
+                    @Override
+                    public HttpExecuteResponse call() {
+                        return HttpExecuteResponse.builder().response(SdkHttpResponse.builder().statusCode(code)
+                                        .putHeader("Content-Type", "text/xml").putHeader("Content-Length", Integer.toString(bytes.length)).build())
+                                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes))).build();
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        return (LightEc2Client) LightClients.ec2(Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")),
+                URI.create("https://ec2.test.invalid"), List.of(), http);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = Ec2InstancesXmlTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
