@@ -101,12 +101,12 @@ final class Priming {
             return new CannedHttpClient(request -> "{}", "application/x-amz-json-1.0");
         }
 
-        /** AWS JSON protocols: the same answer to every call (init warm-up, {@link InitWarmup}). */
+        /** AWS JSON protocols: the same answer to every call ({@link ReaderPriming}). */
         static CannedHttpClient json(String answer) {
             return new CannedHttpClient(request -> answer, "application/x-amz-json-1.0");
         }
 
-        /** Query protocols: the answer to each call is {@code answerOf} its {@code Action} (init warm-up, {@link InitWarmup}). */
+        /** Query protocols: the answer to each call is {@code answerOf} its {@code Action} ({@link ReaderPriming}). */
         static CannedHttpClient query(Function<String, String> answerOf) {
             return new CannedHttpClient(request -> answerOf.apply(action(request)), "text/xml");
         }

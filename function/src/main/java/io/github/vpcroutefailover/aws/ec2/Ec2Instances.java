@@ -1,9 +1,11 @@
 package io.github.vpcroutefailover.aws.ec2;
 
+import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
 import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.RouteChangeException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.utils.DateUtils;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesRequest;
@@ -26,6 +29,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.InstanceStatus;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.SummaryStatus;
+import software.amazon.awssdk.utils.DateUtils;
 
 /** {@link Instances} over the EC2 API. Every read is one paged call however many ids it is given (up to 1000 per filter). */
 public final class Ec2Instances implements Instances {
@@ -71,25 +75,40 @@ public final class Ec2Instances implements Instances {
             ec2.describeInstancesPaginator(request).reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
             return;
         }
-        for (XmlElement page : pages(token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()))) {
-            for (XmlElement reservation : items(page, "reservationSet")) {
-                for (XmlElement instance : items(reservation, "instancesSet")) {
-                    out.add(map(instance));
-                }
-            }
-        }
+        eachPage("DescribeInstances", token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()),
+                page -> {
+                    for (XmlElement reservation : items(page, "reservationSet")) {
+                        for (XmlElement instance : items(reservation, "instancesSet")) {
+                            out.add(map(instance));
+                        }
+                    }
+                });
     }
 
-    /** Every page of an XML answer: the SDK paginators' rule, the next page while the answer carries a non-empty token. */
-    private static List<XmlElement> pages(java.util.function.Function<String, XmlElement> page) {
-        List<XmlElement> out = new ArrayList<>();
+    /**
+     * Every page of an XML answer, each read as it arrives: the SDK paginators' rule (the next page while the answer
+     * carries a non-empty token), except that a token repeated by the server is an error rather than a loop until the
+     * deadline. A member that does not read (a non-numeric index, a malformed time) is an {@link SdkClientException},
+     * as the SDK's unmarshaller reports it.
+     */
+    private static void eachPage(String operation, Function<String, XmlElement> fetch, Consumer<XmlElement> read) {
         String token = null;
-        do {
-            XmlElement p = page.apply(token);
-            out.add(p);
-            token = text(p, "nextToken");
-        } while (token != null && !token.isEmpty());
-        return out;
+        while (true) {
+            XmlElement page = fetch.apply(token);
+            try {
+                read.accept(page);
+            } catch (NumberFormatException | DateTimeException e) {
+                throw SdkClientException.create("Ec2." + operation + " answer could not be read: " + e.getMessage(), e);
+            }
+            String next = text(page, "nextToken");
+            if (next == null || next.isEmpty()) {
+                return;
+            }
+            if (next.equals(token)) {
+                throw SdkClientException.create("Ec2." + operation + " answered the page token it was sent (" + next + ") as the next one");
+            }
+            token = next;
+        }
     }
 
     @Override
@@ -111,15 +130,14 @@ public final class Ec2Instances implements Instances {
                     .filters(Filter.builder().name("instance-id").values(chunk).build()).build();
             if (ec2 instanceof LightEc2Client light) {
                 // Read as XML for the reason describeInstances is (LightEc2Client.describeInstancesXml).
-                for (XmlElement page : pages(token -> light.describeInstanceStatusXml(
-                        token == null ? request : request.toBuilder().nextToken(token).build()))) {
+                eachPage("DescribeInstanceStatus", token -> light.describeInstanceStatusXml(
+                        token == null ? request : request.toBuilder().nextToken(token).build()), page -> {
                     for (XmlElement s : items(page, "instanceStatusSet")) {
-                        if ("impaired".equals(text(s.getElementByName("instanceStatus"), "status"))
-                                || "impaired".equals(text(s.getElementByName("systemStatus"), "status"))) {
+                        if ("impaired".equals(text(child(s, "instanceStatus"), "status")) || "impaired".equals(text(child(s, "systemStatus"), "status"))) {
                             out.add(text(s, "instanceId"));
                         }
                     }
-                }
+                });
                 continue;
             }
             ec2.describeInstanceStatusPaginator(request).instanceStatuses().forEach(s -> {
@@ -176,35 +194,47 @@ public final class Ec2Instances implements Instances {
 
     /** {@link #map(Instance)} on an {@code <instancesSet><item>} of EC2's XML answer: the same members, by their wire names. */
     static ObservedInstance map(XmlElement i) {
-        String zone = text(i.getElementByName("placement"), "availabilityZone");
+        String zone = text(child(i, "placement"), "availabilityZone");
         String instanceId = text(i, "instanceId");
         List<ObservedEni> enis = new ArrayList<>();
         for (XmlElement n : items(i, "networkInterfaceSet")) {
-            String deviceIndex = text(n.getElementByName("attachment"), "deviceIndex");
+            String deviceIndex = text(child(n, "attachment"), "deviceIndex");
+            String sourceDestCheck = text(n, "sourceDestCheck");
+            // The SDK reads booleans with Boolean.parseBoolean: anything but "true" (any case) is false.
             enis.add(new ObservedEni(text(n, "networkInterfaceId"), instanceId, deviceIndex == null ? -1 : Integer.parseInt(deviceIndex), zone,
-                    text(n, "subnetId"), text(n, "privateIpAddress"), !"false".equals(text(n, "sourceDestCheck")), text(n, "status")));
+                    text(n, "subnetId"), text(n, "privateIpAddress"), sourceDestCheck == null || Boolean.parseBoolean(sourceDestCheck),
+                    text(n, "status")));
         }
-        String state = text(i.getElementByName("instanceState"), "name");
+        XmlElement state = child(i, "instanceState");
         String launchTime = text(i, "launchTime");
         Map<String, String> tags = new LinkedHashMap<>();
         for (XmlElement t : items(i, "tagSet")) {
             String value = text(t, "value");
             tags.put(text(t, "key"), value == null ? "" : value);
         }
-        return new ObservedInstance(instanceId, state == null ? "unknown" : state, zone,
+        return new ObservedInstance(instanceId, state == null ? "unknown" : text(state, "name"), zone,
                 launchTime == null ? null : DateUtils.parseIso8601Date(launchTime), tags, enis, false);
     }
 
     /** The members of an EC2 list ({@code <name><item/>...</name>}); none when the list is absent. */
     private static List<XmlElement> items(XmlElement parent, String list) {
-        XmlElement e = parent == null ? null : parent.getElementByName(list);
+        XmlElement e = child(parent, list);
         return e == null ? List.of() : e.children();
     }
 
     /** A member's text, or null when the member (or its parent) is absent, as the SDK's models read it. */
     private static String text(XmlElement parent, String member) {
-        XmlElement e = parent == null ? null : parent.getElementByName(member);
+        XmlElement e = child(parent, member);
         return e == null ? null : e.textContent();
+    }
+
+    /** The first member of that name, as the SDK's unmarshaller takes it (a repeated one is not an error there). */
+    private static XmlElement child(XmlElement parent, String member) {
+        if (parent == null) {
+            return null;
+        }
+        List<XmlElement> found = parent.getElementsByName(member);
+        return found.isEmpty() ? null : found.get(0);
     }
 
     static ObservedEni map(NetworkInterface n) {

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -123,15 +124,67 @@ class Ec2InstancesXmlTest {
     }
 
     @Test
-    void anErrorAnswerIsTheSdksExceptionAndAnEmptyBodyIsAnError() {
+    void anErrorAnswerIsTheSdksExceptionAndATruncatedOneAClientError() {
         LightEc2Client refusing = light(req -> { throw new Refused(); }, new ArrayList<>());
         assertThatThrownBy(() -> new Ec2Instances(refusing).describeInstances(List.of("i-1")))
                 .isInstanceOfSatisfying(Ec2Exception.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
                     assertThat(e.statusCode()).isEqualTo(403);
                 });
-        LightEc2Client garbled = light(req -> "<DescribeInstancesResponse xmlns=\"" + NS + "\"><reservationSet><item>", new ArrayList<>());
-        assertThatThrownBy(() -> new Ec2Instances(garbled).describeInstances(List.of("i-1"))).isNotNull();
+        LightEc2Client truncated = light(req -> "<DescribeInstancesResponse xmlns=\"" + NS + "\"><reservationSet><item>", new ArrayList<>());
+        assertThatThrownBy(() -> new Ec2Instances(truncated).describeInstances(List.of("i-1"))).isInstanceOf(SdkClientException.class);
+    }
+
+    @Test
+    void oddMemberValuesReadAsTheSdkReadsThem() {
+        // Booleans as Boolean.parseBoolean reads them, a state without a name, a repeated member (the first wins).
+        StringBuilder enis = new StringBuilder();
+        for (String v : new String[] {"FALSE", "False", "", " false", "0", "yes", "TRUE", "true"}) {
+            enis.append("<item><networkInterfaceId>eni-").append(v.trim().isEmpty() ? "blank" : v.trim()).append("</networkInterfaceId>")
+                    .append("<sourceDestCheck>").append(v).append("</sourceDestCheck></item>");
+        }
+        String body = answer("<reservationSet><item><instancesSet>"
+                + "<item><instanceId>i-1</instanceId><instanceId>i-second</instanceId><instanceState><code>0</code></instanceState>"
+                + "<networkInterfaceSet>" + enis + "</networkInterfaceSet></item>"
+                + "</instancesSet></item></reservationSet>");
+
+        List<ObservedInstance> xml = new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-1"));
+
+        assertThat(xml).isEqualTo(new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")));
+        assertThat(xml.get(0).instanceId()).isEqualTo("i-1");
+        assertThat(xml.get(0).enis()).extracting(ObservedEni::sourceDestCheck)
+                .containsExactly(false, false, false, false, false, false, true, true);
+    }
+
+    @Test
+    void anUnreadableMemberIsAClientErrorOnBothPaths() {
+        String body = answer("<reservationSet><item><instancesSet><item><instanceId>i-1</instanceId><networkInterfaceSet><item>"
+                + "<attachment><deviceIndex>first</deviceIndex></attachment></item></networkInterfaceSet></item></instancesSet></item>"
+                + "</reservationSet>");
+        assertThatThrownBy(() -> new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-1")))
+                .isInstanceOf(SdkClientException.class).hasMessageContaining("Ec2.DescribeInstances");
+        assertThatThrownBy(() -> new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")))
+                .isInstanceOf(SdkClientException.class);
+    }
+
+    @Test
+    void aBodyThatIsNotTheAnswerIsAnErrorNotAnEmptyList() {
+        // Stricter than the SDK's models on purpose: an empty 200 or a proxy's HTML page must not read as "no instances".
+        for (String body : new String[] {"", "<html><body>Service Unavailable</body></html>",
+                "<DescribeInstanceStatusResponse xmlns=\"" + NS + "\"/>"}) {
+            assertThatThrownBy(() -> new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-1")))
+                    .as(body).isInstanceOf(SdkClientException.class).hasMessageContaining("DescribeInstancesResponse");
+        }
+    }
+
+    @Test
+    void aRepeatedPageTokenEndsTheReadInsteadOfLooping() {
+        String body = answer("<reservationSet><item><instancesSet><item><instanceId>i-1</instanceId></item></instancesSet></item>"
+                + "</reservationSet><nextToken>same</nextToken>");
+        List<String> requests = new ArrayList<>();
+        assertThatThrownBy(() -> new Ec2Instances(light(req -> body, requests)).describeInstances(List.of("i-1")))
+                .isInstanceOf(SdkClientException.class).hasMessageContaining("same");
+        assertThat(requests).as("the first page, then the page for 'same', which answers 'same' again").hasSize(2);
     }
 
     private static String answer(String inner) {
