@@ -14,11 +14,13 @@ import io.github.vpcroutefailover.ports.RouteChangeNotifier.RouteChange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +43,25 @@ final class CorrelatedAlerts {
     }
 
     /**
-     * The alert events this reconcile queued (each already in its record's outbox), to publish with its changes.
+     * The tables a reconcile saw, and a way to ask EC2 about others.
      *
-     * @param observedTables this VPC's tables this reconcile observed: where an open alert of a slot the config no
-     *                       longer selects is closed
+     * @param own      this VPC's tables this reconcile observed: where an open alert of a slot the config no longer
+     *                 selects is closed
+     * @param observed every table this reconcile observed (transit gateway tables too): they exist
+     * @param existing of the given table ids (none observed), those that still exist in this account and region; one
+     *                 EC2 read, made only when an open alert sits on a table nobody observed
      */
-    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Set<String> observedTables, String caller,
+    record Tables(Set<String> own, Set<String> observed, Function<Collection<String>, Set<String>> existing) {
+        /** Tests that need no EC2: every unobserved table still exists. */
+        static Tables observedOnly(Set<String> own) {
+            return new Tables(own, own, ids -> Set.copyOf(ids));
+        }
+    }
+
+    /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */
+    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Tables tables, String caller,
                                     Instant now, Duration claimBudget) {
+        Set<String> observedTables = tables.own();
         List<Unannounced> out = new ArrayList<>();
         for (RouteStatus s : plan.routes()) {
             Optional<PlanNote> note = plan.notes().stream().filter(n -> s.routeName().equals(n.routeName())
@@ -76,6 +90,32 @@ final class CorrelatedAlerts {
                         + " data-path alert (opened " + o.correlatedSince() + ") is closed";
                 write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
                         claimBudget, out);
+            }
+        }
+        // An open alert on a table that no longer exists (deleted with the alert open) would stay open for ever too:
+        // no reconcile observes the table again. The listing is this account's and region's (KeyScope), so a table
+        // EC2 does not know here is gone for every VPC that could have planned it. Asked only when such an alert
+        // exists, so a quiet reconcile makes no extra call; a failed read leaves the alert for the next reconcile.
+        Set<String> unobserved = new java.util.TreeSet<>();
+        owners.values().stream().filter(o -> o.correlatedSince() != null && !tables.observed().contains(o.key().routeTableId()))
+                .forEach(o -> unobserved.add(o.key().routeTableId()));
+        if (!unobserved.isEmpty()) {
+            Set<String> existing;
+            try {
+                existing = tables.existing().apply(unobserved);
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("event", "alert-table-check-failed").addKeyValue("tables", unobserved)
+                        .log("could not check whether the tables of open data-path alerts still exist (the next reconcile tries again): "
+                                + e.getMessage());
+                existing = unobserved;
+            }
+            for (Ownership o : owners.values()) {
+                if (o.correlatedSince() != null && unobserved.contains(o.key().routeTableId()) && !existing.contains(o.key().routeTableId())) {
+                    String reason = "route table " + o.key().routeTableId() + " of route '" + o.routeName() + "' no longer exists, so its"
+                            + " data-path alert for " + o.key().destination() + " (opened " + o.correlatedSince() + ") is closed";
+                    write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
+                            claimBudget, out);
+                }
             }
         }
         return out;

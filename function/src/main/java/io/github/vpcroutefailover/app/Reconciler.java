@@ -169,10 +169,13 @@ public final class Reconciler {
                     .addKeyValue("key", n.key() == null ? null : n.key().id()).log(n.message());
         }
         if (!options.dryRun()) {
-            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners,
+            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners, new CorrelatedAlerts.Tables(
                     // This VPC's own tables only: a transit gateway table may be shared by several VPCs' configs.
                     tables.stream().filter(t -> !t.transitGateway() && Objects.equals(t.vpcId(), config.vpcId()))
                             .map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
+                    tables.stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
+                    ids -> ports.routeTables().describeTables(ids).stream().map(ObservedRouteTable::id)
+                            .collect(java.util.stream.Collectors.toSet())),
                     options.caller(), now, options.claimLease()));
         }
         if (plan.converged() && repairs.isEmpty()) {

@@ -41,7 +41,11 @@ class CorrelatedAlertIT {
     static final Candidate NAT_A = new Candidate("nat-a", A, "us-east-1a", List.of(), false);
 
     static Plan plan(boolean correlated) {
-        RouteStatus s = new RouteStatus("egress", KEY, "us-east-1a", A, false, null, 0,
+        return plan(KEY, correlated);
+    }
+
+    static Plan plan(RouteKey key, boolean correlated) {
+        RouteStatus s = new RouteStatus("egress", key, "us-east-1a", A, false, null, 0,
                 List.of(new RouteStatus.CandidateHealth(NAT_A, Health.HEALTHY, false, "")), "stays");
         List<PlanNote> notes = correlated ? List.of(new PlanNote(PlanNote.Level.WARN, "egress", null,
                 DataPaths.CORRELATED_NOTE + " of route 'egress' (nat-a, nat-b: egress-path): the destination itself is likely down"))
@@ -51,8 +55,8 @@ class CorrelatedAlertIT {
 
     /** One reconcile's part: read the records as the listing does, then open or close the alert. */
     static List<OwnershipStore.Unannounced> reconcile(OwnershipStore store, boolean correlated, Instant now, String caller) {
-        return CorrelatedAlerts.update(store, plan(correlated), store.list().records(), java.util.Set.of(KEY.routeTableId()), caller, now,
-                Duration.ofSeconds(5));
+        return CorrelatedAlerts.update(store, plan(correlated), store.list().records(),
+                CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), caller, now, Duration.ofSeconds(5));
     }
 
     static DynamoDbOwnershipStore store(LocalAws aws) {
@@ -86,7 +90,7 @@ class CorrelatedAlertIT {
 
         // A concurrent reconcile that read the listing before the alert opened loses the conditional write: no duplicate.
         Map<RouteKey, Ownership> stale = Map.of();
-        assertThat(CorrelatedAlerts.update(store, plan(true), stale, java.util.Set.of(KEY.routeTableId()), "late", t0.plusSeconds(1),
+        assertThat(CorrelatedAlerts.update(store, plan(true), stale, CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), "late", t0.plusSeconds(1),
                 Duration.ofSeconds(5))).isEmpty();
 
         // The fence is intact: a claim at the record's version wins.
@@ -176,17 +180,17 @@ class CorrelatedAlertIT {
 
         // Another VPC's reconcile (the table is not one it observed), and a config that still selects the slot without
         // planning it (two routes claim it): nothing.
-        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb"),
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), CorrelatedAlerts.Tables.observedOnly(java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")),
                 "vpc-b", t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
         Plan selectedNotPlanned = new Plan(List.of(), List.of(), List.of(), java.util.Set.of(KEY));
-        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), java.util.Set.of(KEY.routeTableId()), "r2",
+        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), "r2",
                 t0.plusSeconds(2), Duration.ofSeconds(5))).isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
 
         java.util.Set<String> observed = java.util.Set.of(KEY.routeTableId());
         List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
         for (int i = 3; i < 6; i++) {
-            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observed, "r" + i,
+            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), CorrelatedAlerts.Tables.observedOnly(observed), "r" + i,
                     t0.plusSeconds(i), Duration.ofSeconds(5)));
         }
         assertThat(cleared).as("three reconciles after the route left the config, one cleared alert").singleElement().satisfies(u -> {
@@ -195,5 +199,67 @@ class CorrelatedAlertIT {
             assertThat(u.change().reason()).contains("no longer manages 0.0.0.0/0 in " + KEY.routeTableId());
         });
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isNull();
+    }
+
+    @Test
+    void anOpenAlertOnATableThatNoLongerExistsIsClearedOnceAndAQuietReconcileAsksEc2Nothing(LocalAws aws) {
+        DynamoDbOwnershipStore store = store(aws);
+        String vpc = aws.ec2().createVpc(r -> r.cidrBlock("10.77.0.0/16")).vpc().vpcId();
+        String kept = aws.ec2().createRouteTable(r -> r.vpcId(vpc)).routeTable().routeTableId();
+        String deleted = aws.ec2().createRouteTable(r -> r.vpcId(vpc)).routeTable().routeTableId();
+        RouteKey onKept = new RouteKey(kept, Destination.parse("0.0.0.0/0"));
+        RouteKey onDeleted = new RouteKey(deleted, Destination.parse("0.0.0.0/0"));
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        for (RouteKey k : List.of(onKept, onDeleted)) {
+            assertThat(CorrelatedAlerts.update(store, plan(k, true), store.list().records(),
+                    CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(k.routeTableId())), "open", t0, Duration.ofSeconds(5))).hasSize(1);
+        }
+        aws.ec2().deleteRouteTable(r -> r.routeTableId(deleted));
+        // The reconciler's question, through the real adapter: which of these tables still exist here?
+        io.github.vpcroutefailover.aws.ec2.Ec2RouteTables ec2 = new io.github.vpcroutefailover.aws.ec2.Ec2RouteTables(aws.ec2());
+        List<java.util.Collection<String>> asked = new ArrayList<>();
+        CorrelatedAlerts.Tables seenByAnotherVpc = new CorrelatedAlerts.Tables(java.util.Set.of(), java.util.Set.of(), ids -> {
+            asked.add(List.copyOf(ids));
+            return ec2.describeTables(ids).stream().map(t -> t.id()).collect(java.util.stream.Collectors.toSet());
+        });
+        Plan nothing = new Plan(List.of(), List.of(), List.of());
+
+        List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            cleared.addAll(CorrelatedAlerts.update(store, nothing, store.list().records(), seenByAnotherVpc, "r" + i, t0.plusSeconds(i),
+                    Duration.ofSeconds(5)));
+        }
+
+        assertThat(cleared).as("one cleared alert, for the deleted table only").singleElement().satisfies(u -> {
+            assertThat(u.change().alert()).isEqualTo(RouteChange.CORRELATED_CLEARED);
+            assertThat(u.change().reason()).contains("route table " + deleted + " of route 'egress' no longer exists");
+        });
+        assertThat(store.load(onDeleted).orElseThrow().correlatedSince()).isNull();
+        assertThat(store.load(onKept).orElseThrow().correlatedSince()).as("another VPC's table, still there: its alert stays").isEqualTo(t0);
+        assertThat(asked).as("one read per reconcile while an alert sits on an unobserved table, only those tables")
+                .hasSize(3).allSatisfy(ids -> assertThat(ids).isSubsetOf(kept, deleted));
+
+        // The kept table observed by its own VPC's reconcile: no EC2 question at all.
+        asked.clear();
+        CorrelatedAlerts.update(store, plan(onKept, true), store.list().records(), new CorrelatedAlerts.Tables(java.util.Set.of(kept),
+                java.util.Set.of(kept), ids -> {
+                    asked.add(List.copyOf(ids));
+                    return java.util.Set.of();
+                }), "own", t0.plusSeconds(10), Duration.ofSeconds(5));
+        assertThat(asked).as("every open alert is on an observed table").isEmpty();
+    }
+
+    @Test
+    void aFailedExistenceCheckLeavesTheAlertForTheNextReconcile(LocalAws aws) {
+        DynamoDbOwnershipStore store = store(aws);
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        assertThat(reconcile(store, true, t0, "r1")).hasSize(1);
+        CorrelatedAlerts.Tables throttled = new CorrelatedAlerts.Tables(java.util.Set.of(), java.util.Set.of(), ids -> {
+            throw new IllegalStateException("Throttling: Rate exceeded");
+        });
+
+        assertThat(CorrelatedAlerts.update(store, new Plan(List.of(), List.of(), List.of()), store.list().records(), throttled, "r2",
+                t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+        assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
     }
 }

@@ -269,4 +269,37 @@ class OwnershipEventsIT {
         assertThat(f.record().correlatedSince()).isNull();
         assertThat(f.routeInstance()).as("a route no longer managed is never touched").isEqualTo(f.natA);
     }
+
+    @Test
+    void anOpenAlertOnATableDeletedSinceIsClearedByTheNextReconcileOnce(OwnershipFixture f, LocalAws aws) {
+        // A second private table of the VPC had its default route's alert open; then the table was deleted (the
+        // subnet moved to another table). No reconcile observes it again, so only EC2 can say it is gone.
+        String gone = aws.ec2().createRouteTable(r -> r.vpcId(f.net.vpcId())).routeTable().routeTableId();
+        io.github.vpcroutefailover.domain.model.RouteKey key = new io.github.vpcroutefailover.domain.model.RouteKey(gone, OwnershipFixture.DEFAULT);
+        OwnershipStore.Unannounced opening = new OwnershipStore.Unannounced(key, Long.MIN_VALUE + OwnershipFixture.T0.toEpochMilli(),
+                new RouteChangeNotifier.RouteChange(gone, "0.0.0.0/0", "default-egress", null, null, null, null, "opened by the test",
+                        1, false, false, "test", OwnershipFixture.T0, RouteChangeNotifier.RouteChange.CORRELATED_FAILURE),
+                OwnershipFixture.T0);
+        assertThat(f.owners.alert(key, "default-egress", OwnershipFixture.T0, null, opening)).isTrue();
+        aws.ec2().deleteRouteTable(r -> r.routeTableId(gone));
+        aws.calls().reset();
+
+        f.nextScheduled("r1");
+        long whileOpen = aws.calls().snapshot().getOrDefault("Ec2.DescribeRouteTables", 0L);
+        aws.calls().reset();
+        f.nextScheduled("r2");
+        long afterwards = aws.calls().snapshot().getOrDefault("Ec2.DescribeRouteTables", 0L);
+        f.nextScheduled("r3");
+
+        List<RouteChangeNotifier.RouteChange> cleared = f.events.stream()
+                .filter(e -> RouteChangeNotifier.RouteChange.CORRELATED_CLEARED.equals(e.alert())).toList();
+        assertThat(cleared).as("one cleared event over three reconciles").singleElement().satisfies(e -> {
+            assertThat(e.routeTableId()).isEqualTo(gone);
+            assertThat(e.reason()).contains("route table " + gone + " of route 'default-egress' no longer exists");
+        });
+        assertThat(f.owners.load(key).orElseThrow().correlatedSince()).isNull();
+        // The check is one more read, made only while such an alert is open.
+        assertThat(whileOpen).as("DescribeRouteTables with the alert open: the observe's and the check's").isEqualTo(afterwards + 1);
+        assertThat(afterwards).as("once closed: the observe's only").isEqualTo(1);
+    }
 }
