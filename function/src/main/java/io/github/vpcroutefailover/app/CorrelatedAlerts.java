@@ -52,10 +52,6 @@ final class CorrelatedAlerts {
      *                 EC2 read, made only when an open alert sits on a table nobody observed
      */
     record Tables(Set<String> own, Set<String> observed, Function<Collection<String>, Set<String>> existing) {
-        /** Tests that need no EC2: every unobserved table still exists. */
-        static Tables observedOnly(Set<String> own) {
-            return new Tables(own, own, ids -> Set.copyOf(ids));
-        }
     }
 
     /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */

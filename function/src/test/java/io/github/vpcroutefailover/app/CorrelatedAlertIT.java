@@ -56,7 +56,12 @@ class CorrelatedAlertIT {
     /** One reconcile's part: read the records as the listing does, then open or close the alert. */
     static List<OwnershipStore.Unannounced> reconcile(OwnershipStore store, boolean correlated, Instant now, String caller) {
         return CorrelatedAlerts.update(store, plan(correlated), store.list().records(),
-                CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), caller, now, Duration.ofSeconds(5));
+                observedOnly(java.util.Set.of(KEY.routeTableId())), caller, now, Duration.ofSeconds(5));
+    }
+
+    /** The tables a reconcile observed, all of which exist; any other table is asked about and said to exist too. */
+    static CorrelatedAlerts.Tables observedOnly(java.util.Set<String> own) {
+        return new CorrelatedAlerts.Tables(own, own, java.util.Set::copyOf);
     }
 
     static DynamoDbOwnershipStore store(LocalAws aws) {
@@ -90,7 +95,7 @@ class CorrelatedAlertIT {
 
         // A concurrent reconcile that read the listing before the alert opened loses the conditional write: no duplicate.
         Map<RouteKey, Ownership> stale = Map.of();
-        assertThat(CorrelatedAlerts.update(store, plan(true), stale, CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), "late", t0.plusSeconds(1),
+        assertThat(CorrelatedAlerts.update(store, plan(true), stale, observedOnly(java.util.Set.of(KEY.routeTableId())), "late", t0.plusSeconds(1),
                 Duration.ofSeconds(5))).isEmpty();
 
         // The fence is intact: a claim at the record's version wins.
@@ -180,17 +185,17 @@ class CorrelatedAlertIT {
 
         // Another VPC's reconcile (the table is not one it observed), and a config that still selects the slot without
         // planning it (two routes claim it): nothing.
-        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), CorrelatedAlerts.Tables.observedOnly(java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")),
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observedOnly(java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")),
                 "vpc-b", t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
         Plan selectedNotPlanned = new Plan(List.of(), List.of(), List.of(), java.util.Set.of(KEY));
-        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(KEY.routeTableId())), "r2",
+        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), observedOnly(java.util.Set.of(KEY.routeTableId())), "r2",
                 t0.plusSeconds(2), Duration.ofSeconds(5))).isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
 
         java.util.Set<String> observed = java.util.Set.of(KEY.routeTableId());
         List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
         for (int i = 3; i < 6; i++) {
-            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), CorrelatedAlerts.Tables.observedOnly(observed), "r" + i,
+            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observedOnly(observed), "r" + i,
                     t0.plusSeconds(i), Duration.ofSeconds(5)));
         }
         assertThat(cleared).as("three reconciles after the route left the config, one cleared alert").singleElement().satisfies(u -> {
@@ -212,7 +217,7 @@ class CorrelatedAlertIT {
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         for (RouteKey k : List.of(onKept, onDeleted)) {
             assertThat(CorrelatedAlerts.update(store, plan(k, true), store.list().records(),
-                    CorrelatedAlerts.Tables.observedOnly(java.util.Set.of(k.routeTableId())), "open", t0, Duration.ofSeconds(5))).hasSize(1);
+                    observedOnly(java.util.Set.of(k.routeTableId())), "open", t0, Duration.ofSeconds(5))).hasSize(1);
         }
         aws.ec2().deleteRouteTable(r -> r.routeTableId(deleted));
         // The reconciler's question, through the real adapter: which of these tables still exist here?
