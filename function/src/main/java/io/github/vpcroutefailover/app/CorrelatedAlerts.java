@@ -39,25 +39,20 @@ import org.slf4j.LoggerFactory;
 final class CorrelatedAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(CorrelatedAlerts.class);
 
+    /** How old an open alert must be before the existence of its unobserved table is checked. */
+    static final Duration DELETED_TABLE_GRACE = Duration.ofMinutes(5);
+
     private CorrelatedAlerts() {
     }
 
     /**
-     * The tables a reconcile saw, and a way to ask EC2 about others.
+     * The alert events this reconcile queued (each already in its record's outbox), to publish with its changes.
      *
-     * @param own      this VPC's tables this reconcile observed: where an open alert of a slot the config no longer
-     *                 selects is closed
-     * @param observed every table this reconcile observed (transit gateway tables too): they exist
-     * @param existing of the given table ids (none observed), those that still exist in this account and region; one
-     *                 EC2 read, made only when an open alert sits on a table nobody observed
+     * @param observedTables this VPC's tables this reconcile observed: where an open alert of a slot the config no
+     *                       longer selects is closed
      */
-    record Tables(Set<String> own, Set<String> observed, Function<Collection<String>, Set<String>> existing) {
-    }
-
-    /** The alert events this reconcile queued (each already in its record's outbox), to publish with its changes. */
-    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Tables tables, String caller,
+    static List<Unannounced> update(OwnershipStore store, Plan plan, Map<RouteKey, Ownership> owners, Set<String> observedTables, String caller,
                                     Instant now, Duration claimBudget) {
-        Set<String> observedTables = tables.own();
         List<Unannounced> out = new ArrayList<>();
         for (RouteStatus s : plan.routes()) {
             Optional<PlanNote> note = plan.notes().stream().filter(n -> s.routeName().equals(n.routeName())
@@ -88,30 +83,46 @@ final class CorrelatedAlerts {
                         claimBudget, out);
             }
         }
-        // An open alert on a table that no longer exists (deleted with the alert open) would stay open for ever too:
-        // no reconcile observes the table again. The listing is this account's and region's (KeyScope), so a table
-        // EC2 does not know here is gone for every VPC that could have planned it. Asked only when such an alert
-        // exists, so a quiet reconcile makes no extra call; a failed read leaves the alert for the next reconcile.
-        Set<String> unobserved = new java.util.TreeSet<>();
-        owners.values().stream().filter(o -> o.correlatedSince() != null && !tables.observed().contains(o.key().routeTableId()))
-                .forEach(o -> unobserved.add(o.key().routeTableId()));
-        if (!unobserved.isEmpty()) {
-            Set<String> existing;
-            try {
-                existing = tables.existing().apply(unobserved);
-            } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("event", "alert-table-check-failed").addKeyValue("tables", unobserved)
-                        .log("could not check whether the tables of open data-path alerts still exist (the next reconcile tries again): "
-                                + e.getMessage());
-                existing = unobserved;
-            }
-            for (Ownership o : owners.values()) {
-                if (o.correlatedSince() != null && unobserved.contains(o.key().routeTableId()) && !existing.contains(o.key().routeTableId())) {
-                    String reason = "route table " + o.key().routeTableId() + " of route '" + o.routeName() + "' no longer exists, so its"
-                            + " data-path alert for " + o.key().destination() + " (opened " + o.correlatedSince() + ") is closed";
-                    write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
-                            claimBudget, out);
-                }
+        return out;
+    }
+
+    /**
+     * An open alert on a table that no longer exists (deleted with the alert open) would stay open for ever: no
+     * reconcile observes the table again. The listing is this account's and region's (KeyScope), so a table EC2 does
+     * not know here is gone for every VPC that could have planned it. Asked only about alerts older than
+     * {@link #DELETED_TABLE_GRACE} on tables this reconcile did not observe (so no call at all while there are none,
+     * and a table another VPC has just created, not yet visible to an eventually consistent read, is not judged);
+     * a failed read leaves the alerts for the next reconcile.
+     *
+     * @param observedTables every table this reconcile observed, transit gateway tables too: they exist
+     * @param existing       of the given table ids, those that still exist ({@code RouteTables.existingTables})
+     */
+    static List<Unannounced> closeOnDeletedTables(OwnershipStore store, Map<RouteKey, Ownership> owners, Set<String> observedTables,
+                                                  Function<Collection<String>, Set<String>> existing, String caller, Instant now,
+                                                  Duration claimBudget) {
+        List<Unannounced> out = new ArrayList<>();
+        List<Ownership> candidates = owners.values().stream().filter(o -> o.correlatedSince() != null
+                && !observedTables.contains(o.key().routeTableId()) && o.correlatedSince().isBefore(now.minus(DELETED_TABLE_GRACE))).toList();
+        if (candidates.isEmpty()) {
+            return out;
+        }
+        Set<String> asked = new java.util.TreeSet<>();
+        candidates.forEach(o -> asked.add(o.key().routeTableId()));
+        Set<String> found;
+        try {
+            found = existing.apply(asked);
+        } catch (RuntimeException e) {
+            LOG.atWarn().addKeyValue("event", "alert-table-check-failed").addKeyValue("tables", asked).setCause(e)
+                    .log("could not check whether the tables of open data-path alerts still exist (the next reconcile tries again): "
+                            + e.getMessage());
+            return out;
+        }
+        for (Ownership o : candidates) {
+            if (!found.contains(o.key().routeTableId())) {
+                String reason = "route table " + o.key().routeTableId() + " of route '" + o.routeName() + "' no longer exists, so its"
+                        + " data-path alert for " + o.key().destination() + " (opened " + o.correlatedSince() + ") is closed";
+                write(store, o.key(), o.routeName(), o.target(), null, reason, o.version(), false, o.correlatedSince(), caller, now,
+                        claimBudget, out);
             }
         }
         return out;

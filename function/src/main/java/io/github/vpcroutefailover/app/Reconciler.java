@@ -169,16 +169,20 @@ public final class Reconciler {
                     .addKeyValue("key", n.key() == null ? null : n.key().id()).log(n.message());
         }
         if (!options.dryRun()) {
-            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners, new CorrelatedAlerts.Tables(
+            announcements.addAll(CorrelatedAlerts.update(ownership, plan, owners,
                     // This VPC's own tables only: a transit gateway table may be shared by several VPCs' configs.
                     tables.stream().filter(t -> !t.transitGateway() && Objects.equals(t.vpcId(), config.vpcId()))
                             .map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
-                    tables.stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
-                    ids -> ports.routeTables().describeTables(ids).stream().map(ObservedRouteTable::id)
-                            .collect(java.util.stream.Collectors.toSet())),
                     options.caller(), now, options.claimLease()));
         }
+        // Housekeeping that asks EC2: after this reconcile's changes, and never on the probe's fast path (a confirmed
+        // failure costs only its writes); a later observing reconcile does it.
+        Runnable closeOnDeletedTables = options.dryRun() || known != null ? () -> { }
+                : () -> announcements.addAll(CorrelatedAlerts.closeOnDeletedTables(ownership, owners,
+                        tables.stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet()),
+                        ports.routeTables()::existingTables, options.caller(), now, options.claimLease()));
         if (plan.converged() && repairs.isEmpty()) {
+            closeOnDeletedTables.run();
             LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", true).addKeyValue("caller", options.caller())
                     .addKeyValue("routes", plan.routes().size()).addKeyValue("statesSaved", saved.get()).log("converged; nothing to change");
             return new ReconcileResult(now, options.caller(), options.dryRun(), plan, List.of(), notes, 0, saved.get(), true,
@@ -208,6 +212,7 @@ public final class Reconciler {
         }
         List<ActionOutcome> ordered = new ArrayList<>(outcomes);
         ordered.sort((a, b) -> a.key().compareTo(b.key()));
+        closeOnDeletedTables.run();
         LOG.atInfo().addKeyValue("event", "reconcile").addKeyValue("converged", false).addKeyValue("caller", options.caller())
                 .addKeyValue("dryRun", options.dryRun()).addKeyValue("actions", ordered.size())
                 .addKeyValue("applied", ordered.stream().filter(o -> o.status() == Status.APPLIED).count())

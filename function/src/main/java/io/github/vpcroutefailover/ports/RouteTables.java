@@ -19,6 +19,14 @@ public interface RouteTables {
     List<ObservedRouteTable> describeTables(Collection<String> routeTableIds);
 
     /**
+     * Of the given table ids, those that still exist in this account and region (a transit gateway table being
+     * deleted does not). Only existence: implementations should not read routes for it.
+     */
+    default java.util.Set<String> existingTables(Collection<String> routeTableIds) {
+        return describeTables(routeTableIds).stream().map(ObservedRouteTable::id).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
      * Makes {@code destination} in {@code routeTableId} point at {@code target}: ReplaceRoute when the route exists,
      * CreateRoute when it does not (whatever the caller believed, since the table may have changed since it looked).
      *

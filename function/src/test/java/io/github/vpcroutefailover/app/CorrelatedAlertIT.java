@@ -56,12 +56,7 @@ class CorrelatedAlertIT {
     /** One reconcile's part: read the records as the listing does, then open or close the alert. */
     static List<OwnershipStore.Unannounced> reconcile(OwnershipStore store, boolean correlated, Instant now, String caller) {
         return CorrelatedAlerts.update(store, plan(correlated), store.list().records(),
-                observedOnly(java.util.Set.of(KEY.routeTableId())), caller, now, Duration.ofSeconds(5));
-    }
-
-    /** The tables a reconcile observed, all of which exist; any other table is asked about and said to exist too. */
-    static CorrelatedAlerts.Tables observedOnly(java.util.Set<String> own) {
-        return new CorrelatedAlerts.Tables(own, own, java.util.Set::copyOf);
+                java.util.Set.of(KEY.routeTableId()), caller, now, Duration.ofSeconds(5));
     }
 
     static DynamoDbOwnershipStore store(LocalAws aws) {
@@ -95,7 +90,7 @@ class CorrelatedAlertIT {
 
         // A concurrent reconcile that read the listing before the alert opened loses the conditional write: no duplicate.
         Map<RouteKey, Ownership> stale = Map.of();
-        assertThat(CorrelatedAlerts.update(store, plan(true), stale, observedOnly(java.util.Set.of(KEY.routeTableId())), "late", t0.plusSeconds(1),
+        assertThat(CorrelatedAlerts.update(store, plan(true), stale, java.util.Set.of(KEY.routeTableId()), "late", t0.plusSeconds(1),
                 Duration.ofSeconds(5))).isEmpty();
 
         // The fence is intact: a claim at the record's version wins.
@@ -185,17 +180,17 @@ class CorrelatedAlertIT {
 
         // Another VPC's reconcile (the table is not one it observed), and a config that still selects the slot without
         // planning it (two routes claim it): nothing.
-        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observedOnly(java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb")),
+        assertThat(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), java.util.Set.of("rtb-0bbbbbbbbbbbbbbbb"),
                 "vpc-b", t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
         Plan selectedNotPlanned = new Plan(List.of(), List.of(), List.of(), java.util.Set.of(KEY));
-        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), observedOnly(java.util.Set.of(KEY.routeTableId())), "r2",
+        assertThat(CorrelatedAlerts.update(store, selectedNotPlanned, store.list().records(), java.util.Set.of(KEY.routeTableId()), "r2",
                 t0.plusSeconds(2), Duration.ofSeconds(5))).isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
 
         java.util.Set<String> observed = java.util.Set.of(KEY.routeTableId());
         List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
         for (int i = 3; i < 6; i++) {
-            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observedOnly(observed), "r" + i,
+            cleared.addAll(CorrelatedAlerts.update(store, withoutTheRoute, store.list().records(), observed, "r" + i,
                     t0.plusSeconds(i), Duration.ofSeconds(5)));
         }
         assertThat(cleared).as("three reconciles after the route left the config, one cleared alert").singleElement().satisfies(u -> {
@@ -217,22 +212,28 @@ class CorrelatedAlertIT {
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         for (RouteKey k : List.of(onKept, onDeleted)) {
             assertThat(CorrelatedAlerts.update(store, plan(k, true), store.list().records(),
-                    observedOnly(java.util.Set.of(k.routeTableId())), "open", t0, Duration.ofSeconds(5))).hasSize(1);
+                    java.util.Set.of(k.routeTableId()), "open", t0, Duration.ofSeconds(5))).hasSize(1);
         }
         aws.ec2().deleteRouteTable(r -> r.routeTableId(deleted));
         // The reconciler's question, through the real adapter: which of these tables still exist here?
         io.github.vpcroutefailover.aws.ec2.Ec2RouteTables ec2 = new io.github.vpcroutefailover.aws.ec2.Ec2RouteTables(aws.ec2());
         List<java.util.Collection<String>> asked = new ArrayList<>();
-        CorrelatedAlerts.Tables seenByAnotherVpc = new CorrelatedAlerts.Tables(java.util.Set.of(), java.util.Set.of(), ids -> {
+        java.util.function.Function<java.util.Collection<String>, java.util.Set<String>> existing = ids -> {
             asked.add(List.copyOf(ids));
-            return ec2.describeTables(ids).stream().map(t -> t.id()).collect(java.util.stream.Collectors.toSet());
-        });
-        Plan nothing = new Plan(List.of(), List.of(), List.of());
+            return ec2.existingTables(ids);
+        };
 
+        // Within the grace period (a table just created elsewhere may not be visible yet): not even asked.
+        assertThat(CorrelatedAlerts.closeOnDeletedTables(store, store.list().records(), java.util.Set.of(), existing, "early",
+                t0.plus(CorrelatedAlerts.DELETED_TABLE_GRACE), Duration.ofSeconds(5))).isEmpty();
+        assertThat(asked).isEmpty();
+
+        // Then, as seen by another VPC's reconciles (neither table observed): the deleted table's alert closes once.
+        Instant later = t0.plus(CorrelatedAlerts.DELETED_TABLE_GRACE).plusSeconds(1);
         List<OwnershipStore.Unannounced> cleared = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            cleared.addAll(CorrelatedAlerts.update(store, nothing, store.list().records(), seenByAnotherVpc, "r" + i, t0.plusSeconds(i),
-                    Duration.ofSeconds(5)));
+            cleared.addAll(CorrelatedAlerts.closeOnDeletedTables(store, store.list().records(), java.util.Set.of(), existing, "r" + i,
+                    later.plusSeconds(i), Duration.ofSeconds(5)));
         }
 
         assertThat(cleared).as("one cleared alert, for the deleted table only").singleElement().satisfies(u -> {
@@ -246,11 +247,8 @@ class CorrelatedAlertIT {
 
         // The kept table observed by its own VPC's reconcile: no EC2 question at all.
         asked.clear();
-        CorrelatedAlerts.update(store, plan(onKept, true), store.list().records(), new CorrelatedAlerts.Tables(java.util.Set.of(kept),
-                java.util.Set.of(kept), ids -> {
-                    asked.add(List.copyOf(ids));
-                    return java.util.Set.of();
-                }), "own", t0.plusSeconds(10), Duration.ofSeconds(5));
+        assertThat(CorrelatedAlerts.closeOnDeletedTables(store, store.list().records(), java.util.Set.of(kept), existing, "own",
+                later.plusSeconds(10), Duration.ofSeconds(5))).isEmpty();
         assertThat(asked).as("every open alert is on an observed table").isEmpty();
     }
 
@@ -259,12 +257,10 @@ class CorrelatedAlertIT {
         DynamoDbOwnershipStore store = store(aws);
         Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
         assertThat(reconcile(store, true, t0, "r1")).hasSize(1);
-        CorrelatedAlerts.Tables throttled = new CorrelatedAlerts.Tables(java.util.Set.of(), java.util.Set.of(), ids -> {
-            throw new IllegalStateException("Throttling: Rate exceeded");
-        });
 
-        assertThat(CorrelatedAlerts.update(store, new Plan(List.of(), List.of(), List.of()), store.list().records(), throttled, "r2",
-                t0.plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
+        assertThat(CorrelatedAlerts.closeOnDeletedTables(store, store.list().records(), java.util.Set.of(), ids -> {
+            throw new IllegalStateException("Throttling: Rate exceeded");
+        }, "r2", t0.plus(CorrelatedAlerts.DELETED_TABLE_GRACE).plusSeconds(1), Duration.ofSeconds(5))).isEmpty();
         assertThat(store.load(KEY).orElseThrow().correlatedSince()).isEqualTo(t0);
     }
 }

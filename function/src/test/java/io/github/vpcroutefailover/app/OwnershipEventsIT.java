@@ -276,11 +276,13 @@ class OwnershipEventsIT {
         // subnet moved to another table). No reconcile observes it again, so only EC2 can say it is gone.
         String gone = aws.ec2().createRouteTable(r -> r.vpcId(f.net.vpcId())).routeTable().routeTableId();
         io.github.vpcroutefailover.domain.model.RouteKey key = new io.github.vpcroutefailover.domain.model.RouteKey(gone, OwnershipFixture.DEFAULT);
-        OwnershipStore.Unannounced opening = new OwnershipStore.Unannounced(key, Long.MIN_VALUE + OwnershipFixture.T0.toEpochMilli(),
+        // Opened long enough ago to be past the grace an unobserved table gets (CorrelatedAlerts.DELETED_TABLE_GRACE).
+        java.time.Instant opened = OwnershipFixture.T0.minus(CorrelatedAlerts.DELETED_TABLE_GRACE).minusSeconds(60);
+        OwnershipStore.Unannounced opening = new OwnershipStore.Unannounced(key, Long.MIN_VALUE + opened.toEpochMilli(),
                 new RouteChangeNotifier.RouteChange(gone, "0.0.0.0/0", "default-egress", null, null, null, null, "opened by the test",
-                        1, false, false, "test", OwnershipFixture.T0, RouteChangeNotifier.RouteChange.CORRELATED_FAILURE),
-                OwnershipFixture.T0);
-        assertThat(f.owners.alert(key, "default-egress", OwnershipFixture.T0, null, opening)).isTrue();
+                        1, false, false, "test", opened, RouteChangeNotifier.RouteChange.CORRELATED_FAILURE),
+                opened);
+        assertThat(f.owners.alert(key, "default-egress", opened, null, opening)).isTrue();
         aws.ec2().deleteRouteTable(r -> r.routeTableId(gone));
         aws.calls().reset();
 

@@ -86,4 +86,24 @@ class Ec2TransitGatewayRouteTablesIT {
         assertThat(tables).extracting(ObservedRouteTable::id).containsExactly(rtb);
         assertThat(adapter.describeTables(List.of(w.table, rtb))).extracting(ObservedRouteTable::id).containsExactlyInAnyOrder(w.table, rtb);
     }
+
+    @Test
+    void existenceIsAskedWithoutReadingRoutesAndADeletedTableIsGone(LocalAws aws) {
+        // What closes a data-path alert on a deleted table (CorrelatedAlerts.closeOnDeletedTables): both table kinds,
+        // unknown ids left out, a deleted transit gateway table (moto may still list it as 'deleted') is gone.
+        TransitGatewayWorld w = new TransitGatewayWorld(aws);
+        Ec2RouteTables adapter = new Ec2RouteTables(AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build());
+        String rtb = w.inspectA.routeTable(0, "tier=private");
+        String spare = aws.ec2().createTransitGatewayRouteTable(r -> r.transitGatewayId(w.tgw)).transitGatewayRouteTable()
+                .transitGatewayRouteTableId();
+        aws.calls().reset();
+
+        assertThat(adapter.existingTables(List.of(rtb, w.table, spare, "rtb-0000000000000dead", "tgw-rtb-0000000000000dead")))
+                .containsExactlyInAnyOrder(rtb, w.table, spare);
+        assertThat(aws.calls().snapshot()).as("one read per kind, no routes, subnets or attachments")
+                .isEqualTo(java.util.Map.of("Ec2.DescribeRouteTables", 1L, "Ec2.DescribeTransitGatewayRouteTables", 1L));
+
+        aws.ec2().deleteTransitGatewayRouteTable(r -> r.transitGatewayRouteTableId(spare));
+        assertThat(adapter.existingTables(List.of(spare, w.table))).containsExactly(w.table);
+    }
 }
