@@ -98,7 +98,7 @@ final class Priming {
 
         /** AWS JSON protocols (DynamoDB, EventBridge): an empty object is a valid, empty answer to every call we make. */
         static CannedHttpClient json() {
-            return new CannedHttpClient(request -> "{}", "application/x-amz-json-1.0");
+            return json("{}");
         }
 
         /** AWS JSON protocols: the same answer to every call ({@link ReaderPriming}). */

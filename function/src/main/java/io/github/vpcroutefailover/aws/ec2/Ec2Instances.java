@@ -244,7 +244,8 @@ public final class Ec2Instances implements Instances {
                 n.privateIpAddress(), !Boolean.FALSE.equals(n.sourceDestCheck()), n.statusAsString());
     }
 
-    private static List<List<String>> chunks(Collection<String> ids) {
+    /** The distinct ids, sorted, in chunks of at most {@link #FILTER_VALUES}: one filter each (Ec2RouteTables uses it too). */
+    static List<List<String>> chunks(Collection<String> ids) {
         List<String> distinct = ids.stream().filter(Objects::nonNull).distinct().sorted().toList();
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i < distinct.size(); i += FILTER_VALUES) {

@@ -43,8 +43,6 @@ public final class Ec2RouteTables implements RouteTables {
     private static final Logger LOG = LoggerFactory.getLogger(Ec2RouteTables.class);
     /** EC2's maximum page size for DescribeRouteTables and DescribeSubnets. */
     private static final int PAGE_SIZE = 100;
-    /** Values per filter: EC2 accepts up to 1000 (200 for some APIs); chunk to stay well inside, as Ec2Instances does. */
-    private static final int FILTER_VALUES = 200;
 
     private final Ec2Client ec2;
     private final Ec2TransitGatewayRouteTables transitGateway;
@@ -85,11 +83,9 @@ public final class Ec2RouteTables implements RouteTables {
      */
     @Override
     public Set<String> existingTables(Collection<String> routeTableIds) {
-        List<String> ids = routeTableIds.stream().distinct().sorted().toList();
-        Set<String> out = new HashSet<>(transitGateway.existingTables(ids.stream().filter(ObservedRouteTable::isTransitGatewayTableId).toList()));
-        List<String> vpc = ids.stream().filter(id -> !ObservedRouteTable.isTransitGatewayTableId(id)).toList();
-        for (int i = 0; i < vpc.size(); i += FILTER_VALUES) {
-            List<String> chunk = vpc.subList(i, Math.min(vpc.size(), i + FILTER_VALUES));
+        Set<String> out = new HashSet<>(transitGateway.existingTables(
+                routeTableIds.stream().filter(ObservedRouteTable::isTransitGatewayTableId).toList()));
+        for (List<String> chunk : Ec2Instances.chunks(routeTableIds.stream().filter(id -> !ObservedRouteTable.isTransitGatewayTableId(id)).toList())) {
             ec2.describeRouteTablesPaginator(DescribeRouteTablesRequest.builder()
                             .filters(Filter.builder().name("route-table-id").values(chunk).build()).maxResults(PAGE_SIZE).build())
                     .stream().flatMap(p -> p.routeTables().stream()).forEach(t -> out.add(t.routeTableId()));

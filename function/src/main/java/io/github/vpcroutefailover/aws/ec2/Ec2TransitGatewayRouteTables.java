@@ -55,10 +55,9 @@ final class Ec2TransitGatewayRouteTables {
     }
 
     /** Of these ids, the tables that exist and are not being deleted; one DescribeTransitGatewayRouteTables read per 200. */
-    Set<String> existingTables(List<String> ids) {
+    Set<String> existingTables(Collection<String> ids) {
         Set<String> out = new java.util.HashSet<>();
-        for (int i = 0; i < ids.size(); i += 200) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 200));
+        for (List<String> chunk : Ec2Instances.chunks(ids)) {
             ec2.describeTransitGatewayRouteTablesPaginator(r -> r.filters(Filter.builder().name("transit-gateway-route-table-id").values(chunk).build()))
                     .stream().flatMap(p -> p.transitGatewayRouteTables().stream())
                     .filter(t -> !"deleting".equals(t.stateAsString()) && !"deleted".equals(t.stateAsString()))
