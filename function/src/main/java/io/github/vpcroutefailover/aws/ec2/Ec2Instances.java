@@ -1,11 +1,15 @@
 package io.github.vpcroutefailover.aws.ec2;
 
+import static io.github.vpcroutefailover.aws.light.XmlAnswers.child;
+import static io.github.vpcroutefailover.aws.light.XmlAnswers.eachPage;
+import static io.github.vpcroutefailover.aws.light.XmlAnswers.items;
+import static io.github.vpcroutefailover.aws.light.XmlAnswers.text;
+
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
 import io.github.vpcroutefailover.ports.Instances;
 import io.github.vpcroutefailover.ports.RouteChangeException;
-import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
@@ -75,7 +76,7 @@ public final class Ec2Instances implements Instances {
             ec2.describeInstancesPaginator(request).reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
             return;
         }
-        eachPage("DescribeInstances", token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()),
+        eachPage("Ec2.DescribeInstances", page -> text(page, "nextToken"), token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()),
                 page -> {
                     for (XmlElement reservation : items(page, "reservationSet")) {
                         for (XmlElement instance : items(reservation, "instancesSet")) {
@@ -83,32 +84,6 @@ public final class Ec2Instances implements Instances {
                         }
                     }
                 });
-    }
-
-    /**
-     * Every page of an XML answer, each read as it arrives: the SDK paginators' rule (the next page while the answer
-     * carries a non-empty token), except that a token repeated by the server is an error rather than a loop until the
-     * deadline. A member that does not read (a non-numeric index, a malformed time) is an {@link SdkClientException},
-     * as the SDK's unmarshaller reports it.
-     */
-    private static void eachPage(String operation, Function<String, XmlElement> fetch, Consumer<XmlElement> read) {
-        String token = null;
-        while (true) {
-            XmlElement page = fetch.apply(token);
-            try {
-                read.accept(page);
-            } catch (NumberFormatException | DateTimeException e) {
-                throw SdkClientException.create("Ec2." + operation + " answer could not be read: " + e.getMessage(), e);
-            }
-            String next = text(page, "nextToken");
-            if (next == null || next.isEmpty()) {
-                return;
-            }
-            if (next.equals(token)) {
-                throw SdkClientException.create("Ec2." + operation + " answered the page token it was sent (" + next + ") as the next one");
-            }
-            token = next;
-        }
     }
 
     @Override
@@ -130,7 +105,7 @@ public final class Ec2Instances implements Instances {
                     .filters(Filter.builder().name("instance-id").values(chunk).build()).build();
             if (ec2 instanceof LightEc2Client light) {
                 // Read as XML for the reason describeInstances is (LightEc2Client.describeInstancesXml).
-                eachPage("DescribeInstanceStatus", token -> light.describeInstanceStatusXml(
+                eachPage("Ec2.DescribeInstanceStatus", page -> text(page, "nextToken"), token -> light.describeInstanceStatusXml(
                         token == null ? request : request.toBuilder().nextToken(token).build()), page -> {
                     for (XmlElement s : items(page, "instanceStatusSet")) {
                         if ("impaired".equals(text(child(s, "instanceStatus"), "status")) || "impaired".equals(text(child(s, "systemStatus"), "status"))) {
@@ -214,27 +189,6 @@ public final class Ec2Instances implements Instances {
         }
         return new ObservedInstance(instanceId, state == null ? "unknown" : text(state, "name"), zone,
                 launchTime == null ? null : DateUtils.parseIso8601Date(launchTime), tags, enis, false);
-    }
-
-    /** The members of an EC2 list ({@code <name><item/>...</name>}); none when the list is absent. */
-    private static List<XmlElement> items(XmlElement parent, String list) {
-        XmlElement e = child(parent, list);
-        return e == null ? List.of() : e.children();
-    }
-
-    /** A member's text, or null when the member (or its parent) is absent, as the SDK's models read it. */
-    private static String text(XmlElement parent, String member) {
-        XmlElement e = child(parent, member);
-        return e == null ? null : e.textContent();
-    }
-
-    /** The first member of that name, as the SDK's unmarshaller takes it (a repeated one is not an error there). */
-    private static XmlElement child(XmlElement parent, String member) {
-        if (parent == null) {
-            return null;
-        }
-        List<XmlElement> found = parent.getElementsByName(member);
-        return found.isEmpty() ? null : found.get(0);
     }
 
     static ObservedEni map(NetworkInterface n) {

@@ -1,9 +1,6 @@
 package io.github.vpcroutefailover.aws.light;
 
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.http.HttpResponseHandler;
 import software.amazon.awssdk.protocols.query.AwsEc2ProtocolFactory;
-import software.amazon.awssdk.protocols.query.unmarshall.XmlDomParser;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.*;
@@ -60,33 +57,14 @@ public final class LightEc2Client implements Ec2Client {
      * marshalling, signing, retries and error responses are the SDK's, as for every other call.
      */
     public XmlElement describeInstancesXml(DescribeInstancesRequest request) {
-        return transport.call("DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), xml("DescribeInstances"),
+        return transport.call("DescribeInstances", request, new DescribeInstancesRequestMarshaller(protocol), XmlAnswers.handler("EC2", "DescribeInstances"),
                 protocol.createErrorResponseHandler());
     }
 
     /** DescribeInstanceStatus as XML, for the same reason as {@link #describeInstancesXml}. */
     public XmlElement describeInstanceStatusXml(DescribeInstanceStatusRequest request) {
         return transport.call("DescribeInstanceStatus", request, new DescribeInstanceStatusRequestMarshaller(protocol),
-                xml("DescribeInstanceStatus"), protocol.createErrorResponseHandler());
-    }
-
-    /**
-     * The success answer's document element, which must be {@code <OperationResponse>}. Stricter than the SDK's
-     * handler on purpose: it reads an empty body, or an HTML page from a proxy, as an answer with no members, which
-     * for a list of instances would look like "none exist"; here either is an error (not retried, like a malformed
-     * answer under the SDK).
-     */
-    private static HttpResponseHandler<XmlElement> xml(String operation) {
-        return (response, attributes) -> {
-            XmlElement root = XmlDomParser.parse(response.content()
-                    .orElseThrow(() -> SdkClientException.create("EC2 answered " + operation + " with HTTP " + response.statusCode() + " and no body")));
-            if (!(operation + "Response").equals(root.elementName())) {
-                throw SdkClientException.create("EC2 answered " + operation + " with HTTP " + response.statusCode() + " but a document that is not "
-                        + operation + "Response (" + (root.elementName() == null ? "empty" : "<" + root.elementName() + ">")
-                        + "): is a proxy in the way of the endpoint?");
-            }
-            return root;
-        };
+                XmlAnswers.handler("EC2", "DescribeInstanceStatus"), protocol.createErrorResponseHandler());
     }
 
     @Override
