@@ -3,16 +3,12 @@ package io.github.vpcroutefailover.aws.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vpcroutefailover.aws.light.CannedXmlHttp;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +18,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.AbortableInputStream;
-import software.amazon.awssdk.http.ExecutableHttpRequest;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
@@ -46,7 +37,7 @@ class Ec2InstancesXmlTest {
 
     @Test
     void anAwsShapedAnswerReadsTheSameAsThroughTheSdkModels() {
-        String body = resource("/io/github/vpcroutefailover/handler/priming/DescribeInstances.xml");
+        String body = CannedXmlHttp.resource("/io/github/vpcroutefailover/handler/priming/DescribeInstances.xml");
         List<ObservedInstance> xml = new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-0123456789abcdef0"));
         List<ObservedInstance> sdk = new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-0123456789abcdef0"));
 
@@ -125,7 +116,7 @@ class Ec2InstancesXmlTest {
 
     @Test
     void anErrorAnswerIsTheSdksExceptionAndATruncatedOneAClientError() {
-        LightEc2Client refusing = light(req -> { throw new Refused(); }, new ArrayList<>());
+        LightEc2Client refusing = light(req -> { throw CannedXmlHttp.Refused.ec2Unauthorized(); }, new ArrayList<>());
         assertThatThrownBy(() -> new Ec2Instances(refusing).describeInstances(List.of("i-1")))
                 .isInstanceOfSatisfying(Ec2Exception.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
@@ -215,60 +206,9 @@ class Ec2InstancesXmlTest {
         };
     }
 
-    private static final class Refused extends RuntimeException {
-    }
-
     private static LightEc2Client light(Function<String, String> answerOf, List<String> requests) {
-        SdkHttpClient http = new SdkHttpClient() {
-            @Override
-            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-                String form = request.contentStreamProvider().map(p -> {
-                    try (InputStream in = p.newStream()) {
-                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }).orElse("");
-                requests.add(form);
-                int status;
-                String body;
-                try {
-                    body = answerOf.apply(form);
-                    status = 200;
-                } catch (Refused e) {
-                    status = 403;
-                    body = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors>"
-                            + "<RequestID>r</RequestID></Response>";
-                }
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                int code = status;
-                return new ExecutableHttpRequest() {
-                    @Override
-                    public HttpExecuteResponse call() {
-                        return HttpExecuteResponse.builder().response(SdkHttpResponse.builder().statusCode(code)
-                                        .putHeader("Content-Type", "text/xml").putHeader("Content-Length", Integer.toString(bytes.length)).build())
-                                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes))).build();
-                    }
-
-                    @Override
-                    public void abort() {
-                    }
-                };
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        SdkHttpClient http = CannedXmlHttp.http(answerOf, requests);
         return (LightEc2Client) LightClients.ec2(Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")),
                 URI.create("https://ec2.test.invalid"), List.of(), http);
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = Ec2InstancesXmlTest.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
