@@ -159,7 +159,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
             out.putAll(fleet.onEvent(trigger, caller));
             LOG.atInfo().addKeyValue("event", "trigger-handled").addKeyValue("trigger", trigger.getClass().getSimpleName())
                     .addKeyValue("eventId", trigger.eventId()).addKeyValue("failedVpcs", out.get("failedVpcs")).log("handled on every VPC");
-            return JSON.valueToTree(out);
+            return JsonTrees.of(out);
         }
         Controller.Outcome outcome = FleetDispatch.outcome(c, trigger, caller, true);
         out.put("managed", outcome.managed());
@@ -169,7 +169,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
         }
         LOG.atInfo().addKeyValue("event", "trigger-handled").addKeyValue("trigger", trigger.getClass().getSimpleName())
                 .addKeyValue("eventId", trigger.eventId()).addKeyValue("managed", outcome.managed()).log(outcome.detail());
-        return JSON.valueToTree(out);
+        return JsonTrees.of(out);
     }
 
     private Map<String, Object> manual(ManualRequest request, String caller) {
@@ -208,7 +208,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     static JsonNode ok(Map<String, Object> body) {
         ObjectNode n = JSON.createObjectNode();
         n.put("ok", true);
-        n.setAll((ObjectNode) JSON.valueToTree(body));
+        n.setAll((ObjectNode) JsonTrees.of(body));
         return n;
     }
 
