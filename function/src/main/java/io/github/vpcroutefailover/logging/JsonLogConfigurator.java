@@ -9,7 +9,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.github.vpcroutefailover.handler.InvocationJsonProvider;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
+import net.logstash.logback.decorate.JsonFactoryDecorator;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
 
@@ -39,6 +47,20 @@ public final class JsonLogConfigurator extends ContextAwareBase implements Confi
         names.setLevelValue("[ignore]");
         // requestId and coldStart on every line of an invocation (handler.Invocation).
         encoder.addProvider(new InvocationJsonProvider());
+        // Not Jackson's JavaTimeModule (found on the class path by default): its ~75 classes cost a cold start ~40 ms
+        // (BENCHMARKS.md "Cold controller"), and it wrote an Instant as epoch seconds. java.time values are written as
+        // their ISO-8601 text instead, so no such value can make the encoder drop a line.
+        encoder.setFindAndRegisterJacksonModules(false);
+        encoder.setJsonFactoryDecorator(new JsonFactoryDecorator() {
+            @Override
+            public JsonFactory decorate(JsonFactory factory) {
+                ((ObjectMapper) factory.getCodec()).registerModule(new SimpleModule("java-time-as-text")
+                        .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
+                        .addSerializer(TemporalAmount.class, ToStringSerializer.instance)
+                        .addSerializer(ZoneId.class, ToStringSerializer.instance));
+                return factory;
+            }
+        });
         encoder.start();
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

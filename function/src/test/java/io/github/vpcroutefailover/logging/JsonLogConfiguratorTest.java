@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +33,8 @@ class JsonLogConfiguratorTest {
             configurator.setContext(context);
             assertThat(configurator.configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
             context.getLogger("io.github.vpcroutefailover.x").atInfo().addKeyValue("event", "reconcile").addKeyValue("actions", 2)
+                    .addKeyValue("at", Instant.parse("2026-11-28T10:15:30.123Z")).addKeyValue("after", Duration.ofMillis(1500))
+                    .addKeyValue("zone", ZoneOffset.UTC).addKeyValue("day", LocalDate.of(2026, 11, 28))
                     .log("line \"one\"\nwith a newline");
             context.getLogger("software.amazon.awssdk.request").info("SDK chatter below WARN is dropped");
             context.getLogger("software.amazon.awssdk.request").warn("SDK warning kept");
@@ -42,6 +48,11 @@ class JsonLogConfiguratorTest {
         assertThat(first.path("message").asText()).isEqualTo("line \"one\"\nwith a newline");
         assertThat(first.path("event").asText()).isEqualTo("reconcile");
         assertThat(first.path("actions").asInt()).isEqualTo(2);
+        // java.time values are their ISO-8601 text: readable, and never a line lost to a type the encoder cannot write.
+        assertThat(first.path("at").asText()).isEqualTo("2026-11-28T10:15:30.123Z");
+        assertThat(first.path("after").asText()).isEqualTo("PT1.5S");
+        assertThat(first.path("zone").asText()).isEqualTo("Z");
+        assertThat(first.path("day").asText()).isEqualTo("2026-11-28");
         assertThat(first.path("level").asText()).isEqualTo("INFO");
         assertThat(first.path("logger_name").asText()).isEqualTo("io.github.vpcroutefailover.x");
         assertThat(first.has("time")).isTrue();
