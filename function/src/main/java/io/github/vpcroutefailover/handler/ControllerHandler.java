@@ -2,9 +2,7 @@ package io.github.vpcroutefailover.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.app.Controller;
 import io.github.vpcroutefailover.app.WorldMismatchException;
@@ -20,6 +18,7 @@ import io.github.vpcroutefailover.handler.event.ManualRequest;
 import io.github.vpcroutefailover.handler.event.ManualRequestParser;
 import io.github.vpcroutefailover.handler.event.StrictJson;
 import io.github.vpcroutefailover.handler.event.Trigger;
+import io.github.vpcroutefailover.json.JsonTrees;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.ports.RoutePlanner;
 import java.io.IOException;
@@ -47,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControllerHandler implements RequestStreamHandler, Resource {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerHandler.class);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final Components components;
     /** Null for a single-VPC config; a config with several VPCs is served through it (docs/fleet.md). */
@@ -90,7 +88,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
                     : context == null ? handle(payload, null)
                     : CallDeadline.within(CallDeadline.forInvocation(Duration.ofMillis(context.getRemainingTimeInMillis())),
                             () -> handle(payload, context));
-            output.write(JSON.writeValueAsBytes(response));
+            output.write(JsonTrees.toBytes(response));
         } finally {
             Invocation.end();
         }
@@ -206,7 +204,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     }
 
     static JsonNode ok(Map<String, Object> body) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("ok", true);
         n.setAll((ObjectNode) JsonTrees.of(body));
         return n;
@@ -214,7 +212,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     /** Bounded and escaped whatever produced it: no error answer can echo a huge or hostile input back. */
     static JsonNode error(String field, String message) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("ok", false);
         n.putObject("error").put("field", InputPolicy.bounded(field, InputPolicy.MAX_FIELD_CHARS))
                 .put("message", InputPolicy.bounded(message, InputPolicy.MAX_ERROR_CHARS));
@@ -240,17 +238,13 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
 
     void prime() {
         FailoverConfig config = components.controller().effectiveConfigWithoutRegistry();
-        JsonNode event = JSON.createObjectNode().put("version", "0").put("id", "prime").put("detail-type", "Scheduled Event")
-                .put("source", "aws.events").put("time", "2026-01-01T00:00:00Z").set("detail", JSON.createObjectNode());
+        JsonNode event = JsonTrees.object().put("version", "0").put("id", "prime").put("detail-type", "Scheduled Event")
+                .put("source", "aws.events").put("time", "2026-01-01T00:00:00Z").set("detail", JsonTrees.object());
         EventParser.parse(event);
-        ManualRequestParser.parse(JSON.createObjectNode().put("action", "status"), clock.instant());
+        ManualRequestParser.parse(JsonTrees.object().put("action", "status"), clock.instant());
         var plan = RoutePlanner.domain().plan(new PlanInput(config, List.of(), List.of(), List.of(), Map.of(), Map.of(),
                 clock.instant(), ReconcileOptions.DEFAULT_CLAIM_LEASE));
-        try {
-            JSON.writeValueAsBytes(ok(Map.of("routes", plan.routes().size(), "actions", plan.actions().size())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonTrees.toBytes(ok(Map.of("routes", plan.routes().size(), "actions", plan.actions().size())));
         // Every client a restored environment may need, built now rather than during its first invocation.
         components.clients().buildAll();
         // Realistic answers through every reader's unmarshaller: the canned reconcile below sees an empty world.

@@ -1,12 +1,12 @@
 package io.github.vpcroutefailover.handler;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.handler.event.EventParser;
 import io.github.vpcroutefailover.handler.event.StrictJson;
+import io.github.vpcroutefailover.json.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -105,11 +105,7 @@ final class ReaderPriming {
 
         // The event parser and the answer's writer, on a non-empty answer.
         EventParser.parse(StrictJson.readObject(SCHEDULED));
-        try {
-            ControllerHandler.JSON.writeValueAsBytes(ControllerHandler.ok(Map.of("primed", List.of(Map.of("tables", tables.size())))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonTrees.toBytes(ControllerHandler.ok(Map.of("primed", List.of(Map.of("tables", tables.size())))));
         return new Report(observed, tables.size(), tables.stream().mapToInt(t -> t.routes().size()).sum(), impaired, enis,
                 alarms.size(), results.size(), items.size());
     }

@@ -1,8 +1,8 @@
 package io.github.vpcroutefailover.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vpcroutefailover.json.JsonTrees;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  * {@code [[]]}.
  */
 public final class EmfWriter {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String namespace;
     private final Consumer<String> out;
@@ -65,7 +64,7 @@ public final class EmfWriter {
      * @param properties extra root fields for Logs Insights (not metrics); null values are left out
      */
     public String line(Instant at, Map<String, String> dimensions, List<Metric> metrics, Map<String, ?> properties) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         ObjectNode aws = root.putObject("_aws");
         aws.put("Timestamp", at.toEpochMilli());
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
@@ -85,7 +84,7 @@ public final class EmfWriter {
                 root.putPOJO(k, v);
             }
         });
-        return root.toString();
+        return JsonTrees.toText(root);
     }
 
     /** Writes the lines in one call. */

@@ -1,8 +1,8 @@
 package io.github.vpcroutefailover.aws.eventbridge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.domain.model.RouteTarget;
+import io.github.vpcroutefailover.json.JsonTrees;
 import io.github.vpcroutefailover.ports.RouteChangeNotifier;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ public final class EventBridgeRouteChangeNotifier implements RouteChangeNotifier
     public static final String SOURCE = "vpc-route-failover";
     public static final String DETAIL_TYPE = "Route Failover";
     private static final Logger LOG = LoggerFactory.getLogger(EventBridgeRouteChangeNotifier.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 10;
 
     private final EventBridgeClient events;
@@ -53,7 +52,7 @@ public final class EventBridgeRouteChangeNotifier implements RouteChangeNotifier
         List<PutEventsRequestEntry> entries = new ArrayList<>();
         for (RouteChange c : changes) {
             entries.add(PutEventsRequestEntry.builder().source(SOURCE).detailType(DETAIL_TYPE).eventBusName(bus)
-                    .time(c.at()).detail(detail(c).toString()).build());
+                    .time(c.at()).detail(JsonTrees.toText(detail(c))).build());
         }
         List<Boolean> out = new ArrayList<>(Collections.nCopies(entries.size(), Boolean.FALSE));
         for (int from = 0; from < entries.size(); from += BATCH) {
@@ -78,7 +77,7 @@ public final class EventBridgeRouteChangeNotifier implements RouteChangeNotifier
     }
 
     public static ObjectNode detail(RouteChange c) {
-        ObjectNode d = JSON.createObjectNode();
+        ObjectNode d = JsonTrees.object();
         d.put("routeTableId", c.routeTableId());
         d.put("destination", c.destination());
         d.put("routeName", c.routeName());
@@ -101,7 +100,7 @@ public final class EventBridgeRouteChangeNotifier implements RouteChangeNotifier
         if (t == null) {
             return null;
         }
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonTrees.object();
         n.put("target", name);
         n.put("kind", t.kind().name());
         n.put("id", t.id());
