@@ -9,17 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.github.vpcroutefailover.handler.InvocationJsonProvider;
-import java.time.ZoneId;
-import java.time.temporal.TemporalAccessor;
-import java.time.temporal.TemporalAmount;
-import net.logstash.logback.decorate.JsonFactoryDecorator;
-import net.logstash.logback.encoder.LogstashEncoder;
-import net.logstash.logback.fieldnames.LogstashFieldNames;
+import io.github.vpcroutefailover.handler.Invocation;
 
 /**
  * Logging set up in code, found by logback through {@code META-INF/services}: one JSON object per line on stdout
@@ -28,7 +18,7 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  *
  * <p>Why not logback.xml: reading it costs a cold JVM an XML parser and logback's Joran configuration framework,
  * about 270 classes and a few hundred milliseconds of CPU before the first line is logged (BENCHMARKS.md "Cold
- * controller"). The output is the same as the XML's was: same encoder, same field names, plus the invocation fields.
+ * controller"). The lines are those logstash-logback-encoder wrote, plus the invocation fields ({@link JsonLineEncoder}).
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class JsonLogConfigurator extends ContextAwareBase implements Configurator {
@@ -38,29 +28,15 @@ public final class JsonLogConfigurator extends ContextAwareBase implements Confi
     public ExecutionStatus configure(LoggerContext context) {
         context.getStatusManager().add(new NopStatusListener());
 
-        LogstashEncoder encoder = new LogstashEncoder();
-        encoder.setContext(context);
-        encoder.setIncludeCallerData(false);
-        LogstashFieldNames names = encoder.getFieldNames();
-        names.setTimestamp("time");
-        names.setVersion("[ignore]");
-        names.setLevelValue("[ignore]");
-        // requestId and coldStart on every line of an invocation (handler.Invocation).
-        encoder.addProvider(new InvocationJsonProvider());
-        // Not Jackson's JavaTimeModule (found on the class path by default): its ~75 classes cost a cold start ~40 ms
-        // (BENCHMARKS.md "Cold controller"), and it wrote an Instant as epoch seconds. java.time values are written as
-        // their ISO-8601 text instead, so no such value can make the encoder drop a line.
-        encoder.setFindAndRegisterJacksonModules(false);
-        encoder.setJsonFactoryDecorator(new JsonFactoryDecorator() {
-            @Override
-            public JsonFactory decorate(JsonFactory factory) {
-                ((ObjectMapper) factory.getCodec()).registerModule(new SimpleModule("java-time-as-text")
-                        .addSerializer(TemporalAccessor.class, ToStringSerializer.instance)
-                        .addSerializer(TemporalAmount.class, ToStringSerializer.instance)
-                        .addSerializer(ZoneId.class, ToStringSerializer.instance));
-                return factory;
+        // requestId and coldStart on every line of an invocation (handler.Invocation); none during init or priming.
+        JsonLineEncoder encoder = new JsonLineEncoder((generator, event) -> {
+            String requestId = Invocation.requestId();
+            if (requestId != null) {
+                generator.writeStringField("requestId", requestId);
+                generator.writeBooleanField("coldStart", Invocation.coldStart());
             }
         });
+        encoder.setContext(context);
         encoder.start();
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();

@@ -77,11 +77,11 @@ public final class EmfWriter {
         }
         dimensions.forEach(root::put);
         for (Metric m : metrics) {
-            root.putPOJO(m.name(), m.value());
+            root.set(m.name(), JsonTrees.of(m.value()));
         }
         properties.forEach((k, v) -> {
             if (v != null) {
-                root.putPOJO(k, v);
+                root.set(k, JsonTrees.of(v));
             }
         });
         return JsonTrees.toText(root);

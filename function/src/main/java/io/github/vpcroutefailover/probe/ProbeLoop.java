@@ -1,8 +1,6 @@
 // Just over 400 lines: one invocation's schedule (regular rounds, confirmations carried across rounds, new-hop reports, lease) shares the slots' state; a round and a slot live in ProbeRound and ProbeSlot.
 package io.github.vpcroutefailover.probe;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
@@ -154,8 +152,9 @@ public final class ProbeLoop implements AutoCloseable {
             Instant start = clock.instant();
             long slotIndex = 0;
             ProbeRun.Stop stop = ProbeRun.Stop.DEADLINE;
-            LOG.info("probe loop starting", kv("targets", slots.stream().map(s -> s.target.key()).distinct().count()),
-                    kv("checks", slots.size()), kv("intervalMs", interval.toMillis()), kv("deadline", deadline), kv("probeAz", probeAz));
+            LOG.atInfo().addKeyValue("targets", slots.stream().map(s -> s.target.key()).distinct().count())
+                    .addKeyValue("checks", slots.size()).addKeyValue("intervalMs", interval.toMillis()).addKeyValue("deadline", deadline)
+                    .addKeyValue("probeAz", probeAz).log("probe loop starting");
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
                     stop = ProbeRun.Stop.INTERRUPTED;
@@ -217,8 +216,9 @@ public final class ProbeLoop implements AutoCloseable {
                 // A confirmation still running when the loop stopped: its verdict counts (it ends before the deadline).
                 stop = ProbeRun.Stop.INTERRUPTED;
             }
-            LOG.info("probe loop finished", kv("rounds", rounds), kv("confirmRounds", confirmRounds), kv("skippedSlots", skipped), kv("newHopReports", reported), kv("stop", stop),
-                    kv("undelivered", round.pending().size()), kv("probeAz", probeAz));
+            LOG.atInfo().addKeyValue("rounds", rounds).addKeyValue("confirmRounds", confirmRounds).addKeyValue("skippedSlots", skipped)
+                    .addKeyValue("newHopReports", reported).addKeyValue("stop", stop).addKeyValue("undelivered", round.pending().size())
+                    .addKeyValue("probeAz", probeAz).log("probe loop finished");
             return result(stop);
         }
 

@@ -1,7 +1,5 @@
 package io.github.vpcroutefailover.probe;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.CheckState;
 import io.github.vpcroutefailover.domain.health.Health;
@@ -198,7 +196,7 @@ final class ProbeRound {
         try {
             metrics.publish(samples);
         } catch (RuntimeException e) {
-            LOG.warn("probe metrics could not be published", kv("error", e.toString()));
+            LOG.atWarn().addKeyValue("error", e.toString()).log("probe metrics could not be published");
         }
         return true;
     }
@@ -237,14 +235,16 @@ final class ProbeRound {
             if (!unsettled(slot, before, after, at)) {
                 slot.fellAt = at;
             }
-            LOG.warn("probe check crossed fall threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
-                    kv("from", before.health()), kv("failures", after.failures()), kv("detail", detail));
+            LOG.atWarn().addKeyValue("target", slot.target.key()).addKeyValue("check", slot.check.name())
+                    .addKeyValue("from", before.health()).addKeyValue("failures", after.failures()).addKeyValue("detail", detail)
+                    .log("probe check crossed fall threshold");
             fallUndelivered = true;
             return true;
         }
         if (before.health() != Health.HEALTHY && after.health() == Health.HEALTHY) {
-            LOG.info("probe check crossed rise threshold", kv("target", slot.target.key()), kv("check", slot.check.name()),
-                    kv("from", before.health()), kv("passes", after.passes()), kv("detail", detail));
+            LOG.atInfo().addKeyValue("target", slot.target.key()).addKeyValue("check", slot.check.name())
+                    .addKeyValue("from", before.health()).addKeyValue("passes", after.passes()).addKeyValue("detail", detail)
+                    .log("probe check crossed rise threshold");
             riseUndelivered = true;
         }
         return false;
@@ -312,8 +312,8 @@ final class ProbeRound {
             riseUndelivered = false;
         } catch (RuntimeException e) {
             triggerErrors++;
-            LOG.error("failover trigger failed; observations kept and retried after the next round",
-                    kv("event", failed ? "targetsFailed" : "targetsRecovered"), kv("observations", batch.size()), kv("error", e.toString()), e);
+            LOG.atError().addKeyValue("event", failed ? "targetsFailed" : "targetsRecovered").addKeyValue("observations", batch.size())
+                    .addKeyValue("error", e.toString()).setCause(e).log("failover trigger failed; observations kept and retried after the next round");
         }
     }
 }

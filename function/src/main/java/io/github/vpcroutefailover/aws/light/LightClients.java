@@ -1,7 +1,5 @@
 package io.github.vpcroutefailover.aws.light;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.github.vpcroutefailover.aws.AwsClients;
 import java.net.URI;
 import java.time.Duration;
@@ -116,8 +114,9 @@ public final class LightClients {
         Optional<String> setting = LightSettings.sdkRequiredBy();
         if (setting.isPresent() && LOGGED.compareAndSet(false, true)) {
             // Looked up here, not in a static field: the light path loads no logging for this class.
-            org.slf4j.LoggerFactory.getLogger(LightClients.class).info("light clients off, building the SDK's generated clients",
-                    kv("event", "lightClientsOff"), kv("setting", setting.get()), kv("service", service));
+            org.slf4j.LoggerFactory.getLogger(LightClients.class).atInfo().addKeyValue("event", "lightClientsOff")
+                    .addKeyValue("setting", setting.get()).addKeyValue("service", service)
+                    .log("light clients off, building the SDK's generated clients");
         }
         return setting.isPresent();
     }
