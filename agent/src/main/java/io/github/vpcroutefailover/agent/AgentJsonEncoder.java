@@ -10,11 +10,11 @@ import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * One flat JSON object per line, with the same field names as the function's log lines (logstash-logback-encoder as
- * configured in code by the function's logging.JsonLogConfigurator): {@code time} (ISO-8601), {@code message}, {@code logger_name},
+ * One flat JSON object per line, with the same field names as the function's log lines (the function's
+ * logging.JsonLineEncoder): {@code time} (ISO-8601), {@code message}, {@code logger_name},
  * {@code thread_name}, {@code level}, every SLF4J key-value pair as a top-level field (numbers and booleans as JSON
  * numbers and booleans), and {@code stack_trace}. So one Logs Insights or jq query reads both products. Hand-written
- * rather than logstash-logback-encoder for the agent's footprint (no Jackson); a key-value pair that would shadow one
+ * without Jackson for the agent's footprint; a key-value pair that would shadow one
  * of those fields is written as {@code kv_<name>}, so no line ever has a key twice.
  */
 public final class AgentJsonEncoder extends EncoderBase<ILoggingEvent> {
