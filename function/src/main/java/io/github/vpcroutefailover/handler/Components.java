@@ -107,9 +107,7 @@ public final class Components {
          */
         public static Clients fromEnvironment() {
             Clients c = new Clients(LightClients::ec2, LightClients::dynamoDb,
-                    LightClients::cloudWatch,
-                    () -> AwsClients.tune(EventBridgeClient.builder().httpClient(http()), RetryMode.STANDARD).build(),
-                    () -> AwsClients.tune(AutoScalingClient.builder().httpClient(http()), RetryMode.STANDARD).build());
+                    LightClients::cloudWatch, new EventBridgeFromEnvironment(), new AutoScalingFromEnvironment());
             c.ec2();
             c.dynamoDb();
             return c;
@@ -142,6 +140,25 @@ public final class Components {
             cloudWatch();
             eventBridge();
             autoScaling();
+        }
+
+        /*
+         * The two clients most invocations never use, each built on first use. Classes rather than lambdas: resolving
+         * a lambda's method type loads the client's interface, which init would then pay for (BENCHMARKS.md "Cold
+         * controller", eighth look).
+         */
+        private static final class EventBridgeFromEnvironment implements Supplier<EventBridgeClient> {
+            @Override
+            public EventBridgeClient get() {
+                return AwsClients.tune(EventBridgeClient.builder().httpClient(http()), RetryMode.STANDARD).build();
+            }
+        }
+
+        private static final class AutoScalingFromEnvironment implements Supplier<AutoScalingClient> {
+            @Override
+            public AutoScalingClient get() {
+                return AwsClients.tune(AutoScalingClient.builder().httpClient(http()), RetryMode.STANDARD).build();
+            }
         }
 
         private static software.amazon.awssdk.http.SdkHttpClient http() {
