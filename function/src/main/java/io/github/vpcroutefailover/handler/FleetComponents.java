@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -46,13 +45,13 @@ public final class FleetComponents {
                 public Ec2Client ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
                     // The light client (aws/light, docs/adapters.md): the adapters' operations without the SDK
                     // client's cold-start cost; same retries and timeouts.
-                    return LightClients.ec2(region, credentials != null ? credentials : DefaultCredentialsProvider.builder().build(),
+                    return LightClients.ec2(region, credentials != null ? credentials : LightClients.defaultCredentials(),
                             java.util.List.of());
                 }
 
                 @Override
                 public CloudWatchClient cloudWatch(VpcSite site, Region region, AwsCredentialsProvider credentials) {
-                    return LightClients.cloudWatch(region, credentials != null ? credentials : DefaultCredentialsProvider.builder().build(),
+                    return LightClients.cloudWatch(region, credentials != null ? credentials : LightClients.defaultCredentials(),
                             java.util.List.of());
                 }
 

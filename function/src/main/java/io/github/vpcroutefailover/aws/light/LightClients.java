@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -37,7 +40,7 @@ public final class LightClients {
     /** From the default chains: region (AWS_REGION), credentials (Lambda's environment), endpoint (AWS_ENDPOINT_URL*). */
     public static Ec2Client ec2() {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
-        return ec2(region, DefaultCredentialsProvider.builder().build(), List.of());
+        return ec2(region, defaultCredentials(), List.of());
     }
 
     /** A given region and credentials (the fleet's per-account AssumeRole providers); endpoint from the environment. */
@@ -63,7 +66,7 @@ public final class LightClients {
     /** From the default chains, like {@link #ec2()}. */
     public static CloudWatchClient cloudWatch() {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
-        return cloudWatch(region, DefaultCredentialsProvider.builder().build(), List.of());
+        return cloudWatch(region, defaultCredentials(), List.of());
     }
 
     public static CloudWatchClient cloudWatch(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
@@ -88,7 +91,7 @@ public final class LightClients {
     /** From the default chains, like {@link #ec2()}. */
     public static DynamoDbClient dynamoDb() {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider credentials = defaultCredentials();
         if (sdkRequired("DynamoDb")) {
             return sdk(DynamoDbClient.builder(), region, credentials, List.of(), RetryMode.STANDARD, null);
         }
@@ -107,6 +110,30 @@ public final class LightClients {
                 AwsClients.API_CALL_ATTEMPT_TIMEOUT, AwsClients.API_CALL_TIMEOUT, http));
         return new LightDynamoDbClient(transport, new Lazy<>(() -> sdk(DynamoDbClient.builder().endpointOverride(endpoint), region,
                 credentials, interceptors, RetryMode.STANDARD, http)));
+    }
+
+    /**
+     * The SDK's default credentials, with its first two sources (system properties, then the environment, which is
+     * where an on-demand Lambda function's credentials are) asked before the whole default chain is built: building
+     * it (profile files, web identity, container and instance metadata providers) costs a cold start tens of
+     * milliseconds that a function with credentials in its environment never uses (BENCHMARKS.md "Cold controller",
+     * eighth look). The order is the default chain's, so the same source wins in every environment; SnapStart
+     * functions, which get no credentials in their environment, reach the container provider through the chain.
+     * One instance for all clients: each source is asked once, and the chain remembers which one answered.
+     */
+    public static AwsCredentialsProvider defaultCredentials() {
+        return DefaultCredentials.INSTANCE;
+    }
+
+    static AwsCredentialsProvider newDefaultCredentials() {
+        return AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(true)
+                .credentialsProviders(SystemPropertyCredentialsProvider.create(), EnvironmentVariableCredentialsProvider.create(),
+                        DefaultCredentialsProvider.builder().build())
+                .build();
+    }
+
+    private static final class DefaultCredentials {
+        static final AwsCredentialsProvider INSTANCE = newDefaultCredentials();
     }
 
     /** Whether the SDK's generated client must stand in (a setting we do not read); the reason is logged once. */
