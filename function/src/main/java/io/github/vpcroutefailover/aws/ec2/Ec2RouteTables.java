@@ -1,5 +1,7 @@
 package io.github.vpcroutefailover.aws.ec2;
 
+import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import io.github.vpcroutefailover.aws.light.XmlAnswers;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
@@ -10,6 +12,7 @@ import io.github.vpcroutefailover.ports.RouteTables;
 import io.github.vpcroutefailover.ports.RouteTables.ApplyOutcome.Operation;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateRouteRequest;
 import software.amazon.awssdk.services.ec2.model.DeleteRouteRequest;
@@ -29,9 +33,7 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ReplaceRouteRequest;
 import software.amazon.awssdk.services.ec2.model.Route;
-import software.amazon.awssdk.services.ec2.model.RouteState;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
-import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -54,14 +56,10 @@ public final class Ec2RouteTables implements RouteTables {
 
     @Override
     public List<ObservedRouteTable> describeVpcTables(String vpcId) {
-        List<RouteTable> tables = ec2.describeRouteTablesPaginator(DescribeRouteTablesRequest.builder()
-                        .filters(filter("vpc-id", vpcId)).maxResults(PAGE_SIZE).build())
-                .stream().flatMap(p -> p.routeTables().stream()).toList();
+        List<TableRow> tables = tables(DescribeRouteTablesRequest.builder().filters(filter("vpc-id", vpcId)).maxResults(PAGE_SIZE).build());
         // All subnets of the VPC in one paged call: gives the AZ of every explicitly associated subnet, and tells
         // us which subnets have no explicit association and so use the main table.
-        List<Subnet> subnets = ec2.describeSubnetsPaginator(DescribeSubnetsRequest.builder()
-                        .filters(filter("vpc-id", vpcId)).maxResults(PAGE_SIZE).build())
-                .stream().flatMap(p -> p.subnets().stream()).toList();
+        List<SubnetRow> subnets = subnets(DescribeSubnetsRequest.builder().filters(filter("vpc-id", vpcId)).maxResults(PAGE_SIZE).build());
         return map(tables, subnets, true);
     }
 
@@ -98,79 +96,174 @@ public final class Ec2RouteTables implements RouteTables {
             return List.of();
         }
         // A filter, not RouteTableIds: an id that vanished must not fail the whole read.
-        List<RouteTable> tables = ec2.describeRouteTablesPaginator(DescribeRouteTablesRequest.builder()
-                        .filters(Filter.builder().name("route-table-id").values(routeTableIds).build()).build())
-                .stream().flatMap(p -> p.routeTables().stream()).toList();
-        Set<String> vpcIds = tables.stream().map(RouteTable::vpcId).collect(Collectors.toSet());
+        List<TableRow> tables = tables(DescribeRouteTablesRequest.builder()
+                .filters(Filter.builder().name("route-table-id").values(routeTableIds).build()).build());
+        Set<String> vpcIds = tables.stream().map(TableRow::vpcId).collect(Collectors.toSet());
         if (vpcIds.isEmpty()) {
             return List.of();
         }
-        List<Subnet> subnets = ec2.describeSubnetsPaginator(DescribeSubnetsRequest.builder()
-                        .filters(Filter.builder().name("vpc-id").values(vpcIds).build()).maxResults(PAGE_SIZE).build())
-                .stream().flatMap(p -> p.subnets().stream()).toList();
+        List<SubnetRow> subnets = subnets(DescribeSubnetsRequest.builder()
+                .filters(Filter.builder().name("vpc-id").values(vpcIds).build()).maxResults(PAGE_SIZE).build());
         // Implicit (main-table) subnets can only be derived when every table of the VPC is in view.
         return map(tables, subnets, false);
     }
 
-    private static List<ObservedRouteTable> map(List<RouteTable> tables, List<Subnet> subnets, boolean wholeVpc) {
-        Map<String, String> zoneOfSubnet = subnets.stream().collect(Collectors.toMap(Subnet::subnetId, Subnet::availabilityZone, (a, b) -> a));
+    /**
+     * Every page of one DescribeRouteTables, as the members {@link #map} reads. The light client's answer is read as
+     * XML, the SDK client's as model objects (for the reason in {@code LightEc2Client.describeInstancesXml});
+     * {@code Ec2RouteTablesXmlTest} keeps the two readings equal.
+     */
+    private List<TableRow> tables(DescribeRouteTablesRequest request) {
+        List<TableRow> out = new ArrayList<>();
+        if (!(ec2 instanceof LightEc2Client light)) {
+            ec2.describeRouteTablesPaginator(request).stream().flatMap(p -> p.routeTables().stream()).forEach(t -> out.add(TableRow.of(t)));
+            return out;
+        }
+        XmlAnswers.eachPage("Ec2.DescribeRouteTables", page -> XmlAnswers.text(page, "nextToken"),
+                token -> light.describeRouteTablesXml(token == null ? request : request.toBuilder().nextToken(token).build()),
+                page -> XmlAnswers.items(page, "routeTableSet").forEach(t -> out.add(TableRow.of(t))));
+        return out;
+    }
+
+    /** Every page of one DescribeSubnets, read like {@link #tables}. */
+    private List<SubnetRow> subnets(DescribeSubnetsRequest request) {
+        List<SubnetRow> out = new ArrayList<>();
+        if (!(ec2 instanceof LightEc2Client light)) {
+            ec2.describeSubnetsPaginator(request).stream().flatMap(p -> p.subnets().stream()).forEach(n -> out.add(SubnetRow.of(n)));
+            return out;
+        }
+        XmlAnswers.eachPage("Ec2.DescribeSubnets", page -> XmlAnswers.text(page, "nextToken"),
+                token -> light.describeSubnetsXml(token == null ? request : request.toBuilder().nextToken(token).build()),
+                page -> XmlAnswers.items(page, "subnetSet").forEach(n -> out.add(SubnetRow.of(n))));
+        return out;
+    }
+
+    /** The members of a route table that {@link #map} reads, from either reading. */
+    record TableRow(String id, String vpcId, Map<String, String> tags, List<AssociationRow> associations, List<RouteRow> routes) {
+        static TableRow of(RouteTable t) {
+            return new TableRow(t.routeTableId(), t.vpcId(), Ec2RouteTables.tags(t.tags()),
+                    t.associations().stream().map(a -> new AssociationRow(a.subnetId(), Boolean.TRUE.equals(a.main()), a.gatewayId())).toList(),
+                    t.routes().stream().map(RouteRow::of).toList());
+        }
+
+        static TableRow of(XmlElement t) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (XmlElement tag : XmlAnswers.items(t, "tagSet")) {
+                String value = XmlAnswers.text(tag, "value");
+                tags.put(XmlAnswers.text(tag, "key"), value == null ? "" : value);
+            }
+            // The SDK reads booleans with Boolean.parseBoolean: anything but "true" (any case) is false.
+            return new TableRow(XmlAnswers.text(t, "routeTableId"), XmlAnswers.text(t, "vpcId"), tags,
+                    XmlAnswers.items(t, "associationSet").stream().map(a -> new AssociationRow(XmlAnswers.text(a, "subnetId"),
+                            Boolean.TRUE.equals(XmlAnswers.bool(a, "main")), XmlAnswers.text(a, "gatewayId"))).toList(),
+                    XmlAnswers.items(t, "routeSet").stream().map(RouteRow::of).toList());
+        }
+    }
+
+    record AssociationRow(String subnetId, boolean main, String gatewayId) {
+    }
+
+    /** The members of a route that {@link #destination} and {@link #target} read. */
+    record RouteRow(String destinationCidrBlock, String destinationIpv6CidrBlock, String destinationPrefixListId, String networkInterfaceId,
+                    String instanceId, String natGatewayId, String transitGatewayId, String vpcPeeringConnectionId,
+                    String egressOnlyInternetGatewayId, String localGatewayId, String carrierGatewayId, String coreNetworkArn,
+                    String gatewayId, String state, String origin) {
+        static RouteRow of(Route r) {
+            return new RouteRow(r.destinationCidrBlock(), r.destinationIpv6CidrBlock(), r.destinationPrefixListId(), r.networkInterfaceId(),
+                    r.instanceId(), r.natGatewayId(), r.transitGatewayId(), r.vpcPeeringConnectionId(), r.egressOnlyInternetGatewayId(),
+                    r.localGatewayId(), r.carrierGatewayId(), r.coreNetworkArn(), r.gatewayId(), r.stateAsString(), r.originAsString());
+        }
+
+        static RouteRow of(XmlElement r) {
+            return new RouteRow(XmlAnswers.text(r, "destinationCidrBlock"), XmlAnswers.text(r, "destinationIpv6CidrBlock"),
+                    XmlAnswers.text(r, "destinationPrefixListId"), XmlAnswers.text(r, "networkInterfaceId"), XmlAnswers.text(r, "instanceId"),
+                    XmlAnswers.text(r, "natGatewayId"), XmlAnswers.text(r, "transitGatewayId"), XmlAnswers.text(r, "vpcPeeringConnectionId"),
+                    XmlAnswers.text(r, "egressOnlyInternetGatewayId"), XmlAnswers.text(r, "localGatewayId"),
+                    XmlAnswers.text(r, "carrierGatewayId"), XmlAnswers.text(r, "coreNetworkArn"), XmlAnswers.text(r, "gatewayId"),
+                    XmlAnswers.text(r, "state"), XmlAnswers.text(r, "origin"));
+        }
+    }
+
+    /** The members of a subnet that {@link #map} reads. */
+    record SubnetRow(String id, String zone, String vpcId, String cidrBlock, List<String> ipv6CidrBlocks) {
+        static SubnetRow of(Subnet s) {
+            return new SubnetRow(s.subnetId(), s.availabilityZone(), s.vpcId(), s.cidrBlock(),
+                    s.ipv6CidrBlockAssociationSet().stream().map(a -> a.ipv6CidrBlock()).filter(Objects::nonNull).toList());
+        }
+
+        static SubnetRow of(XmlElement s) {
+            return new SubnetRow(XmlAnswers.text(s, "subnetId"), XmlAnswers.text(s, "availabilityZone"), XmlAnswers.text(s, "vpcId"),
+                    XmlAnswers.text(s, "cidrBlock"), XmlAnswers.items(s, "ipv6CidrBlockAssociationSet").stream()
+                            .map(a -> XmlAnswers.text(a, "ipv6CidrBlock")).filter(Objects::nonNull).toList());
+        }
+    }
+
+    private static List<ObservedRouteTable> map(List<TableRow> tables, List<SubnetRow> subnets, boolean wholeVpc) {
+        Map<String, String> zoneOfSubnet = new HashMap<>();
+        subnets.forEach(n -> zoneOfSubnet.putIfAbsent(n.id(), n.zone()));
         Set<String> explicitlyAssociated = new HashSet<>();
-        for (RouteTable t : tables) {
-            for (RouteTableAssociation a : t.associations()) {
+        for (TableRow t : tables) {
+            for (AssociationRow a : t.associations()) {
                 if (a.subnetId() != null) {
                     explicitlyAssociated.add(a.subnetId());
                 }
             }
         }
         List<ObservedRouteTable> out = new ArrayList<>(tables.size());
-        for (RouteTable t : tables) {
-            boolean main = t.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main()));
+        for (TableRow t : tables) {
+            boolean main = t.associations().stream().anyMatch(AssociationRow::main);
             Set<String> subnetIds = new HashSet<>();
-            for (RouteTableAssociation a : t.associations()) {
+            for (AssociationRow a : t.associations()) {
                 if (a.subnetId() != null) {
                     subnetIds.add(a.subnetId());
                 }
             }
             if (main && wholeVpc) {
                 // The main table serves every subnet that has no explicit association (EC2 does not list those).
-                subnets.stream().map(Subnet::subnetId).filter(s -> !explicitlyAssociated.contains(s)).forEach(subnetIds::add);
+                subnets.stream().map(SubnetRow::id).filter(s -> !explicitlyAssociated.contains(s)).forEach(subnetIds::add);
             }
-            Set<String> edge = t.associations().stream().map(RouteTableAssociation::gatewayId).filter(Objects::nonNull)
-                    .collect(Collectors.toSet());
+            Set<String> edge = t.associations().stream().map(AssociationRow::gatewayId).filter(Objects::nonNull).collect(Collectors.toSet());
             Set<Destination> subnetCidrs = edge.isEmpty() ? Set.of() : subnetCidrs(subnets, t.vpcId());
             Set<String> zones = subnetIds.stream().map(zoneOfSubnet::get).filter(Objects::nonNull).collect(Collectors.toSet());
             String zone = zones.size() == 1 ? zones.iterator().next() : null;
             List<ObservedRoute> routes = new ArrayList<>(t.routes().size());
-            for (Route r : t.routes()) {
+            for (RouteRow r : t.routes()) {
                 Destination d = destination(r);
                 if (d == null) {
-                    LOG.warn("route without a destination we understand in {}: {}", t.routeTableId(), r);
+                    LOG.warn("route without a destination we understand in {}: {}", t.id(), r);
                     continue;
                 }
-                routes.add(new ObservedRoute(d, target(r), r.state() == RouteState.BLACKHOLE, r.originAsString()));
+                routes.add(new ObservedRoute(d, target(r), "blackhole".equals(r.state()), r.origin()));
             }
-            out.add(new ObservedRouteTable(t.routeTableId(), t.vpcId(), tags(t.tags()), subnetIds, main, zone, routes, edge, subnetCidrs));
+            out.add(new ObservedRouteTable(t.id(), t.vpcId(), t.tags(), subnetIds, main, zone, routes, edge, subnetCidrs));
         }
         return out;
     }
 
     /** The IPv4 and IPv6 blocks of the VPC's subnets: what a gateway route table may route (besides the VPC's own). */
-    private static Set<Destination> subnetCidrs(List<Subnet> subnets, String vpcId) {
+    private static Set<Destination> subnetCidrs(List<SubnetRow> subnets, String vpcId) {
         Set<Destination> out = new HashSet<>();
-        for (Subnet s : subnets) {
+        for (SubnetRow s : subnets) {
             if (!Objects.equals(s.vpcId(), vpcId)) {
                 continue;
             }
             if (s.cidrBlock() != null) {
                 out.add(Destination.parse(s.cidrBlock()));
             }
-            s.ipv6CidrBlockAssociationSet().stream().map(a -> a.ipv6CidrBlock()).filter(Objects::nonNull)
-                    .forEach(c -> out.add(Destination.parse(c)));
+            s.ipv6CidrBlocks().forEach(c -> out.add(Destination.parse(c)));
         }
         return out;
     }
 
     static Destination destination(Route r) {
+        return destination(RouteRow.of(r));
+    }
+
+    static RouteTarget target(Route r) {
+        return target(RouteRow.of(r));
+    }
+
+    static Destination destination(RouteRow r) {
         if (r.destinationCidrBlock() != null) {
             return Destination.parse(r.destinationCidrBlock());
         }
@@ -184,7 +277,7 @@ public final class Ec2RouteTables implements RouteTables {
     }
 
     /** EC2 sets exactly one target field per route (two for an instance: the instance and its ENI). */
-    static RouteTarget target(Route r) {
+    static RouteTarget target(RouteRow r) {
         if (r.networkInterfaceId() != null) {
             return RouteTarget.eni(r.networkInterfaceId(), r.instanceId());
         }

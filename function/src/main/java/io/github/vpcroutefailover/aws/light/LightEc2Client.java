@@ -67,6 +67,18 @@ public final class LightEc2Client implements Ec2Client {
                 XmlAnswers.handler("EC2", "DescribeInstanceStatus"), protocol.createErrorResponseHandler());
     }
 
+    /** DescribeRouteTables as XML, for the reason {@link #describeInstancesXml} is: a route table's model is the next largest. */
+    public XmlElement describeRouteTablesXml(DescribeRouteTablesRequest request) {
+        return transport.call("DescribeRouteTables", request, new DescribeRouteTablesRequestMarshaller(protocol),
+                XmlAnswers.handler("EC2", "DescribeRouteTables"), protocol.createErrorResponseHandler());
+    }
+
+    /** DescribeSubnets as XML, for the same reason. */
+    public XmlElement describeSubnetsXml(DescribeSubnetsRequest request) {
+        return transport.call("DescribeSubnets", request, new DescribeSubnetsRequestMarshaller(protocol),
+                XmlAnswers.handler("EC2", "DescribeSubnets"), protocol.createErrorResponseHandler());
+    }
+
     @Override
     public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest request) {
         return transport.query(protocol, "DescribeInstanceStatus", request, new DescribeInstanceStatusRequestMarshaller(protocol), DescribeInstanceStatusResponse::builder);

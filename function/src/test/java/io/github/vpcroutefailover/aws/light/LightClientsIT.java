@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
+import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
+import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.ports.CallDeadline;
 import io.github.vpcroutefailover.testsupport.ApiCallCounter;
 import io.github.vpcroutefailover.testsupport.FaultProxy;
@@ -78,6 +80,37 @@ class LightClientsIT {
         assertThat(ec2.describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets())
                 .isEqualTo(aws.ec2().describeSubnets(r -> r.filters(f -> f.name("vpc-id").values(vpc))).subnets());
         assertThat(calls.calls("Ec2.DescribeRouteTables")).isEqualTo(calls.attempts("Ec2.DescribeRouteTables")).isPositive();
+    }
+
+    @Test
+    void routeTablesAndSubnetsReadFromTheXmlAnswerEqualTheSdkClientsModels() {
+        // As for instances below: Ec2RouteTables reads the light client's answers as XML and the SDK client's as
+        // models; on one moto world (routes to an instance and a gateway, a subnet association, the main table,
+        // tags, an IPv6 subnet block) the adapter must observe the same tables by VPC and by id.
+        try (TestNetwork net = TestNetwork.create(aws, 2)) {
+            String nat = net.instance(0, "role=nat");
+            String table = net.routeTable(0, "tier=private");
+            aws.ec2().createRoute(r -> r.routeTableId(table).destinationCidrBlock("0.0.0.0/0").instanceId(nat));
+            String igw = aws.ec2().createInternetGateway(r -> { }).internetGateway().internetGatewayId();
+            aws.ec2().attachInternetGateway(r -> r.internetGatewayId(igw).vpcId(net.vpcId()));
+            aws.ec2().createRoute(r -> r.routeTableId(table).destinationCidrBlock("198.51.100.0/24").gatewayId(igw));
+            Ec2RouteTables viaXml = new Ec2RouteTables(ec2);
+            Ec2RouteTables viaModels = new Ec2RouteTables(aws.ec2());
+
+            List<ObservedRouteTable> xml = viaXml.describeVpcTables(net.vpcId());
+
+            assertThat(xml).hasSizeGreaterThanOrEqualTo(2).isEqualTo(viaModels.describeVpcTables(net.vpcId()));
+            assertThat(xml).anySatisfy(t -> assertThat(t.main()).isTrue());
+            assertThat(xml).filteredOn(t -> t.id().equals(table)).singleElement().satisfies(t -> {
+                assertThat(t.tags()).containsEntry("tier", "private");
+                assertThat(t.subnetIds()).isNotEmpty();
+                assertThat(t.routes()).extracting(r -> r.destination().value()).contains("0.0.0.0/0", "198.51.100.0/24");
+            });
+            List<String> ids = xml.stream().map(ObservedRouteTable::id).toList();
+            assertThat(viaXml.describeTables(ids)).isEqualTo(viaModels.describeTables(ids));
+            assertThat(calls.calls("Ec2.DescribeRouteTables")).as("counted as the SDK client's calls are").isEqualTo(2);
+            assertThat(calls.calls("Ec2.DescribeSubnets")).isEqualTo(2);
+        }
     }
 
     @Test
