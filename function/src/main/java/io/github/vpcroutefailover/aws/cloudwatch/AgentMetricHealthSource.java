@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.aws.cloudwatch;
 
+import io.github.vpcroutefailover.aws.cloudwatch.CloudWatchReads.MetricData;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
@@ -15,10 +16,8 @@ import java.util.Objects;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
-import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 
@@ -116,12 +115,12 @@ public final class AgentMetricHealthSource implements HealthSource {
             return List.of();
         }
         Instant start = now.minus(window).minusSeconds(1);
-        Map<String, MetricDataResult> results = fetch(new ArrayList<>(byQuery.values()), start, now.plusSeconds(1));
+        Map<String, MetricData> results = fetch(new ArrayList<>(byQuery.values()), start, now.plusSeconds(1));
 
         List<Observation> out = new ArrayList<>();
         Map<String, Instant> drainingSince = new LinkedHashMap<>();
         for (Series s : byQuery.values()) {
-            MetricDataResult r = results.get(s.queryId());
+            MetricData r = results.get(s.queryId());
             if (s.draining() && r != null && !r.values().isEmpty() && r.values().get(0) >= 1.0) {
                 drainingSince.put(s.instanceId(), r.timestamps().get(0));
             }
@@ -131,7 +130,7 @@ public final class AgentMetricHealthSource implements HealthSource {
             if (s.draining() || s.peer()) {
                 continue;
             }
-            MetricDataResult r = results.get(s.queryId());
+            MetricData r = results.get(s.queryId());
             List<Instant> times = r == null ? List.of() : r.timestamps();
             List<Double> values = r == null ? List.of() : r.values();
             Instant newest = null;
@@ -165,7 +164,7 @@ public final class AgentMetricHealthSource implements HealthSource {
      * when another peer still reaches it). Silent peers (stopped, or no other candidate) give no evidence either way,
      * so the check passes with a note: a dead peer must not fail the target that outlived it.
      */
-    private static List<Observation> peerObservations(java.util.Collection<Series> series, Map<String, MetricDataResult> results,
+    private static List<Observation> peerObservations(java.util.Collection<Series> series, Map<String, MetricData> results,
             Map<String, List<String>> reportersOf, Map<String, Instant> drainingSince, Instant now) {
         List<Observation> out = new ArrayList<>();
         reportersOf.forEach((key, reporters) -> {
@@ -181,7 +180,7 @@ public final class AgentMetricHealthSource implements HealthSource {
                 }
                 agentCheck = s.agentCheck();
                 stale = s.staleAfter();
-                MetricDataResult r = results.get(s.queryId());
+                MetricData r = results.get(s.queryId());
                 for (int i = 0; r != null && i < r.timestamps().size(); i++) {
                     Instant at = r.timestamps().get(i);
                     if (!at.isBefore(now.minus(s.staleAfter()))) {
@@ -212,21 +211,15 @@ public final class AgentMetricHealthSource implements HealthSource {
         return out;
     }
 
-    private Map<String, MetricDataResult> fetch(List<Series> series, Instant start, Instant end) {
-        Map<String, MetricDataResult> results = new LinkedHashMap<>();
+    private Map<String, MetricData> fetch(List<Series> series, Instant start, Instant end) {
+        Map<String, MetricData> results = new LinkedHashMap<>();
         for (int from = 0; from < series.size(); from += MAX_QUERIES) {
             List<MetricDataQuery> queries = series.subList(from, Math.min(series.size(), from + MAX_QUERIES)).stream()
                     .map(this::query).toList();
             GetMetricDataRequest request = GetMetricDataRequest.builder().metricDataQueries(queries)
                     .startTime(start).endTime(end).scanBy(ScanBy.TIMESTAMP_DESCENDING).build();
-            // The paginator follows NextToken; partial results for one id are merged in page order.
-            for (GetMetricDataResponse page : cloudWatch.getMetricDataPaginator(request)) {
-                for (MetricDataResult r : page.metricDataResults()) {
-                    results.merge(r.id(), r, (a, b) -> a.toBuilder()
-                            .timestamps(concat(a.timestamps(), b.timestamps()))
-                            .values(concat(a.values(), b.values())).build());
-                }
-            }
+            // Every page (NextToken); partial results for one id are merged in page order.
+            CloudWatchReads.metricData(cloudWatch, request, r -> results.merge(r.id(), r, MetricData::then));
         }
         return results;
     }
@@ -241,12 +234,6 @@ public final class AgentMetricHealthSource implements HealthSource {
         return MetricDataQuery.builder().id(s.queryId()).returnData(true)
                 .metricStat(MetricStat.builder().metric(metric).period(1).stat(s.draining() ? "Maximum" : "Minimum").build())
                 .build();
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.aws.cloudwatch;
 
+import io.github.vpcroutefailover.aws.cloudwatch.CloudWatchReads.Alarm;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
@@ -14,8 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
-import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest;
 
 /**
  * Reads the state of the alarms that {@code alarm} checks name, in batches of 100 (the DescribeAlarms limit).
@@ -49,15 +49,15 @@ public final class AlarmHealthSource implements HealthSource {
             return List.of();
         }
         List<String> names = new ArrayList<>(usersByAlarm.keySet());
-        Map<String, MetricAlarm> found = new LinkedHashMap<>();
+        Map<String, Alarm> found = new LinkedHashMap<>();
         for (int from = 0; from < names.size(); from += MAX_NAMES) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + MAX_NAMES));
-            cloudWatch.describeAlarmsPaginator(r -> r.alarmNames(batch)).metricAlarms().forEach(a -> found.put(a.alarmName(), a));
+            CloudWatchReads.alarms(cloudWatch, DescribeAlarmsRequest.builder().alarmNames(batch).build(), a -> found.put(a.name(), a));
         }
         List<Observation> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         usersByAlarm.forEach((alarmName, users) -> {
-            MetricAlarm alarm = found.get(alarmName);
+            Alarm alarm = found.get(alarmName);
             for (String[] user : users) {
                 if (!seen.add(user[0] + "/" + user[1])) {
                     continue;
@@ -65,10 +65,10 @@ public final class AlarmHealthSource implements HealthSource {
                 if (alarm == null) {
                     out.add(new Observation(user[0], user[1], false, false, now, "alarm",
                             "alarm " + alarmName + " does not exist; create it or fix the check's alarmName"));
-                } else if (alarm.stateValue() == StateValue.ALARM) {
+                } else if ("ALARM".equals(alarm.state())) {
                     out.add(new Observation(user[0], user[1], false, true, now, "alarm",
                             "alarm " + alarmName + " is ALARM: " + alarm.stateReason()));
-                } else if (alarm.stateValue() == StateValue.OK) {
+                } else if ("OK".equals(alarm.state())) {
                     // Observed now, not at the state change: each reconcile that still sees OK counts towards rise.
                     out.add(new Observation(user[0], user[1], true, false, now, "alarm", "alarm " + alarmName + " is OK"));
                 }

@@ -2,6 +2,8 @@ package io.github.vpcroutefailover.aws.cloudwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vpcroutefailover.aws.light.LightClients;
+import io.github.vpcroutefailover.aws.light.LightCloudWatchClient;
 import io.github.vpcroutefailover.domain.config.CheckSpec;
 import io.github.vpcroutefailover.domain.health.Observation;
 import io.github.vpcroutefailover.domain.model.Candidate;
@@ -137,5 +139,32 @@ class CloudWatchHealthSourcesIT {
         assertThat(obs).filteredOn(o -> o.check().equals("gone")).singleElement()
                 .satisfies(o -> assertThat(o.detail()).contains("does not exist"));
         assertThat(aws.calls().calls("CloudWatch.DescribeAlarms")).isEqualTo(1);
+    }
+
+    @Test
+    void theLightClientsXmlReadingsObserveWhatTheSdkClientsModelsDo(LocalAws aws) {
+        // The light client's answers are read as XML (CloudWatchReads), the SDK client's as models: on one moto world
+        // both sources must observe the same (datapoints fresh, stale and draining; alarms in ALARM, OK, missing).
+        CloudWatchClient light = LightClients.cloudWatch(aws.region(), aws.credentials(), aws.endpoint("CloudWatch").orElseThrow(), List.of());
+        assertThat(light).isInstanceOf(LightCloudWatchClient.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String a = "i-0" + aws.uniqueName("a").replaceAll("[^0-9a-f]", "").concat("aaaaaaaaaaaaaaaa").substring(0, 16);
+        publish(aws.cloudWatch(), a, "egress", "CheckResult", 1, now.minusSeconds(3));
+        publish(aws.cloudWatch(), a, "egress", "CheckResult", 0, now.minusSeconds(1));
+        publish(aws.cloudWatch(), a, "egress", "CheckResult", 1, now.minusSeconds(120));
+        List<Candidate> candidates = List.of(candidate(a, "nat-agent"), candidate("i-0ddddddddddddddd0", "nat-agent"));
+        List<Observation> viaXml = new AgentMetricHealthSource(light, "VpcRouteFailover", CHECKS).observe(candidates, now);
+        assertThat(viaXml).isNotEmpty().isEqualTo(new AgentMetricHealthSource(aws.cloudWatch(), "VpcRouteFailover", CHECKS).observe(candidates, now));
+        assertThat(viaXml).extracting(Observation::passed).contains(true, false);
+
+        String alarm = aws.uniqueName("vrf-light");
+        aws.cloudWatch().putMetricAlarm(r -> r.alarmName(alarm).namespace("VpcRouteFailover").metricName("CheckResult")
+                .statistic(Statistic.MINIMUM).period(10).evaluationPeriods(1).threshold(1.0).comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD));
+        aws.cloudWatch().setAlarmState(r -> r.alarmName(alarm).stateValue(StateValue.ALARM).stateReason("threshold crossed"));
+        Map<String, CheckSpec> checks = Map.of("x", new CheckSpec.Alarm("x", alarm, 2, 3), "gone", new CheckSpec.Alarm("gone", alarm + "-gone", 2, 3));
+        List<Candidate> alarmed = List.of(candidate("i-0aaaaaaaaaaaaaaaa", "x"), candidate("i-0bbbbbbbbbbbbbbbb", "gone"));
+        List<Observation> alarmsViaXml = new AlarmHealthSource(light, checks).observe(alarmed, now);
+        assertThat(alarmsViaXml).hasSize(2).isEqualTo(new AlarmHealthSource(aws.cloudWatch(), checks).observe(alarmed, now));
+        assertThat(alarmsViaXml).anySatisfy(o -> assertThat(o.detail()).contains("is ALARM: threshold crossed"));
     }
 }
