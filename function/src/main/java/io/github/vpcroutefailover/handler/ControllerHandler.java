@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +54,7 @@ public final class ControllerHandler implements RequestStreamHandler, Resource {
     /** Lambda's constructor: real clients from the environment, built once per execution environment. */
     public ControllerHandler() {
         this(Deployment.fromEnvironment(System.getenv(), Components.Clients.fromEnvironment()), Clock.systemUTC());
-        Core.getGlobalContext().register(this);
+        SnapshotHooks.register(this, System.getenv());
     }
 
     /** The handler Lambda would build from a function's environment variables, with the given clients. */

@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +64,7 @@ public final class ProbeHandler implements RequestStreamHandler, Resource {
     /** Lambda's constructor: real clients, built once per execution environment (init phase). */
     public ProbeHandler() {
         this(Factory.fromEnvironment(System.getenv(), null));
-        Core.getGlobalContext().register(this);
+        SnapshotHooks.register(this, System.getenv());
     }
 
     /** The handler Lambda would build from a function's environment variables, with the given clients. */
