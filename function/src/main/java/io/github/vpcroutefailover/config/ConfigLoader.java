@@ -1,8 +1,14 @@
 package io.github.vpcroutefailover.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vpcroutefailover.domain.config.FailoverConfig;
 import io.github.vpcroutefailover.domain.config.RouteSpec;
+import io.github.vpcroutefailover.json.JsonTrees;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,6 +23,37 @@ public final class ConfigLoader {
     /** @throws ConfigException listing every problem found (an unreadable file is one problem) */
     public static FailoverConfig load(Path file) {
         return parse(YamlTree.parseFile(file), file.toString());
+    }
+
+    /**
+     * The config file (a route config or a fleet config, YAML or JSON) as the JSON text the deployment ships: the same
+     * tree, so it reads back to the same config, but read at a cold start without the YAML parser
+     * ({@link JsonConfigText}, issue #17). Comments and anchors do not survive (aliases are expanded); validate the file
+     * first ({@link #load}, {@code FleetConfigLoader.load}), as the CDK app does, for errors with the file's own lines.
+     *
+     * @throws ConfigException when the file cannot be read as YAML, or its JSON would not read back to the same tree
+     *                         (for example a YAML {@code .inf}, which JSON cannot write)
+     */
+    public static String compiledJson(Path file) {
+        YamlTree tree = YamlTree.parseFile(file);
+        if (tree.root == null || !tree.problems.isEmpty()) {
+            throw new ConfigException(file.toString(), tree.problems.isEmpty()
+                    ? List.of(new ConfigProblem("", 0, "the file holds no config; write the config's mappings into it")) : tree.problems);
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            JsonTrees.write(tree.root, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory", e);
+        }
+        String json = out + "\n";
+        YamlTree back = JsonConfigText.read(json);
+        if (back == null || !back.root.equals(tree.root)) {
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", 0, "a value cannot be written as JSON that reads back the"
+                    + " same (a YAML .inf or .nan, or a character JSON escapes differently); write it as a quoted string")));
+        }
+        return json;
     }
 
     /**

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vpcroutefailover.yaml.YamlException;
 import io.github.vpcroutefailover.yaml.YamlNode;
 import io.github.vpcroutefailover.yaml.YamlReader;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +29,7 @@ final class YamlTree {
     final Map<String, Integer> lines;
     final List<ConfigProblem> problems;
 
-    private YamlTree(JsonNode root, Map<String, Integer> lines, List<ConfigProblem> problems) {
+    YamlTree(JsonNode root, Map<String, Integer> lines, List<ConfigProblem> problems) {
         this.root = root;
         this.lines = lines;
         this.problems = problems;
@@ -38,13 +40,32 @@ final class YamlTree {
         return new YamlTree(root, Map.of(), new ArrayList<>());
     }
 
-    /** Never throws: syntax errors come back as problems (with a null root when nothing could be read). */
+    /**
+     * Never throws: syntax errors come back as problems (with a null root when nothing could be read). Plain JSON (the
+     * deployed config) is read without the YAML parser ({@link JsonConfigText}), to the same tree.
+     */
     static YamlTree parse(String text) {
+        YamlTree json = JsonConfigText.read(text);
+        return json != null ? json : parseYaml(text);
+    }
+
+    /** As {@link #parse(String)}, always through the YAML parser (what {@link JsonConfigText} must agree with). */
+    static YamlTree parseYaml(String text) {
         return from(() -> YamlReader.read(text));
     }
 
     /** As {@link #parse(String)}, from a file: refused by size before it is read, and unless it is UTF-8. */
     static YamlTree parseFile(Path file) {
+        try {
+            if (Files.size(file) <= YamlReader.MAX_BYTES) {
+                YamlTree json = JsonConfigText.read(Files.readAllBytes(file));
+                if (json != null) {
+                    return json;
+                }
+            }
+        } catch (IOException e) {
+            // The YAML path reads the file again and words the failure.
+        }
         return from(() -> YamlReader.readFile(file));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
+import io.github.vpcroutefailover.config.ConfigLoader;
 import io.github.vpcroutefailover.testsupport.LocalAws;
 import io.github.vpcroutefailover.testsupport.LocalAwsExtension;
 import io.github.vpcroutefailover.testsupport.TestNetwork;
@@ -64,7 +65,7 @@ class ColdStartBenchmark {
         Path candidate = candidateJar();
         Path baseline = baselineJar();
         try (TestNetwork net = TestNetwork.create(aws, 2)) {
-            Map<String, String> env = world(aws, net);
+            Map<String, String> env = world(aws, net, dir);
             byte[] event = Files.readAllBytes(events().resolve("aws.events-scheduled.json"));
             LambdaJavaRuntime runtime = new LambdaJavaRuntime(dir.resolve("runtime"), MEMORY_MB);
             Path a = runtime.taskRoot(candidate, "A");
@@ -110,7 +111,7 @@ class ColdStartBenchmark {
     }
 
     /** Two NAT instances in two AZs, a private table each, the ownership table, a config file; env for the runtime. */
-    private Map<String, String> world(LocalAws aws, TestNetwork net) throws IOException {
+    static Map<String, String> world(LocalAws aws, TestNetwork net, Path dir) throws IOException {
         String natA = net.instance(0, "role=nat");
         String natB = net.instance(1, "role=nat");
         net.routeTable(0, "tier=private");
@@ -141,13 +142,16 @@ class ColdStartBenchmark {
                     targets: [nat-a, nat-b]
                     policy: {zoneAffinity: true, failBack: {after: 5m}}
                 """.formatted(net.vpcId(), natA, natB), StandardCharsets.UTF_8);
+        // What the deployment ships: the config compiled to JSON at synth (FunctionArtifacts.stageConfigLayer).
+        Path compiled = dir.resolve("config.json");
+        Files.writeString(compiled, ConfigLoader.compiledJson(config), StandardCharsets.UTF_8);
         Map<String, String> env = new LinkedHashMap<>(aws.environment());
         // The emulators' (dummy) credentials the test itself uses; the runtime's environment is otherwise clean.
         var creds = aws.credentials().resolveCredentials();
         env.put("AWS_ACCESS_KEY_ID", creds.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey());
         env.put("VRF_TABLE_NAME", table);
-        env.put("VRF_CONFIG_PATH", config.toString());
+        env.put("VRF_CONFIG_PATH", compiled.toString());
         env.put("VRF_METRIC_NAMESPACE", "VpcRouteFailover");
         env.put("VRF_LOG_LEVEL", "WARN");
         return env;

@@ -20,8 +20,11 @@ public final class Contract {
     public static final String ENV_LIFECYCLE_HOOK = "VRF_LIFECYCLE_HOOK";
     public static final String ENV_PROBE_AZ = "VRF_PROBE_AZ";
 
-    /** The layer puts the config at vrf/config.yaml; Lambda mounts layers under /opt. */
-    public static final String LAYER_CONFIG_FILE = "vrf/config.yaml";
+    /**
+     * The layer puts the config at vrf/config.json (the user's YAML compiled to JSON at synth, which a cold start reads
+     * without the YAML parser); Lambda mounts layers under /opt.
+     */
+    public static final String LAYER_CONFIG_FILE = "vrf/config.json";
     public static final String CONFIG_PATH_IN_FUNCTION = "/opt/" + LAYER_CONFIG_FILE;
 
     public static final String METRIC_NAMESPACE = "VpcRouteFailover";

@@ -1,8 +1,10 @@
 package io.github.vpcroutefailover.cdk;
 
+import io.github.vpcroutefailover.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -46,9 +48,10 @@ public final class FunctionArtifacts {
     }
 
     /**
-     * Copies the (already validated) config into a fresh directory laid out as the Lambda layer expects
-     * ({@code vrf/config.yaml}, mounted at {@code /opt/vrf/config.yaml}). The asset hash is computed from the
-     * content, so an unchanged config publishes no new layer version.
+     * Writes the (already validated) config, compiled to JSON ({@code ConfigLoader.compiledJson}: the same tree, read at
+     * a cold start without the YAML parser, issue #17), into a fresh directory laid out as the Lambda layer expects
+     * ({@code vrf/config.json}, mounted at {@code /opt/vrf/config.json}). The asset hash is computed from the content,
+     * so an unchanged config publishes no new layer version; a comment-only edit publishes none either.
      */
     public static Path stageConfigLayer(Path configFile) {
         try {
@@ -57,7 +60,7 @@ public final class FunctionArtifacts {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
             Path target = dir.resolve(Contract.LAYER_CONFIG_FILE);
             Files.createDirectories(target.getParent());
-            Files.copy(configFile, target);
+            Files.writeString(target, ConfigLoader.compiledJson(configFile), StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the config layer from " + configFile, e);

@@ -117,7 +117,7 @@ class VrfStackTest {
                     "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logicalId(full(), "AWS::Logs::LogGroup", "ControllerLogs"))),
                     "Environment", Map.of("Variables", Match.objectEquals(Map.of(
                             "VRF_TABLE_NAME", Map.of("Ref", logicalId(full(), "AWS::DynamoDB::Table", "StateStateTable")),
-                            "VRF_CONFIG_PATH", "/opt/vrf/config.yaml",
+                            "VRF_CONFIG_PATH", "/opt/vrf/config.json",
                             "VRF_METRIC_NAMESPACE", "VpcRouteFailover",
                             "VRF_ALARM_PREFIX", "vrf-",
                             "VRF_EVENT_BUS", "default",
@@ -187,7 +187,7 @@ class VrfStackTest {
                         "VpcConfig", Map.of("SubnetIds", List.of("subnet-0" + az.repeat(16)),
                                 "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(logicalId(full(), "AWS::EC2::SecurityGroup", "ProbesSecurityGroup"), "GroupId")))),
                         "Environment", Map.of("Variables", Match.objectLike(Map.of("VRF_PROBE_AZ", "eu-west-1" + az,
-                                "VRF_CONFIG_PATH", "/opt/vrf/config.yaml")))));
+                                "VRF_CONFIG_PATH", "/opt/vrf/config.json")))));
             }
             full().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.PROBE_HANDLER), 2);
             minimal().resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Handler", Contract.PROBE_HANDLER), 0);
