@@ -4,6 +4,7 @@ import io.github.vpcroutefailover.app.Controller;
 import io.github.vpcroutefailover.app.ManualActions;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.autoscaling.AutoScalingLifecycleActions;
 import io.github.vpcroutefailover.aws.cloudwatch.AgentMetricHealthSource;
@@ -76,14 +77,20 @@ public final class Components {
      * DynamoDB, which every path uses, are built at once, during Lambda's init. Tests pass ready clients.
      */
     public static final class Clients {
-        private final Memo<Ec2Client> ec2;
+        private final Memo<Ec2Api> ec2;
         private final Memo<DynamoDbClient> dynamoDb;
         private final Memo<CloudWatchClient> cloudWatch;
         private final Memo<EventBridgeClient> eventBridge;
         private final Memo<AutoScalingClient> autoScaling;
 
-        /** Ready clients (tests, against the emulators). */
+        /** Ready SDK clients (tests, against the emulators). */
         public Clients(Ec2Client ec2, DynamoDbClient dynamoDb, CloudWatchClient cloudWatch, EventBridgeClient eventBridge,
+                       AutoScalingClient autoScaling) {
+            this(Ec2Api.of(ec2), dynamoDb, cloudWatch, eventBridge, autoScaling);
+        }
+
+        /** Ready clients, EC2 as the adapters call it (a light client, or {@link Ec2Api#of} an SDK one). */
+        public Clients(Ec2Api ec2, DynamoDbClient dynamoDb, CloudWatchClient cloudWatch, EventBridgeClient eventBridge,
                        AutoScalingClient autoScaling) {
             this(() -> Objects.requireNonNull(ec2, "ec2"), () -> Objects.requireNonNull(dynamoDb, "dynamoDb"),
                     () -> Objects.requireNonNull(cloudWatch, "cloudWatch"), () -> Objects.requireNonNull(eventBridge, "eventBridge"),
@@ -91,7 +98,7 @@ public final class Components {
         }
 
         /** Each client built by its supplier on first use, at most once. */
-        public Clients(Supplier<Ec2Client> ec2, Supplier<DynamoDbClient> dynamoDb, Supplier<CloudWatchClient> cloudWatch,
+        public Clients(Supplier<Ec2Api> ec2, Supplier<DynamoDbClient> dynamoDb, Supplier<CloudWatchClient> cloudWatch,
                        Supplier<EventBridgeClient> eventBridge, Supplier<AutoScalingClient> autoScaling) {
             this.ec2 = new Memo<>(ec2);
             this.dynamoDb = new Memo<>(dynamoDb);
@@ -113,7 +120,7 @@ public final class Components {
             return c;
         }
 
-        public Ec2Client ec2() {
+        public Ec2Api ec2() {
             return ec2.get();
         }
 

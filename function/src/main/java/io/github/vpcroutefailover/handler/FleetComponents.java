@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.handler;
 import io.github.vpcroutefailover.app.FleetController;
 import io.github.vpcroutefailover.app.ReconcileListener;
 import io.github.vpcroutefailover.aws.AwsClients;
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.sts.AssumedRoles;
 import io.github.vpcroutefailover.domain.fleet.FleetConfig;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class FleetComponents {
     /** Per-VPC service clients: the VPC's region, and its role's credentials (null: the controller's own). */
     public interface SiteClientFactory {
-        Ec2Client ec2(VpcSite site, Region region, AwsCredentialsProvider credentials);
+        Ec2Api ec2(VpcSite site, Region region, AwsCredentialsProvider credentials);
 
         CloudWatchClient cloudWatch(VpcSite site, Region region, AwsCredentialsProvider credentials);
 
@@ -42,7 +42,7 @@ public final class FleetComponents {
         static SiteClientFactory production() {
             return new SiteClientFactory() {
                 @Override
-                public Ec2Client ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
+                public Ec2Api ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
                     // The light client (aws/light, docs/adapters.md): the adapters' operations without the SDK
                     // client's cold-start cost; same retries and timeouts.
                     return LightClients.ec2(region, credentials != null ? credentials : LightClients.defaultCredentials(),

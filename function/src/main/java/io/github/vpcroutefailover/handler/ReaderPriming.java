@@ -2,6 +2,7 @@ package io.github.vpcroutefailover.handler;
 
 import io.github.vpcroutefailover.aws.ec2.Ec2Instances;
 import io.github.vpcroutefailover.aws.ec2.Ec2RouteTables;
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
 import io.github.vpcroutefailover.handler.event.EventParser;
@@ -30,7 +31,6 @@ import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * SnapStart priming of the readers on realistic answers. The canned reconcile of {@link Priming} sees an empty world,
@@ -71,7 +71,7 @@ final class ReaderPriming {
 
     /** Reads every canned answer. Makes no network call; throws if a canned answer did not read as expected. */
     static Report run() {
-        Ec2Client ec2 = LightClients.ec2(Region.US_EAST_1, CREDENTIALS, NOWHERE, List.of(),
+        Ec2Api ec2 = LightClients.ec2(Region.US_EAST_1, CREDENTIALS, NOWHERE, List.of(),
                 Priming.CannedHttpClient.query(action -> fixture(action + ".xml")));
 
         // EC2 instances, their status checks and ENIs, the VPC's route tables and subnets: the reconciler's adapters.

@@ -1,5 +1,6 @@
 package io.github.vpcroutefailover.handler;
 
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import io.github.vpcroutefailover.app.MutableClock;
 import io.github.vpcroutefailover.aws.AwsClients;
 import io.github.vpcroutefailover.aws.dynamodb.OwnershipTable;
@@ -206,7 +207,7 @@ final class FleetWorld implements AutoCloseable {
     private FleetComponents.SiteClientFactory factory() {
         return new FleetComponents.SiteClientFactory() {
             @Override
-            public Ec2Client ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
+            public Ec2Api ec2(VpcSite site, Region region, AwsCredentialsProvider credentials) {
                 var b = aws.configure(Ec2Client.builder(), "EC2").region(region).overrideConfiguration(counted(site.account()));
                 if (credentials != null) {
                     b.credentialsProvider(credentials);
@@ -215,7 +216,7 @@ final class FleetWorld implements AutoCloseable {
                 if (p != null) {
                     b.endpointOverride(p.endpoint());
                 }
-                return AwsClients.tuneEc2(b).build();
+                return Ec2Api.of(AwsClients.tuneEc2(b).build());
             }
 
             @Override

@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vpcroutefailover.app.MutableClock;
 import io.github.vpcroutefailover.app.ReconcileListener;
@@ -70,7 +71,7 @@ class HandlerCallCountIT {
             Ec2Client ec2 = AwsClients.tuneEc2(aws.configure(Ec2Client.builder(), "EC2")).build();
             // Built on first use: EventBridge when routes change, Auto Scaling never on a scheduled reconcile.
             java.util.List<String> built = new java.util.concurrent.CopyOnWriteArrayList<>();
-            var clients = new Components.Clients(() -> ec2, () -> ddb, () -> aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
+            var clients = new Components.Clients(() -> Ec2Api.of(ec2), () -> ddb, () -> aws.configure(CloudWatchClient.builder(), "CloudWatch").build(),
                     () -> {
                         built.add("EventBridge");
                         return aws.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), "EventBridge").build();

@@ -5,6 +5,8 @@ import static io.github.vpcroutefailover.aws.light.XmlAnswers.eachPage;
 import static io.github.vpcroutefailover.aws.light.XmlAnswers.items;
 import static io.github.vpcroutefailover.aws.light.XmlAnswers.text;
 
+import io.github.vpcroutefailover.aws.light.Ec2Api;
+import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
@@ -21,13 +23,17 @@ import java.util.Set;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.InstanceStatus;
+import software.amazon.awssdk.services.ec2.model.ModifyNetworkInterfaceAttributeRequest;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.SummaryStatus;
 import software.amazon.awssdk.utils.DateUtils;
@@ -38,10 +44,15 @@ public final class Ec2Instances implements Instances {
     private static final int FILTER_VALUES = 200;
     private static final List<String> NOT_TERMINATED = List.of("pending", "running", "stopping", "stopped", "shutting-down");
 
-    private final Ec2Client ec2;
+    private final Ec2Api ec2;
 
-    public Ec2Instances(Ec2Client ec2) {
+    public Ec2Instances(Ec2Api ec2) {
         this.ec2 = Objects.requireNonNull(ec2, "ec2");
+    }
+
+    /** Over any SDK client. */
+    public Ec2Instances(Ec2Client ec2) {
+        this(Ec2Api.of(ec2));
     }
 
     @Override
@@ -73,7 +84,9 @@ public final class Ec2Instances implements Instances {
      */
     private void describe(DescribeInstancesRequest request, List<ObservedInstance> out) {
         if (!(ec2 instanceof LightEc2Client light)) {
-            ec2.describeInstancesPaginator(request).reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i))));
+            Pages.each("Ec2.DescribeInstances", request, ec2::describeInstances, DescribeInstancesResponse::nextToken,
+                    (r, token) -> r.toBuilder().nextToken(token).build(),
+                    page -> page.reservations().forEach(r -> r.instances().forEach(i -> out.add(map(i)))));
             return;
         }
         eachPage("Ec2.DescribeInstances", page -> text(page, "nextToken"), token -> light.describeInstancesXml(token == null ? request : request.toBuilder().nextToken(token).build()),
@@ -90,9 +103,10 @@ public final class Ec2Instances implements Instances {
     public List<ObservedEni> describeEnis(Collection<String> eniIds) {
         List<ObservedEni> out = new ArrayList<>();
         for (List<String> chunk : chunks(eniIds)) {
-            ec2.describeNetworkInterfacesPaginator(DescribeNetworkInterfacesRequest.builder()
-                            .filters(Filter.builder().name("network-interface-id").values(chunk).build()).build())
-                    .networkInterfaces().forEach(n -> out.add(map(n)));
+            Pages.each("Ec2.DescribeNetworkInterfaces", DescribeNetworkInterfacesRequest.builder()
+                            .filters(Filter.builder().name("network-interface-id").values(chunk).build()).build(),
+                    ec2::describeNetworkInterfaces, DescribeNetworkInterfacesResponse::nextToken, (r, token) -> r.toBuilder().nextToken(token).build(),
+                    page -> page.networkInterfaces().forEach(n -> out.add(map(n))));
         }
         return out;
     }
@@ -115,11 +129,12 @@ public final class Ec2Instances implements Instances {
                 });
                 continue;
             }
-            ec2.describeInstanceStatusPaginator(request).instanceStatuses().forEach(s -> {
-                if (impaired(s)) {
-                    out.add(s.instanceId());
-                }
-            });
+            Pages.each("Ec2.DescribeInstanceStatus", request, ec2::describeInstanceStatus, DescribeInstanceStatusResponse::nextToken,
+                    (r, token) -> r.toBuilder().nextToken(token).build(), page -> page.instanceStatuses().forEach(s -> {
+                        if (impaired(s)) {
+                            out.add(s.instanceId());
+                        }
+                    }));
         }
         return out;
     }
@@ -133,11 +148,13 @@ public final class Ec2Instances implements Instances {
     public boolean disableSourceDestCheck(String eniId, boolean dryRun) {
         try {
             if (dryRun) {
-                ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eniId).sourceDestCheck(b -> b.value(false)).dryRun(true));
+                ec2.modifyNetworkInterfaceAttribute(ModifyNetworkInterfaceAttributeRequest.builder().networkInterfaceId(eniId)
+                        .sourceDestCheck(b -> b.value(false)).dryRun(true).build());
                 throw new IllegalStateException("ModifyNetworkInterfaceAttribute with DryRun=true succeeded instead of answering "
                         + "DryRunOperation: the endpoint ignored DryRun and changed " + eniId);
             }
-            ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eniId).sourceDestCheck(b -> b.value(false)));
+            ec2.modifyNetworkInterfaceAttribute(ModifyNetworkInterfaceAttributeRequest.builder().networkInterfaceId(eniId)
+                    .sourceDestCheck(b -> b.value(false)).build());
             return true;
         } catch (Ec2Exception e) {
             String code = Ec2RouteTables.code(e);

@@ -1,5 +1,7 @@
 package io.github.vpcroutefailover.aws.ec2;
 
+import io.github.vpcroutefailover.aws.light.Ec2Api;
+import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.aws.light.XmlAnswers;
 import io.github.vpcroutefailover.domain.model.Destination;
@@ -28,7 +30,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateRouteRequest;
 import software.amazon.awssdk.services.ec2.model.DeleteRouteRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSubnetsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeSubnetsResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ReplaceRouteRequest;
@@ -46,12 +50,17 @@ public final class Ec2RouteTables implements RouteTables {
     /** EC2's maximum page size for DescribeRouteTables and DescribeSubnets. */
     private static final int PAGE_SIZE = 100;
 
-    private final Ec2Client ec2;
+    private final Ec2Api ec2;
     private final Ec2TransitGatewayRouteTables transitGateway;
 
-    public Ec2RouteTables(Ec2Client ec2) {
+    public Ec2RouteTables(Ec2Api ec2) {
         this.ec2 = Objects.requireNonNull(ec2, "ec2");
         this.transitGateway = new Ec2TransitGatewayRouteTables(ec2);
+    }
+
+    /** Over any SDK client. */
+    public Ec2RouteTables(Ec2Client ec2) {
+        this(Ec2Api.of(ec2));
     }
 
     @Override
@@ -84,9 +93,10 @@ public final class Ec2RouteTables implements RouteTables {
         Set<String> out = new HashSet<>(transitGateway.existingTables(
                 routeTableIds.stream().filter(ObservedRouteTable::isTransitGatewayTableId).toList()));
         for (List<String> chunk : Ec2Instances.chunks(routeTableIds.stream().filter(id -> !ObservedRouteTable.isTransitGatewayTableId(id)).toList())) {
-            ec2.describeRouteTablesPaginator(DescribeRouteTablesRequest.builder()
-                            .filters(Filter.builder().name("route-table-id").values(chunk).build()).maxResults(PAGE_SIZE).build())
-                    .stream().flatMap(p -> p.routeTables().stream()).forEach(t -> out.add(t.routeTableId()));
+            Pages.each("Ec2.DescribeRouteTables", DescribeRouteTablesRequest.builder()
+                            .filters(Filter.builder().name("route-table-id").values(chunk).build()).maxResults(PAGE_SIZE).build(),
+                    ec2::describeRouteTables, DescribeRouteTablesResponse::nextToken, (r, token) -> r.toBuilder().nextToken(token).build(),
+                    page -> page.routeTables().forEach(t -> out.add(t.routeTableId())));
         }
         return out;
     }
@@ -116,7 +126,8 @@ public final class Ec2RouteTables implements RouteTables {
     private List<TableRow> tables(DescribeRouteTablesRequest request) {
         List<TableRow> out = new ArrayList<>();
         if (!(ec2 instanceof LightEc2Client light)) {
-            ec2.describeRouteTablesPaginator(request).stream().flatMap(p -> p.routeTables().stream()).forEach(t -> out.add(TableRow.of(t)));
+            Pages.each("Ec2.DescribeRouteTables", request, ec2::describeRouteTables, DescribeRouteTablesResponse::nextToken,
+                    (r, token) -> r.toBuilder().nextToken(token).build(), page -> page.routeTables().forEach(t -> out.add(TableRow.of(t))));
             return out;
         }
         XmlAnswers.eachPage("Ec2.DescribeRouteTables", page -> XmlAnswers.text(page, "nextToken"),
@@ -129,7 +140,8 @@ public final class Ec2RouteTables implements RouteTables {
     private List<SubnetRow> subnets(DescribeSubnetsRequest request) {
         List<SubnetRow> out = new ArrayList<>();
         if (!(ec2 instanceof LightEc2Client light)) {
-            ec2.describeSubnetsPaginator(request).stream().flatMap(p -> p.subnets().stream()).forEach(n -> out.add(SubnetRow.of(n)));
+            Pages.each("Ec2.DescribeSubnets", request, ec2::describeSubnets, DescribeSubnetsResponse::nextToken,
+                    (r, token) -> r.toBuilder().nextToken(token).build(), page -> page.subnets().forEach(n -> out.add(SubnetRow.of(n))));
             return out;
         }
         XmlAnswers.eachPage("Ec2.DescribeSubnets", page -> XmlAnswers.text(page, "nextToken"),

@@ -1,5 +1,7 @@
 package io.github.vpcroutefailover.aws.ec2;
 
+import io.github.vpcroutefailover.aws.light.Ec2Api;
+import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
 import io.github.vpcroutefailover.domain.model.ObservedRouteTable;
@@ -18,14 +20,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateTransitGatewayRouteRequest;
 import software.amazon.awssdk.services.ec2.model.DeleteTransitGatewayRouteRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeTransitGatewayAttachmentsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeTransitGatewayAttachmentsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeTransitGatewayRouteTablesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeTransitGatewayRouteTablesResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ReplaceTransitGatewayRouteRequest;
+import software.amazon.awssdk.services.ec2.model.SearchTransitGatewayRoutesRequest;
 import software.amazon.awssdk.services.ec2.model.SearchTransitGatewayRoutesResponse;
-import software.amazon.awssdk.services.ec2.model.TransitGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayAttachmentState;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRoute;
 import software.amazon.awssdk.services.ec2.model.TransitGatewayRouteAttachment;
@@ -48,9 +53,9 @@ final class Ec2TransitGatewayRouteTables {
     private static final Set<TransitGatewayAttachmentState> FORWARDING =
             Set.of(TransitGatewayAttachmentState.AVAILABLE, TransitGatewayAttachmentState.MODIFYING);
 
-    private final Ec2Client ec2;
+    private final Ec2Api ec2;
 
-    Ec2TransitGatewayRouteTables(Ec2Client ec2) {
+    Ec2TransitGatewayRouteTables(Ec2Api ec2) {
         this.ec2 = Objects.requireNonNull(ec2, "ec2");
     }
 
@@ -58,8 +63,7 @@ final class Ec2TransitGatewayRouteTables {
     Set<String> existingTables(Collection<String> ids) {
         Set<String> out = new java.util.HashSet<>();
         for (List<String> chunk : Ec2Instances.chunks(ids)) {
-            ec2.describeTransitGatewayRouteTablesPaginator(r -> r.filters(Filter.builder().name("transit-gateway-route-table-id").values(chunk).build()))
-                    .stream().flatMap(p -> p.transitGatewayRouteTables().stream())
+            tables(chunk).stream()
                     .filter(t -> !"deleting".equals(t.stateAsString()) && !"deleted".equals(t.stateAsString()))
                     .forEach(t -> out.add(t.transitGatewayRouteTableId()));
         }
@@ -71,9 +75,7 @@ final class Ec2TransitGatewayRouteTables {
             return List.of();
         }
         // A filter, not TransitGatewayRouteTableIds: a table that vanished must not fail the whole read.
-        List<TransitGatewayRouteTable> tables = ec2.describeTransitGatewayRouteTablesPaginator(r -> r.filters(
-                        Filter.builder().name("transit-gateway-route-table-id").values(ids).build()))
-                .stream().flatMap(p -> p.transitGatewayRouteTables().stream()).toList();
+        List<TransitGatewayRouteTable> tables = tables(ids);
         if (tables.isEmpty()) {
             return List.of();
         }
@@ -82,12 +84,13 @@ final class Ec2TransitGatewayRouteTables {
             routesByTable.put(t.transitGatewayRouteTableId(), search(t.transitGatewayRouteTableId()));
         }
         Set<String> tgwIds = tables.stream().map(TransitGatewayRouteTable::transitGatewayId).collect(Collectors.toCollection(LinkedHashSet::new));
-        Set<String> forwarding = ec2.describeTransitGatewayAttachmentsPaginator(r -> r.filters(
-                        Filter.builder().name("transit-gateway-id").values(tgwIds).build()))
-                .stream().flatMap(p -> p.transitGatewayAttachments().stream())
-                .filter(a -> FORWARDING.contains(a.state()))
-                .map(TransitGatewayAttachment::transitGatewayAttachmentId)
-                .collect(Collectors.toSet());
+        Set<String> forwarding = new java.util.HashSet<>();
+        Pages.each("Ec2.DescribeTransitGatewayAttachments", DescribeTransitGatewayAttachmentsRequest.builder()
+                        .filters(Filter.builder().name("transit-gateway-id").values(tgwIds).build()).build(),
+                ec2::describeTransitGatewayAttachments, DescribeTransitGatewayAttachmentsResponse::nextToken,
+                (r, token) -> r.toBuilder().nextToken(token).build(), page -> page.transitGatewayAttachments().stream()
+                        .filter(a -> FORWARDING.contains(a.state()))
+                        .forEach(a -> forwarding.add(a.transitGatewayAttachmentId())));
         List<ObservedRouteTable> out = new ArrayList<>(tables.size());
         for (TransitGatewayRouteTable t : tables) {
             List<ObservedRoute> routes = new ArrayList<>();
@@ -104,13 +107,23 @@ final class Ec2TransitGatewayRouteTables {
         return out;
     }
 
+    /** Every page of DescribeTransitGatewayRouteTables for these ids (a filter: a vanished table must not fail the read). */
+    private List<TransitGatewayRouteTable> tables(Collection<String> ids) {
+        List<TransitGatewayRouteTable> out = new ArrayList<>();
+        Pages.each("Ec2.DescribeTransitGatewayRouteTables", DescribeTransitGatewayRouteTablesRequest.builder()
+                        .filters(Filter.builder().name("transit-gateway-route-table-id").values(ids).build()).build(),
+                ec2::describeTransitGatewayRouteTables, DescribeTransitGatewayRouteTablesResponse::nextToken,
+                (r, token) -> r.toBuilder().nextToken(token).build(), page -> out.addAll(page.transitGatewayRouteTables()));
+        return out;
+    }
+
     /**
      * Every active and blackhole route of the table in one call. The API has no paging: past its limit it only says
      * more routes exist, and a partial view could make us create a route that exists, so that is an error.
      */
     private List<TransitGatewayRoute> search(String tableId) {
-        SearchTransitGatewayRoutesResponse r = ec2.searchTransitGatewayRoutes(b -> b.transitGatewayRouteTableId(tableId)
-                .filters(Filter.builder().name("state").values("active", "blackhole").build()));
+        SearchTransitGatewayRoutesResponse r = ec2.searchTransitGatewayRoutes(SearchTransitGatewayRoutesRequest.builder()
+                .transitGatewayRouteTableId(tableId).filters(Filter.builder().name("state").values("active", "blackhole").build()).build());
         if (Boolean.TRUE.equals(r.additionalRoutesAvailable())) {
             throw new IllegalStateException("transit gateway route table " + tableId + " has more routes than one "
                     + "SearchTransitGatewayRoutes answer holds; split the table, or manage fewer routes in it");

@@ -38,25 +38,25 @@ public final class LightClients {
     }
 
     /** From the default chains: region (AWS_REGION), credentials (Lambda's environment), endpoint (AWS_ENDPOINT_URL*). */
-    public static Ec2Client ec2() {
+    public static Ec2Api ec2() {
         Region region = new DefaultAwsRegionProviderChain().getRegion();
         return ec2(region, defaultCredentials(), List.of());
     }
 
     /** A given region and credentials (the fleet's per-account AssumeRole providers); endpoint from the environment. */
-    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    public static Ec2Api ec2(Region region, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         if (sdkRequired("Ec2")) {
-            return sdk(Ec2Client.builder(), region, credentials, interceptors, RetryMode.ADAPTIVE_V2, null);
+            return Ec2Api.of(sdk(Ec2Client.builder(), region, credentials, interceptors, RetryMode.ADAPTIVE_V2, null));
         }
         return ec2(region, credentials, LightEndpoints.resolve("EC2", "Ec2", "ec2", region), interceptors);
     }
 
-    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors) {
+    public static Ec2Api ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors) {
         return ec2(region, credentials, endpoint, interceptors, null);
     }
 
     /** @param http null for real calls; SnapStart priming passes its canned client */
-    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors,
+    public static Ec2Api ec2(Region region, AwsCredentialsProvider credentials, URI endpoint, List<ExecutionInterceptor> interceptors,
                                 SdkHttpClient http) {
         return new LightEc2Client(new LightTransport(new LightTransport.Settings("Ec2", "ec2", region, endpoint, credentials,
                 AwsRetryStrategy.adaptiveRetryStrategy(), interceptors, CONNECT_TIMEOUT, AwsClients.API_CALL_ATTEMPT_TIMEOUT,

@@ -2,18 +2,16 @@ package io.github.vpcroutefailover.aws.light;
 
 import software.amazon.awssdk.protocols.query.AwsEc2ProtocolFactory;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlElement;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.*;
 import software.amazon.awssdk.services.ec2.transform.*;
 
 /**
- * An {@link Ec2Client} for the controller's cold path: only the operations our adapters call (LightClientsCoverageTest
- * keeps that list and the adapters in step), each through {@link LightTransport} with the SDK's own generated
- * marshaller and EC2 protocol handlers. Any other operation is the interface's default and throws
- * {@link UnsupportedOperationException} (the stack names it); code that needs more EC2 than the adapters do (the
- * CLI's sandbox) uses the SDK client ({@code AwsClients.ec2()}). Why it exists: BENCHMARKS.md "Cold controller".
+ * The adapters' {@link Ec2Api} for the controller's cold path: exactly the operations the adapters call, each through
+ * {@link LightTransport} with the SDK's own generated marshaller and EC2 protocol handlers. Not an {@code Ec2Client}
+ * (see {@link Ec2Api} for why); code that needs more EC2 than the adapters do (the CLI's sandbox) uses the SDK client
+ * ({@code AwsClients.ec2()}). Why it exists: BENCHMARKS.md "Cold controller".
  */
-public final class LightEc2Client implements Ec2Client {
+public final class LightEc2Client implements Ec2Api {
     private final LightTransport transport;
     private final AwsEc2ProtocolFactory protocol;
 
@@ -23,11 +21,6 @@ public final class LightEc2Client implements Ec2Client {
                 .clientConfiguration(transport.protocolConfiguration())
                 .defaultServiceExceptionSupplier(Ec2Exception::builder)
                 .build();
-    }
-
-    @Override
-    public String serviceName() {
-        return SERVICE_NAME;
     }
 
     @Override

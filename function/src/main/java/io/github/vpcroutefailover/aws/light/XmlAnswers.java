@@ -49,23 +49,13 @@ public final class XmlAnswers {
      * @param fetch     one call: null for the first page, else the token of the page before
      */
     public static void eachPage(String call, Function<XmlElement, String> nextToken, Function<String, XmlElement> fetch, Consumer<XmlElement> read) {
-        String token = null;
-        while (true) {
-            XmlElement page = fetch.apply(token);
+        Pages.each(call, (String) null, fetch, nextToken, (first, token) -> token, page -> {
             try {
                 read.accept(page);
             } catch (NumberFormatException | DateTimeException e) {
                 throw SdkClientException.create(call + " answer could not be read: " + e.getMessage(), e);
             }
-            String next = nextToken.apply(page);
-            if (next == null || next.isEmpty()) {
-                return;
-            }
-            if (next.equals(token)) {
-                throw SdkClientException.create(call + " answered the page token it was sent (" + next + ") as the next one");
-            }
-            token = next;
-        }
+        });
     }
 
     /** The members of a list ({@code <name><item/>...</name>} in EC2, {@code <member/>} in CloudWatch); none when absent. */

@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 class LightClientsIT {
     private LocalAws aws;
     private ApiCallCounter calls;
-    private Ec2Client ec2;
+    private Ec2Api ec2;
     private DynamoDbClient ddb;
 
     @BeforeEach
@@ -70,7 +70,9 @@ class LightClientsIT {
         DescribeRouteTablesRequest req = DescribeRouteTablesRequest.builder()
                 .filters(Filter.builder().name("vpc-id").values(vpc).build()).maxResults(5).build();
 
-        var light = ec2.describeRouteTablesPaginator(req).routeTables().stream().toList();
+        List<software.amazon.awssdk.services.ec2.model.RouteTable> light = new java.util.ArrayList<>();
+        Pages.each("Ec2.DescribeRouteTables", req, ec2::describeRouteTables, r -> r.nextToken(), (r, t) -> r.toBuilder().nextToken(t).build(),
+                page -> light.addAll(page.routeTables()));
         var sdk = aws.ec2().describeRouteTablesPaginator(req).routeTables().stream().toList();
 
         assertThat(light).hasSize(4).isEqualTo(sdk);
@@ -139,9 +141,9 @@ class LightClientsIT {
     @Test
     void ec2RequestsAreTheSdkClientsFormBodies() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client light = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of());
+            Ec2Api light = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of());
             Ec2Client sdk = aws.configure(Ec2Client.builder(), "EC2").endpointOverride(proxy.endpoint()).build();
-            for (Ec2Client c : List.of(light, sdk)) {
+            for (Ec2Api c : List.of(light, Ec2Api.of(sdk))) {
                 c.describeInstances(r -> r.filters(f -> f.name("instance-state-name").values("running", "stopped")).maxResults(5));
                 c.describeRouteTables(r -> r.filters(f -> f.name("route-table-id").values("rtb-1", "rtb-2")));
             }
@@ -170,7 +172,7 @@ class LightClientsIT {
         // EC2 answers expired or revoked credentials (and clock skew) with HTTP 401; in fixed-length streaming mode the
         // JDK turned that into an I/O error, retried three times, with the AWS error code lost.
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            Ec2Api viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
             proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(401, "AuthFailure", "AWS was not able to validate the provided access credentials"), 10);
 
             assertThatThrownBy(() -> viaProxy.replaceRoute(r -> r.routeTableId("rtb-0000000000000dead")
@@ -186,7 +188,7 @@ class LightClientsIT {
     @Test
     void ec2RetriesThrottlingAndResetsThenSucceeds() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            Ec2Api viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
             proxy.inject("DescribeRouteTables", FaultProxy.Fault.throttle(), 1);
             proxy.inject("DescribeRouteTables", new FaultProxy.Fault.ResetBefore(), 1);
 
@@ -202,7 +204,7 @@ class LightClientsIT {
     @Test
     void ec2GivesUpAfterTheStrategysAttemptsWithTheLastError() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            Ec2Api viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
             proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(503, "Unavailable", "try again"), 1);
             proxy.inject("ReplaceRoute", new FaultProxy.Fault.Error(500, "InternalError", "boom"), 100);
 
@@ -296,7 +298,7 @@ class LightClientsIT {
     @Test
     void aCallWithTooLittleTimeLeftIsNotSent() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            Ec2Api viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
             assertThatThrownBy(() -> CallDeadline.within(System.nanoTime() + Duration.ofMillis(100).toNanos(),
                     () -> viaProxy.describeRouteTables(r -> r.maxResults(5))))
                     .isInstanceOf(SdkClientException.class).hasMessageContaining("Ec2.DescribeRouteTables");
@@ -307,7 +309,7 @@ class LightClientsIT {
     @Test
     void aHeldCallEndsAtTheDeadlineNotAtTheSocketTimeout() {
         try (FaultProxy proxy = FaultProxy.start(aws.endpoint("EC2").orElseThrow(), FaultProxy.Dialect.EC2_QUERY)) {
-            Ec2Client viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
+            Ec2Api viaProxy = LightClients.ec2(aws.region(), aws.credentials(), proxy.endpoint(), List.of(calls));
             proxy.inject("DescribeRouteTables", new FaultProxy.Fault.Hold(), 10);
             assertThatThrownBy(() -> CallDeadline.within(System.nanoTime() + Duration.ofMillis(1500).toNanos(),
                     () -> viaProxy.describeRouteTables(r -> r.maxResults(5)))).isInstanceOf(SdkClientException.class);
@@ -345,10 +347,11 @@ class LightClientsIT {
         Map<String, String> before = new java.util.HashMap<>();
         properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
         try {
-            Ec2Client sdkEc2 = LightClients.ec2(aws.region(), aws.credentials(), List.of(calls, completed));
+            Ec2Api sdkEc2 = LightClients.ec2(aws.region(), aws.credentials(), List.of(calls, completed));
             CloudWatchClient sdkCw = LightClients.cloudWatch(aws.region(), aws.credentials(), List.of(calls, completed));
 
-            assertThat(sdkEc2).isNotInstanceOf(LightEc2Client.class).extracting(c -> c.getClass().getSimpleName()).isEqualTo("DefaultEc2Client");
+            assertThat(sdkEc2).isInstanceOfSatisfying(Ec2Api.Sdk.class,
+                    c -> assertThat(c.client().getClass().getSimpleName()).isEqualTo("DefaultEc2Client"));
             assertThat(sdkCw).isNotInstanceOf(LightCloudWatchClient.class);
             assertThat(sdkEc2.describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(vpc))).routeTables())
                     .hasSize(1).isEqualTo(aws.ec2().describeRouteTables(r -> r.filters(f -> f.name("vpc-id").values(vpc))).routeTables());
@@ -386,9 +389,9 @@ class LightClientsIT {
             assertThatThrownBy(sdk::describeRouteTables).isInstanceOf(software.amazon.awssdk.services.sts.model.StsException.class);
             long underSdk = sts.seen("AssumeRole");
             sts.resetCounts();
-            Ec2Client light = LightClients.ec2(aws.region(), credentials, aws.endpoint("EC2").orElseThrow(), List.of());
+            Ec2Api light = LightClients.ec2(aws.region(), credentials, aws.endpoint("EC2").orElseThrow(), List.of());
 
-            assertThatThrownBy(light::describeRouteTables).isInstanceOf(software.amazon.awssdk.services.sts.model.StsException.class);
+            assertThatThrownBy(() -> light.describeRouteTables(DescribeRouteTablesRequest.builder().build())).isInstanceOf(software.amazon.awssdk.services.sts.model.StsException.class);
             assertThat(underSdk).as("the STS client's own attempts").isEqualTo(3);
             assertThat(sts.seen("AssumeRole")).as("AssumeRole calls under the light client").isEqualTo(underSdk);
         }

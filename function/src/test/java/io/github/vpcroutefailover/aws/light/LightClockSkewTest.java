@@ -3,6 +3,7 @@ package io.github.vpcroutefailover.aws.light;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -149,15 +150,15 @@ class LightClockSkewTest {
         ok = new Answer(200, "text/xml", EC2_OK, null);
         Instant server = Instant.now().plus(Duration.ofHours(1));
         script.add(ec2Error(403, "RequestTimeTooSkewed", server));
-        Ec2Client ec2 = LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of());
+        Ec2Api ec2 = LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of());
 
-        assertThat(ec2.describeRouteTables(r -> r.maxResults(5)).routeTables()).isEmpty();
+        assertThat(ec2.describeRouteTables(DescribeRouteTablesRequest.builder().maxResults(5).build()).routeTables()).isEmpty();
 
         assertThat(attempts()).as("the skew error, then the corrected retry").isEqualTo(2);
         assertThat(Duration.between(signed(0), server).abs()).as("first signed with this host's clock").isGreaterThan(Duration.ofMinutes(50));
         assertThat(Duration.between(signed(1), server).abs()).as("retry signed with the server's").isLessThan(Duration.ofMinutes(1));
 
-        ec2.describeRouteTables(r -> r.maxResults(5));
+        ec2.describeRouteTables(DescribeRouteTablesRequest.builder().maxResults(5).build());
         assertThat(attempts()).as("a later call needs no correction").isEqualTo(3);
         assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
     }
@@ -167,11 +168,11 @@ class LightClockSkewTest {
         ok = new Answer(200, "text/xml", EC2_OK, null);
         Instant server = Instant.now().plus(Duration.ofHours(1));
         script.add(ec2Error(403, "RequestTimeTooSkewed", server));
-        LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of()).describeRouteTables(r -> r.maxResults(5));
+        LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of()).describeRouteTables(DescribeRouteTablesRequest.builder().maxResults(5).build());
         assertThat(attempts()).isEqualTo(2);
 
         // A fleet's per-VPC client, built after the first learnt the skew: no failed attempt of its own.
-        LightClients.ec2(Region.US_WEST_2, credentials(), endpoint(), List.of()).describeRouteTables(r -> r.maxResults(5));
+        LightClients.ec2(Region.US_WEST_2, credentials(), endpoint(), List.of()).describeRouteTables(DescribeRouteTablesRequest.builder().maxResults(5).build());
         assertThat(attempts()).as("one attempt for the second client").isEqualTo(3);
         assertThat(Duration.between(signed(2), server).abs()).isLessThan(Duration.ofMinutes(1));
     }
@@ -245,9 +246,9 @@ class LightClockSkewTest {
     void anEc2AuthFailureWithoutSkewIsNotRetried() {
         ok = new Answer(200, "text/xml", EC2_OK, null);
         script.add(ec2Error(401, "AuthFailure", Instant.now()));
-        Ec2Client ec2 = LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of());
+        Ec2Api ec2 = LightClients.ec2(Region.US_EAST_1, credentials(), endpoint(), List.of());
 
-        assertThatThrownBy(() -> ec2.describeRouteTables(r -> r.maxResults(5)))
+        assertThatThrownBy(() -> ec2.describeRouteTables(DescribeRouteTablesRequest.builder().maxResults(5).build()))
                 .isInstanceOfSatisfying(software.amazon.awssdk.services.ec2.model.Ec2Exception.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AuthFailure"));
         assertThat(attempts()).isEqualTo(1);

@@ -86,7 +86,7 @@ class LightSettingsTest {
         for (String property : new String[] {"aws.useFipsEndpoint", "aws.useDualstackEndpoint"}) {
             withProperty(property, "TRUE", () -> {
                 assertThat(LightClients.ec2(Region.US_EAST_1, credentials, List.of())).as(property)
-                        .isNotInstanceOf(LightEc2Client.class).extracting(c -> c.getClass().getSimpleName()).isEqualTo("DefaultEc2Client");
+                        .isInstanceOfSatisfying(Ec2Api.Sdk.class, c -> assertThat(c.client().getClass().getSimpleName()).isEqualTo("DefaultEc2Client"));
                 assertThat(LightClients.cloudWatch(Region.US_EAST_1, credentials, List.of())).isNotInstanceOf(LightCloudWatchClient.class);
             });
         }
