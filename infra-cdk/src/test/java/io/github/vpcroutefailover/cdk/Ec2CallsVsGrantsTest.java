@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Test;
  * Reads the controller's EC2 adapters (function/.../aws/ec2) and the actions ControllerPermissions grants, and
  * checks them against each other: an EC2 operation added to an adapter without its IAM action would pass every
  * emulator test (moto does not enforce IAM) and fail only in a real account, with AccessDenied, during a failover.
- * The Sandbox (cli) also holds an Ec2Client, but runs with the operator's own credentials, not the controller role.
+ * The Sandbox (cli) holds an SDK Ec2Client, but runs with the operator's own credentials, not the controller role.
  */
 class Ec2CallsVsGrantsTest {
     private static final Path EC2_ADAPTERS = SampleConfigs.repoRoot().resolve("function/src/main/java/io/github/vpcroutefailover/aws/ec2");
-    /** {@code ec2.describeThingsPaginator(} or {@code ec2.createThing(}: the SDK method, named after the API operation. */
-    private static final Pattern CALL = Pattern.compile("\\bec2\\.([a-z][A-Za-z]*?)(?:Paginator)?\\(");
+    /**
+     * {@code ec2.createThing(}, {@code ec2::describeThings} (a paged read through {@code Pages.each}) or
+     * {@code light.describeThingsXml(} (the light client's XML reading of the same operation): each names the API operation.
+     */
+    private static final Pattern CALL = Pattern.compile("\\b(?:ec2\\.|ec2::|light\\.)([a-z][A-Za-z]*?)(?:Paginator|Xml)?(?=[(,)\\s])");
 
     private static Set<String> actionsCalledIn(Path source) throws IOException {
         String code = Files.readString(source);
@@ -42,8 +45,8 @@ class Ec2CallsVsGrantsTest {
             assertThat(adapters).hasSizeGreaterThanOrEqualTo(3);
             for (Path adapter : adapters) {
                 String code = Files.readString(adapter);
-                if (code.contains("Ec2Client")) {
-                    assertThat(code).as(adapter.toString()).contains("Ec2Client ec2;");
+                if (code.contains("Ec2Api")) {
+                    assertThat(code).as(adapter.toString()).contains("Ec2Api ec2;");
                     assertThat(actionsCalledIn(adapter)).as(adapter.toString()).isNotEmpty();
                 }
             }
@@ -69,7 +72,8 @@ class Ec2CallsVsGrantsTest {
         granted.add("ec2:ModifyNetworkInterfaceAttribute");
         Set<String> called = new TreeSet<>(actionsCalledIn(EC2_ADAPTERS.resolve("Ec2RouteTables.java")));
         called.addAll(actionsCalledIn(EC2_ADAPTERS.resolve("Ec2Instances.java")));
-        assertThat(called).contains("ec2:DescribeRouteTables", "ec2:ReplaceRoute");
+        assertThat(called).contains("ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus",
+                "ec2:DescribeNetworkInterfaces", "ec2:ReplaceRoute");
         assertThat(granted).containsAll(called);
     }
 }
