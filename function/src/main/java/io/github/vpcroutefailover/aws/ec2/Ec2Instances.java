@@ -6,8 +6,8 @@ import static io.github.vpcroutefailover.aws.light.XmlAnswers.items;
 import static io.github.vpcroutefailover.aws.light.XmlAnswers.text;
 
 import io.github.vpcroutefailover.aws.light.Ec2Api;
-import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
 import io.github.vpcroutefailover.domain.model.ObservedInstance;
 import io.github.vpcroutefailover.ports.Instances;

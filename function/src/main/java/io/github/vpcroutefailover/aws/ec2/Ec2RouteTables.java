@@ -1,8 +1,8 @@
 package io.github.vpcroutefailover.aws.ec2;
 
 import io.github.vpcroutefailover.aws.light.Ec2Api;
-import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
+import io.github.vpcroutefailover.aws.light.Pages;
 import io.github.vpcroutefailover.aws.light.XmlAnswers;
 import io.github.vpcroutefailover.domain.model.Destination;
 import io.github.vpcroutefailover.domain.model.ObservedRoute;
