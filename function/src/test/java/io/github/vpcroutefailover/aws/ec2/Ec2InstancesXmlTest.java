@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vpcroutefailover.aws.light.CannedXmlHttp;
+import io.github.vpcroutefailover.aws.light.Ec2Api;
 import io.github.vpcroutefailover.aws.light.LightClients;
 import io.github.vpcroutefailover.aws.light.LightEc2Client;
 import io.github.vpcroutefailover.domain.model.ObservedEni;
@@ -20,10 +21,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceStatusResponse;
-import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 
@@ -39,7 +37,7 @@ class Ec2InstancesXmlTest {
     void anAwsShapedAnswerReadsTheSameAsThroughTheSdkModels() {
         String body = CannedXmlHttp.resource("/io/github/vpcroutefailover/handler/priming/DescribeInstances.xml");
         List<ObservedInstance> xml = new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-0123456789abcdef0"));
-        List<ObservedInstance> sdk = new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-0123456789abcdef0"));
+        List<ObservedInstance> sdk = new Ec2Instances(CannedXmlHttp.viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-0123456789abcdef0"));
 
         assertThat(xml).isEqualTo(sdk).singleElement().satisfies(i -> {
             assertThat(i.instanceId()).isEqualTo("i-0123456789abcdef0");
@@ -76,7 +74,7 @@ class Ec2InstancesXmlTest {
         List<String> requests = new ArrayList<>();
 
         List<ObservedInstance> xml = new Ec2Instances(light(pages, requests)).findInstances("vpc-1", Map.of("role", "nat"));
-        List<ObservedInstance> sdk = new Ec2Instances(viaModels(light(pages, new ArrayList<>()))).findInstances("vpc-1", Map.of("role", "nat"));
+        List<ObservedInstance> sdk = new Ec2Instances(CannedXmlHttp.viaModels(light(pages, new ArrayList<>()))).findInstances("vpc-1", Map.of("role", "nat"));
 
         assertThat(xml).isEqualTo(sdk).extracting(ObservedInstance::instanceId).containsExactly("i-bare", "i-full", "i-next");
         assertThat(requests).as("two pages, the second with the first's token").hasSize(2);
@@ -102,7 +100,7 @@ class Ec2InstancesXmlTest {
                 + "</instanceStatusSet></DescribeInstanceStatusResponse>";
         Function<String, String> pages = req -> req.contains("NextToken=t2") ? page2 : page1;
         List<String> ids = List.of("i-ok", "i-sick", "i-host", "i-init", "i-bare", "i-late");
-        Ec2Client viaModels = viaModels(light(pages, new ArrayList<>()));
+        Ec2Api viaModels = CannedXmlHttp.viaModels(light(pages, new ArrayList<>()));
 
         assertThat(new Ec2Instances(light(pages, new ArrayList<>())).impairedInstances(ids))
                 .isEqualTo(new Ec2Instances(viaModels).impairedInstances(ids))
@@ -141,7 +139,7 @@ class Ec2InstancesXmlTest {
 
         List<ObservedInstance> xml = new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-1"));
 
-        assertThat(xml).isEqualTo(new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")));
+        assertThat(xml).isEqualTo(new Ec2Instances(CannedXmlHttp.viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")));
         assertThat(xml.get(0).instanceId()).isEqualTo("i-1");
         assertThat(xml.get(0).enis()).extracting(ObservedEni::sourceDestCheck)
                 .containsExactly(false, false, false, false, false, false, true, true);
@@ -154,7 +152,7 @@ class Ec2InstancesXmlTest {
                 + "</reservationSet>");
         assertThatThrownBy(() -> new Ec2Instances(light(req -> body, new ArrayList<>())).describeInstances(List.of("i-1")))
                 .isInstanceOf(SdkClientException.class).hasMessageContaining("Ec2.DescribeInstances");
-        assertThatThrownBy(() -> new Ec2Instances(viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")))
+        assertThatThrownBy(() -> new Ec2Instances(CannedXmlHttp.viaModels(light(req -> body, new ArrayList<>()))).describeInstances(List.of("i-1")))
                 .isInstanceOf(SdkClientException.class);
     }
 
@@ -180,30 +178,6 @@ class Ec2InstancesXmlTest {
 
     private static String answer(String inner) {
         return "<DescribeInstancesResponse xmlns=\"" + NS + "\"><requestId>r</requestId>" + inner + "</DescribeInstancesResponse>";
-    }
-
-    /** An EC2 client that is not the light one: the adapter reads the SDK's models (its paginators call these). */
-    private static Ec2Client viaModels(LightEc2Client light) {
-        return new Ec2Client() {
-            @Override
-            public DescribeInstancesResponse describeInstances(DescribeInstancesRequest request) {
-                return light.describeInstances(request);
-            }
-
-            @Override
-            public DescribeInstanceStatusResponse describeInstanceStatus(DescribeInstanceStatusRequest request) {
-                return light.describeInstanceStatus(request);
-            }
-
-            @Override
-            public String serviceName() {
-                return SERVICE_NAME;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     private static LightEc2Client light(Function<String, String> answerOf, List<String> requests) {

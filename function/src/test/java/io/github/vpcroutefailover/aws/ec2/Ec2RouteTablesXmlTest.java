@@ -21,11 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeRouteTablesResponse;
-import software.amazon.awssdk.services.ec2.model.DescribeSubnetsRequest;
-import software.amazon.awssdk.services.ec2.model.DescribeSubnetsResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 
 /**
@@ -52,7 +48,7 @@ class Ec2RouteTablesXmlTest {
 
     private static List<ObservedRouteTable> bothWays(Function<String, String> answer, Function<Ec2RouteTables, List<ObservedRouteTable>> read) {
         List<ObservedRouteTable> xml = read.apply(new Ec2RouteTables(light(answer, new ArrayList<>())));
-        List<ObservedRouteTable> sdk = read.apply(new Ec2RouteTables(viaModels(light(answer, new ArrayList<>()))));
+        List<ObservedRouteTable> sdk = read.apply(new Ec2RouteTables(CannedXmlHttp.viaModels(light(answer, new ArrayList<>()))));
         assertThat(xml).isEqualTo(sdk);
         return xml;
     }
@@ -150,7 +146,7 @@ class Ec2RouteTablesXmlTest {
         assertThat(requests).hasSize(4);
         assertThat(requests.get(0)).contains("Action=DescribeRouteTables", "Filter.1.Name=vpc-id", "Filter.1.Value.1=vpc-1", "MaxResults=100");
         assertThat(requests.get(2)).contains("Action=DescribeSubnets", "MaxResults=100");
-        assertThat(read).isEqualTo(new Ec2RouteTables(viaModels(light(answer, new ArrayList<>()))).describeVpcTables("vpc-1"));
+        assertThat(read).isEqualTo(new Ec2RouteTables(CannedXmlHttp.viaModels(light(answer, new ArrayList<>()))).describeVpcTables("vpc-1"));
     }
 
     @Test
@@ -185,30 +181,6 @@ class Ec2RouteTablesXmlTest {
 
     private static String answer(String operation, String inner) {
         return "<" + operation + "Response xmlns=\"" + NS + "\"><requestId>r</requestId>" + inner + "</" + operation + "Response>";
-    }
-
-    /** An EC2 client that is not the light one: the adapter reads the SDK's models (its paginators call these). */
-    private static Ec2Client viaModels(LightEc2Client light) {
-        return new Ec2Client() {
-            @Override
-            public DescribeRouteTablesResponse describeRouteTables(DescribeRouteTablesRequest request) {
-                return light.describeRouteTables(request);
-            }
-
-            @Override
-            public DescribeSubnetsResponse describeSubnets(DescribeSubnetsRequest request) {
-                return light.describeSubnets(request);
-            }
-
-            @Override
-            public String serviceName() {
-                return SERVICE_NAME;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     private static LightEc2Client light(Function<String, String> answerOf, List<String> requests) {

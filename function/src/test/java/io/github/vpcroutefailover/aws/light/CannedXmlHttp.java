@@ -85,6 +85,20 @@ public final class CannedXmlHttp {
         };
     }
 
+    /**
+     * The same client, seen by the adapters as any {@link Ec2Api} but the light one: they read its answers through the
+     * SDK's models instead of the XML tree, so a test can read the same bytes both ways.
+     */
+    public static Ec2Api viaModels(Ec2Api light) {
+        return (Ec2Api) java.lang.reflect.Proxy.newProxyInstance(Ec2Api.class.getClassLoader(), new Class<?>[] {Ec2Api.class}, (proxy, method, args) -> {
+            try {
+                return method.invoke(light, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
     /** A class-path resource as text (the priming fixtures are AWS-shaped answers). */
     public static String resource(String path) {
         try (InputStream in = CannedXmlHttp.class.getResourceAsStream(path)) {
